@@ -1,0 +1,193 @@
+//! JavaScript's conversions, written once in Rust: Grafana's output is made of `String(v)`,
+//! `JSON.stringify` and `encodeURIComponent`, and spanlink must match it byte for byte.
+
+use serde_json::{Map, Number, Value};
+use std::fmt::Write;
+
+/// `String(v)` as JavaScript writes it: arrays joined by `,` (null items empty), objects as
+/// `[object Object]`, numbers in JS notation.
+///
+/// ```
+/// use serde_json::json;
+/// assert_eq!(spanlink::js::to_js_string(&json!([1, "a", null])), "1,a,");
+/// assert_eq!(spanlink::js::to_js_string(&json!({"a": 1})), "[object Object]");
+/// assert_eq!(spanlink::js::to_js_string(&json!(2.0)), "2");
+/// ```
+pub fn to_js_string(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number_to_js_string(n),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| if v.is_null() { String::new() } else { to_js_string(v) })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => "[object Object]".to_string(),
+    }
+}
+
+fn number_to_js_string(n: &Number) -> String {
+    if let Some(i) = n.as_i64() {
+        i.to_string()
+    } else if let Some(u) = n.as_u64() {
+        u.to_string()
+    } else {
+        f64_to_js_string(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+/// `Number.prototype.toString()` for the numbers telemetry carries.
+pub fn f64_to_js_string(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let abs = x.abs();
+    if (1e-7..1e21).contains(&abs) {
+        // Rust's Display is the shortest round-trip decimal, as JS's is, without exponent.
+        let s = format!("{x}");
+        return s;
+    }
+    // JS switches to exponent notation: 1e+21, 1.5e-7.
+    let s = format!("{x:e}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+        _ => s,
+    }
+}
+
+/// A JSON number for `x`, an integer when `x` has no fraction (so it prints as JS prints it).
+pub fn number_value(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 {
+        Value::from(x as i64)
+    } else {
+        Number::from_f64(x).map(Value::Number).unwrap_or(Value::Null)
+    }
+}
+
+/// `JSON.stringify(v)`: compact, keys in insertion order, numbers in JS notation.
+pub fn json_stringify(value: &Value) -> String {
+    let mut out = String::new();
+    write_json(&mut out, value);
+    out
+}
+
+fn write_json(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let f = n.as_f64().unwrap_or(0.0);
+            if n.is_f64() && !f.is_finite() {
+                out.push_str("null")
+            } else {
+                out.push_str(&number_to_js_string(n))
+            }
+        }
+        Value::String(s) => write_json_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => write_json_object(out, map),
+    }
+}
+
+fn write_json_object(out: &mut String, map: &Map<String, Value>) {
+    out.push('{');
+    for (i, (key, item)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json_string(out, key);
+        out.push(':');
+        write_json(out, item);
+    }
+    out.push('}');
+}
+
+/// A JSON string literal as `JSON.stringify` writes it.
+pub fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `encodeURIComponent(s)`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` percent-encoded as
+/// UTF-8, upper-case hex.
+///
+/// ```
+/// assert_eq!(spanlink::js::encode_uri_component("{a=\"b c\"}"), "%7Ba%3D%22b%20c%22%7D");
+/// ```
+pub fn encode_uri_component(s: &str) -> String {
+    encode_except(s, |b| b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b))
+}
+
+/// `encodeURI(s)`: like [`encode_uri_component`] but keeps URI syntax characters
+/// `; , / ? : @ & = + $ #`.
+pub fn encode_uri(s: &str) -> String {
+    encode_except(s, |b| b.is_ascii_alphanumeric() || b"-_.!~*'();,/?:@&=+$#".contains(&b))
+}
+
+/// Percent-encodes every byte for which `keep` is false.
+pub fn encode_except(s: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_print_as_javascript_prints_them() {
+        assert_eq!(f64_to_js_string(1602637200000.0), "1602637200000");
+        assert_eq!(f64_to_js_string(0.1), "0.1");
+        assert_eq!(f64_to_js_string(-1.5), "-1.5");
+        assert_eq!(f64_to_js_string(1e21), "1e+21");
+        assert_eq!(f64_to_js_string(1.5e-7), "1.5e-7");
+        assert_eq!(json_stringify(&json!({"b": 1.0, "a": [true, null, "x\"\n\u{1}"]})), r#"{"b":1,"a":[true,null,"x\"\n\u0001"]}"#);
+    }
+
+    #[test]
+    fn encodes_like_encode_uri_component() {
+        assert_eq!(encode_uri_component("a b/é"), "a%20b%2F%C3%A9");
+        assert_eq!(encode_uri_component("-_.!~*'()"), "-_.!~*'()");
+        assert_eq!(encode_uri("a b/?x=1#y"), "a%20b/?x=1#y");
+    }
+}

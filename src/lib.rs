@@ -1,0 +1,18 @@
+//! spanlink: the links Grafana's trace view shows ("Logs for this span", metrics, profiles,
+//! correlations, linked spans), computed from the data source provisioning document users already
+//! write, byte for byte as Grafana 12/13 computes them, plus escaping, explanations and lint.
+//!
+//! Build a [`Correlator`] once from the settings (parsed, validated, templates and regexes
+//! compiled), then ask it for many spans' links.
+
+pub mod error;
+pub mod interval;
+pub mod js;
+pub mod model;
+pub mod template;
+pub mod transform;
+
+pub use error::{Error, ErrorCode, Result};
+pub use interval::parse_interval;
+pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
+pub use template::{Scope, ScopedVar, ScopedVars, Template};

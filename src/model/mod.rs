@@ -1,0 +1,254 @@
+//! The trace model the link builders read: Grafana's trace-view span (`TraceSpan`), filled from
+//! Tempo/OTLP JSON, Jaeger JSON or Zipkin v2 JSON.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+
+use crate::error::{Error, ErrorCode, Result};
+
+mod jaeger;
+mod otlp;
+mod zipkin;
+
+/// An attribute: a key and its JSON value (string, number, bool, array or object).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: Value,
+}
+
+impl KeyValue {
+    pub fn new(key: impl Into<String>, value: impl Into<Value>) -> KeyValue {
+        KeyValue { key: key.into(), value: value.into() }
+    }
+}
+
+/// A span event (OTLP event, Jaeger log, Zipkin annotation).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpanEvent {
+    /// Microseconds since the epoch.
+    pub timestamp: f64,
+    /// The event name (OTLP `name`, Zipkin annotation `value`); Jaeger logs carry it as a field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub fields: Vec<KeyValue>,
+}
+
+/// How a span refers to another span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RefType {
+    #[serde(rename = "CHILD_OF")]
+    ChildOf,
+    #[serde(rename = "FOLLOWS_FROM")]
+    FollowsFrom,
+    /// An OTel span link (Grafana calls these `EXTERNAL`).
+    #[serde(rename = "EXTERNAL")]
+    External,
+}
+
+/// A reference to another span: the parent (`CHILD_OF`), a `FOLLOWS_FROM`, or an OTel span link.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpanReference {
+    pub ref_type: RefType,
+    #[serde(rename = "traceID")]
+    pub trace_id: String,
+    #[serde(rename = "spanID")]
+    pub span_id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<KeyValue>,
+}
+
+/// One span, with Grafana's field meanings: times in microseconds since the epoch (fractions kept,
+/// as JavaScript keeps them), ids as lower-case hex.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Span {
+    #[serde(rename = "traceID")]
+    pub trace_id: String,
+    #[serde(rename = "spanID")]
+    pub span_id: String,
+    /// The parent span id; `None` for a root.
+    #[serde(rename = "parentSpanID", skip_serializing_if = "Option::is_none")]
+    pub parent_span_id: Option<String>,
+    pub operation_name: String,
+    pub service_name: String,
+    /// Microseconds since the epoch.
+    pub start_time: f64,
+    /// Microseconds.
+    pub duration: f64,
+    /// `client`, `server`, `producer`, `consumer`, `internal` (lower case), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `OK`, `ERROR` or `UNSET` when the format carries a status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    /// Resource attributes / process tags.
+    pub service_tags: Vec<KeyValue>,
+    /// Span attributes.
+    pub tags: Vec<KeyValue>,
+    pub logs: Vec<SpanEvent>,
+    /// Parent first (`CHILD_OF`), then other references and span links, as the source lists them.
+    pub references: Vec<SpanReference>,
+}
+
+impl Span {
+    /// The first value of `key` in resource attributes, then span attributes (Grafana's
+    /// "all tags" order).
+    pub fn attribute(&self, key: &str) -> Option<&Value> {
+        self.service_tags.iter().chain(self.tags.iter()).find(|kv| kv.key == key).map(|kv| &kv.value)
+    }
+
+    /// Grafana's "all tags" list (grafana.md §2): resource attributes, span attributes, then the
+    /// synthetic `spanId`, `traceId`, `name`, `duration` entries. Duplicates are kept.
+    pub fn all_tags(&self) -> impl Iterator<Item = (&str, std::borrow::Cow<'_, Value>)> {
+        use std::borrow::Cow;
+        let synthetic = [
+            ("spanId", Value::from(self.span_id.as_str())),
+            ("traceId", Value::from(self.trace_id.as_str())),
+            ("name", Value::from(self.operation_name.as_str())),
+            ("duration", crate::js::number_value(self.duration)),
+        ];
+        self.service_tags
+            .iter()
+            .chain(self.tags.iter())
+            .map(|kv| (kv.key.as_str(), Cow::Borrowed(&kv.value)))
+            .chain(synthetic.into_iter().map(|(k, v)| (k, Cow::Owned(v))))
+    }
+}
+
+/// The format a trace document was written in (detected, never declared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TraceFormat {
+    /// Tempo / OTLP JSON (`resourceSpans` or the older `batches`).
+    Otlp,
+    /// Jaeger `/api/traces` JSON (envelope or one trace object).
+    Jaeger,
+    /// Zipkin v2 JSON (an array of spans).
+    Zipkin,
+}
+
+/// A parsed trace: every span, indexed by span id. Parse once, then ask for many spans' links.
+///
+/// ```
+/// let trace = spanlink::Trace::from_json(r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c",
+///   "id":"b7ad6b7169203331","name":"get /cart","timestamp":1602637200000000,"duration":1000,
+///   "localEndpoint":{"serviceName":"cart"}}]"#).unwrap();
+/// assert_eq!(trace.spans.len(), 1);
+/// assert_eq!(trace.spans[0].service_name, "cart");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Trace {
+    pub format: TraceFormat,
+    /// Spans in document order.
+    pub spans: Vec<Span>,
+    by_id: HashMap<String, usize>,
+    /// span id → spans that reference it (Grafana's `subsidiarilyReferencedBy`), as (span index,
+    /// reference index).
+    referenced_by: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Trace {
+    /// Parses a trace document and detects its format.
+    pub fn from_json(text: &str) -> Result<Trace> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(ErrorCode::InvalidJson, "", format!("the trace is not valid JSON: {e}"))
+        })?;
+        Trace::from_value(&value)
+    }
+
+    /// Builds a trace from an already parsed JSON document.
+    pub fn from_value(value: &Value) -> Result<Trace> {
+        let (format, spans) = if let Some(spans) = zipkin::detect(value) {
+            (TraceFormat::Zipkin, zipkin::parse(spans)?)
+        } else if jaeger::detect(value) {
+            (TraceFormat::Jaeger, jaeger::parse(value)?)
+        } else if otlp::detect(value) {
+            (TraceFormat::Otlp, otlp::parse(value)?)
+        } else {
+            return Err(Error::new(
+                ErrorCode::InvalidTrace,
+                "",
+                "not a trace in a known format: expected Tempo/OTLP JSON (`resourceSpans` or `batches`), \
+                 Jaeger JSON (`data` or `spans` + `processes`) or Zipkin v2 JSON (an array of spans)",
+            ));
+        };
+        Ok(Trace::from_spans(format, spans))
+    }
+
+    /// Builds a trace from spans made in code (tests, generators).
+    pub fn from_spans(format: TraceFormat, spans: Vec<Span>) -> Trace {
+        let mut by_id = HashMap::with_capacity(spans.len());
+        for (i, span) in spans.iter().enumerate() {
+            by_id.entry(span.span_id.clone()).or_insert(i);
+        }
+        let mut referenced_by: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, span) in spans.iter().enumerate() {
+            for (r, reference) in span.references.iter().enumerate() {
+                referenced_by.entry(reference.span_id.clone()).or_default().push((i, r));
+            }
+        }
+        Trace { format, spans, by_id, referenced_by }
+    }
+
+    /// The span with this id.
+    pub fn span(&self, span_id: &str) -> Option<&Span> {
+        self.by_id.get(span_id).map(|&i| &self.spans[i])
+    }
+
+    /// The span with this id, or a `SPAN_NOT_FOUND` error naming it.
+    pub fn require_span(&self, span_id: &str) -> Result<&Span> {
+        self.span(span_id).ok_or_else(|| {
+            Error::new(ErrorCode::SpanNotFound, "spanId", format!("no span with id {span_id:?} in the trace"))
+        })
+    }
+
+    /// Spans that reference `span_id` (any reference type), with the reference they use.
+    pub fn referenced_by(&self, span_id: &str) -> impl Iterator<Item = (&Span, &SpanReference)> {
+        self.referenced_by
+            .get(span_id)
+            .into_iter()
+            .flatten()
+            .map(|&(s, r)| (&self.spans[s], &self.spans[s].references[r]))
+    }
+
+    /// The trace id (of the first span).
+    pub fn trace_id(&self) -> &str {
+        self.spans.first().map(|s| s.trace_id.as_str()).unwrap_or("")
+    }
+
+    /// The root span as Grafana's trace view picks it: a span with no reference to another span
+    /// of this trace; ties broken by fewest references, then earliest start; else the first span.
+    pub fn root_span(&self) -> Option<&Span> {
+        let in_trace = |s: &Span| {
+            s.references.iter().filter(|r| r.trace_id == s.trace_id && self.by_id.contains_key(&r.span_id)).count()
+        };
+        self.spans
+            .iter()
+            .filter(|s| in_trace(s) == 0)
+            .min_by(|a, b| {
+                a.references
+                    .len()
+                    .cmp(&b.references.len())
+                    .then(a.start_time.partial_cmp(&b.start_time).unwrap_or(std::cmp::Ordering::Equal))
+            })
+            .or_else(|| self.spans.first())
+    }
+
+    /// Start (µs) and duration (µs) of the whole trace: earliest start to latest end.
+    pub fn time_bounds(&self) -> (f64, f64) {
+        let start = self.spans.iter().map(|s| s.start_time).fold(f64::INFINITY, f64::min);
+        let end = self.spans.iter().map(|s| s.start_time + s.duration).fold(f64::NEG_INFINITY, f64::max);
+        if start.is_finite() { (start, end - start) } else { (0.0, 0.0) }
+    }
+
+    /// The trace name Grafana shows: `<root service>: <root operation>`.
+    pub fn name(&self) -> String {
+        self.root_span().map(|s| format!("{}: {}", s.service_name, s.operation_name)).unwrap_or_default()
+    }
+}
