@@ -1,0 +1,7 @@
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  // relative asset paths: the built demo works from any folder (GitHub Pages, a test server)
+  base: "./",
+  build: { target: "es2022", sourcemap: true },
+});
