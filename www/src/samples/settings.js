@@ -62,7 +62,7 @@ datasources:
           type: query
           field: serviceTags
           target:
-            expr: '{namespace="shop", pod="$${pod}"}'
+            expr: '{namespace="shop", pod="$\${pod}"}'
             refId: A
           transformations:
             - type: regex
@@ -76,7 +76,7 @@ datasources:
           type: query
           field: tags
           target:
-            rawSql: 'EXPLAIN $${statement}'
+            rawSql: 'EXPLAIN $\${statement}'
             format: table
             refId: A
           transformations:
@@ -90,7 +90,7 @@ datasources:
           type: external
           field: tags
           target:
-            url: 'https://backoffice.shop.example/orders/$${order}?env=$${env}'
+            url: 'https://backoffice.shop.example/orders/$\${order}?env=$\${env}'
           transformations:
             - type: regex
               expression: '"app\\.order\\.id","value":"(ORD-[0-9]+)"'
@@ -112,13 +112,13 @@ datasources:
           matcherType: regex
           matcherRegex: 'trace_?[iI][dD]=(\\w+)'
           datasourceUid: tempo
-          url: '$${__value.raw}'
+          url: '$\${__value.raw}'
           urlDisplayLabel: 'View trace'
         - name: trace_id
           matcherType: label
           matcherRegex: 'trace_id'
           datasourceUid: tempo
-          url: '$${__value.raw}'
+          url: '$\${__value.raw}'
     correlations:
       - targetUID: loki
         label: Logs of this customer
@@ -127,7 +127,7 @@ datasources:
           type: query
           field: Line
           target:
-            expr: '{namespace="shop"} |= "customer=$${customer}"'
+            expr: '{namespace="shop"} |= "customer=$\${customer}"'
             refId: A
           transformations:
             - type: logfmt
@@ -142,7 +142,7 @@ datasources:
       exemplarTraceIdDestinations:
         - name: trace_id
           datasourceUid: tempo
-          urlDisplayLabel: 'Trace: $${__value.raw}'
+          urlDisplayLabel: 'Trace: $\${__value.raw}'
 
   - name: Pyroscope
     type: grafana-pyroscope-datasource
@@ -189,12 +189,12 @@ datasources:
           - name: Error rate
             query: sum(rate(traces_spanmetrics_calls_total{$$__tags, status_code="STATUS_CODE_ERROR"}[5m]))
           - name: Pod CPU
-            query: sum(rate(container_cpu_usage_seconds_total{pod="$${__span.tags["k8s.pod.name"]}"}[1m]))
+            query: sum(rate(container_cpu_usage_seconds_total{pod="$\${__span.tags["k8s.pod.name"]}"}[1m]))
       tracesToProfiles:
         datasourceUid: pyroscope
         profileTypeId: "process_cpu:cpu:nanoseconds:cpu:nanoseconds"
         customQuery: true
-        query: '{service_name="$${__span.tags["service.name"]}", pod="$${__span.tags["k8s.pod.name"]}"}'
+        query: '{service_name="$\${__span.tags["service.name"]}", pod="$\${__span.tags["k8s.pod.name"]}"}'
 
   - name: Elasticsearch logs
     type: elasticsearch

@@ -7,7 +7,7 @@
 // Output: OTLP JSON (resourceSpans / scopeSpans), lower-case hex ids, protobuf-JSON
 // value encoding (intValue as a string, kind and status code as numbers).
 
-/** mulberry32: a tiny seeded PRNG, good enough for ids and jitter. */
+/** mulberry32: a tiny seeded PRNG, good enough for ids and jitter. @param {number} seed */
 export function prng(seed) {
   let a = seed >>> 0;
   return function next() {
@@ -46,7 +46,7 @@ function strHash(s) {
 
 const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 
-/** OTLP AnyValue from a JS value. */
+/** OTLP AnyValue from a JS value. @param {unknown} v */
 function anyValue(v) {
   if (typeof v === "boolean") return { boolValue: v };
   if (typeof v === "number") return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
@@ -72,7 +72,7 @@ const SERVICES = {
 /**
  * Generate the shop trace.
  * @param {{ seed?: number, spans?: number, traceId?: string }} [options]
- *   `spans`: the exact number of spans to produce (default: one checkout, about 30 spans).
+ *   `spans`: the exact number of spans to produce (default: one checkout, 18 spans).
  * @returns {{ traceId: string, otlp: any, ids: Record<string, string> }}
  *   `ids` names a few interesting span ids (`checkout`, `charge`, `authorizeError`, `fraudScore`,
  *   `consume`, `cartQuery`…) of the first checkout.
