@@ -124,3 +124,9 @@ fn non_string_values_are_json_stringified() {
     assert_eq!(vars(json!([{"type": "regex", "expression": "\"a\":(\\d+)"}]), json!({"a": 5})), pairs(&[("msg", "5")]));
     assert_eq!(vars(json!([{"type": "logfmt"}]), json!(7)), pairs(&[("7", "true")]));
 }
+
+#[test]
+fn javascript_escapes_compile() {
+    // Patterns copied from JavaScript often escape `/` and `-`, which JS accepts.
+    assert_eq!(vars(json!([{"type": "regex", "expression": r"\/api\/(\w+)\-v"}]), json!("/api/cart-v2")), pairs(&[("msg", "cart")]));
+}
