@@ -13,6 +13,6 @@ pub mod template;
 pub mod transform;
 
 pub use error::{Error, ErrorCode, Result};
-pub use interval::parse_interval;
+pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
-pub use template::{Scope, ScopedVar, ScopedVars, Template};
+pub use template::{interpolate, Scope, ScopedVar, ScopedVars, Template};
