@@ -50,7 +50,8 @@ pub fn f64_to_js_string(x: f64) -> String {
         return "0".into();
     }
     let abs = x.abs();
-    if (1e-7..1e21).contains(&abs) {
+    // JS writes decimals for 1e-6 <= |x| < 1e21 (Number::toString, step 6-8).
+    if (1e-6..1e21).contains(&abs) {
         // Rust's Display is the shortest round-trip decimal, as JS's is, without exponent.
         let s = format!("{x}");
         return s;
