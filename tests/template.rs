@@ -371,3 +371,18 @@ fn errors_name_offset_and_text() {
     parse_error("[[a:bogus]]");
     parse_error("${}");
 }
+
+#[test]
+fn truncated_and_odd_inputs_never_panic() {
+    let full = r#"é${__span.tags["k8s.pod.name"]:date:YYYY [x]} [[a:raw]] ${b[0]} $c"#;
+    for (end, _) in full.char_indices() {
+        let _ = Template::parse(&full[..end]).map(|t| render(t.source()));
+    }
+    for bad in ["${", "${a[", "${a[\"", "${a[1", "${a.", "${a:", "${a.}", "${a[x]}"] {
+        assert!(Template::parse(bad).is_err(), "{bad:?}");
+    }
+    // A lone `$` or `[[` is text; `[01]` is lodash's key "01", which no array has.
+    assert_eq!(render("$ [["), "$ [[");
+    assert_eq!(render("${__span.tags.list[01]}"), "${__span.tags.list[01]}");
+    assert_eq!(render("é$single€"), "éa b€");
+}
