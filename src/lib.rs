@@ -13,7 +13,7 @@ pub mod template;
 pub mod transform;
 
 pub use error::{Error, ErrorCode, Result};
-pub use interval::parse_interval;
+pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
+pub use template::{interpolate, Scope, ScopedVar, ScopedVars, Template};
 pub use transform::{apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation};
-pub use template::{Scope, ScopedVar, ScopedVars, Template};
