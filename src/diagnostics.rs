@@ -38,6 +38,7 @@
 //! | `UNCLOSED_TEMPLATE` | warning | a `${` without `}`: Grafana leaves the text as is |
 //! | `UNKNOWN_VARIABLE` | warning | a `$__…` variable that does not exist where the template is used |
 //! | `VARIABLE_PATH_NEEDS_BRACES` | warning | `$__span.traceId`: only `$__span` is replaced |
+//! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
 //! | `UNKNOWN_TRANSFORMATION` | warning | a correlation transformation type Grafana does not know |
 
 use serde::Serialize;
@@ -83,6 +84,10 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
     };
     let mut lint = Lint { sources: list.iter().enumerate().map(|(i, v)| Source::new(i, v)).collect(), out: Vec::new() };
     lint.document_shape();
+    if let Some(t) = tracing.filter(|t| !lint.sources.iter().any(|d| d.uid == Some(*t) || d.name == Some(*t))) {
+        let message = format!("no data source has uid or name `{t}`, so no trace source is checked");
+        lint.push(Severity::Error, "UNKNOWN_DATASOURCE", "datasources".into(), message, None);
+    }
     for ds in &lint.sources.clone() {
         let is_trace = match tracing {
             Some(t) => ds.uid == Some(t) || ds.name == Some(t),
@@ -509,7 +514,7 @@ impl<'a> Lint<'a> {
             let spath = child(path, key);
             let Some(text) = value.as_str() else {
                 let message = format!("`{key}` must be a string such as \"-2m\"");
-                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, Some(format!("\"{value}s\"")));
+                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, Some(format!("{value}s")));
                 continue;
             };
             if text.is_empty() {
@@ -595,6 +600,10 @@ impl<'a> Lint<'a> {
         if let Some(uid) = field.get("datasourceUid") {
             self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
         }
+        if !has_text(field, "datasourceUid") && !has_text(field, "url") {
+            let message = "a derived field without `datasourceUid` or `url` makes no link".into();
+            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+        }
         let matcher = field.get("matcherType").and_then(Value::as_str).unwrap_or("regex");
         if let Some(pattern) = field.get("matcherRegex").and_then(Value::as_str) {
             // Grafana takes group 1 of a line match; a label matcher only tests label names.
@@ -611,6 +620,10 @@ impl<'a> Lint<'a> {
         self.known_keys(path, dest, EXEMPLAR_KEYS, "exemplar destination");
         if let Some(uid) = dest.get("datasourceUid") {
             self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
+        }
+        if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
+            let message = "an exemplar destination without `datasourceUid` or `url` makes no link".into();
+            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
         }
         if let Some(name) = dest.get("name").and_then(Value::as_str) {
             const USUAL: [&str; 3] = ["trace_id", "traceID", "traceId"];
@@ -644,6 +657,12 @@ impl<'a> Lint<'a> {
         }
         if let Some(uid) = c.get("targetUID") {
             self.reference(&child(path, "targetUID"), uid, Kind::Any);
+        }
+        // `type` sits at the top in the API form and in `config` in older provisioning files.
+        let ty = c.get("type").or(c.pointer("/config/type")).and_then(Value::as_str).unwrap_or("query");
+        if ty != "external" && !has_text(c, "targetUID") {
+            let message = "a `query` correlation without `targetUID` makes no link".into();
+            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
         }
         let from_trace = source.is_some_and(|s| matches!(s.ty, Some("tempo" | "jaeger" | "zipkin")));
         let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
@@ -765,6 +784,10 @@ impl<'a> Lint<'a> {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
+
+fn has_text(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_str).is_some_and(|s| !s.is_empty())
+}
 
 /// `parent.key`, or `parent["key"]` when the key is not a plain identifier.
 fn child(parent: &str, key: &str) -> String {

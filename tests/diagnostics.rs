@@ -163,6 +163,9 @@ fn unknown_keys_in_legacy_metrics_profiles_derived_fields_exemplars_correlations
             { "name": "trace_id", "datasourceUID": "tempo" }] } }),
     ]);
     let found = check(&d);
+    // The misspelt `datasourceUID` also leaves the destination without a target.
+    assert!(found.iter().any(|f| f.code == "NO_LINK_TARGET"));
+    let found: Vec<Diagnostic> = found.into_iter().filter(|f| f.code != "NO_LINK_TARGET").collect();
     let paths: Vec<(&str, Option<&str>)> = found.iter().map(|f| (f.path.as_str(), f.suggestion.as_deref())).collect();
     assert_eq!(
         paths,
@@ -445,6 +448,29 @@ fn only_the_chosen_trace_source_is_checked() {
     assert_eq!(check_with(&d, Some("tempo")), vec![]);
     assert_eq!(check_with(&d, Some("Jaeger")).len(), 1);
     assert_eq!(check(&d).len(), 1);
+}
+
+#[test]
+fn no_link_target() {
+    let d = doc(vec![
+        json!({ "name": "Loki", "uid": "loki", "type": "loki", "jsonData": { "derivedFields": [{ "name": "t", "matcherRegex": "t=(\\w+)" }] } }),
+        json!({ "name": "Prometheus", "uid": "prom", "type": "prometheus", "jsonData": { "exemplarTraceIdDestinations": [{ "name": "trace_id" }] } }),
+        json!({ "name": "Tempo", "uid": "tempo", "type": "tempo", "correlations": [{ "label": "x", "config": { "type": "query", "field": "tags", "target": {} } }] }),
+    ]);
+    assert_eq!(
+        findings(&d),
+        vec![
+            (Warning, "NO_LINK_TARGET", "datasources[0].jsonData.derivedFields[0]".into()),
+            (Warning, "NO_LINK_TARGET", "datasources[1].jsonData.exemplarTraceIdDestinations[0]".into()),
+            (Warning, "NO_LINK_TARGET", "datasources[2].correlations[0]".into()),
+        ]
+    );
+}
+
+#[test]
+fn unknown_trace_source() {
+    let d = doc(vec![tempo(json!({}))]);
+    assert_eq!(check_with(&d, Some("jaeger")).iter().map(|f| (f.code, f.path.as_str())).collect::<Vec<_>>(), vec![("UNKNOWN_DATASOURCE", "datasources")]);
 }
 
 #[test]
