@@ -153,7 +153,7 @@ const LINK_KEYS: &[&str] = &["tracesToLogsV2", "tracesToLogs", "tracesToMetrics"
 /// Other jsonData keys of trace data sources that are fine even though they look alike.
 const OTHER_TRACE_KEYS: &[&str] = &[
     "nodeGraph", "search", "lokiSearch", "traceQuery", "spanBar", "httpMethod", "timeInterval", "streamingEnabled",
-    "tracesToLogsV3", "traceIdTimeParams", "tlsAuth", "tlsSkipVerify", "oauthPassThru",
+    "traceIdTimeParams", "tlsAuth", "tlsSkipVerify", "oauthPassThru",
 ];
 
 const LOGS_TYPES: &[&str] = &[
@@ -380,12 +380,12 @@ impl<'a> Lint<'a> {
     fn trace_json_keys(&mut self, path: &str, json: &Map<String, Value>) {
         for key in json.keys() {
             let k = key.as_str();
-            if LINK_KEYS.contains(&k) || OTHER_TRACE_KEYS.contains(&k) && k != "tracesToLogsV3" {
-                continue;
-            }
             if k == "tracesToLogsV3" {
                 let message = "`tracesToLogsV3` (several logs destinations) is a spanlink extension; Grafana ignores it and uses `tracesToLogsV2`".into();
                 self.push(Severity::Hint, "SPANLINK_EXTENSION", child(path, k), message, None);
+                continue;
+            }
+            if LINK_KEYS.contains(&k) || OTHER_TRACE_KEYS.contains(&k) {
                 continue;
             }
             let suggestion = closest(k, LINK_KEYS, 3);
@@ -435,6 +435,11 @@ impl<'a> Lint<'a> {
         self.known_keys(path, block, known, what);
         let target = block.get("datasourceUid").and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Logs));
         self.time_shifts(path, block);
+        for list in ["tags", "mappedTags"] {
+            for (i, tag) in block.get(list).and_then(Value::as_array).into_iter().flatten().enumerate() {
+                self.known_keys(&format!("{path}.{list}[{i}]"), tag, TAG_KEYS, "tag");
+            }
+        }
         let custom = self.custom_query(path, block);
         let to_loki = target.as_ref().is_some_and(|t| t.ty == Some("loki"));
         // With a custom query that never mentions `__tags`, the tags are not used at all.

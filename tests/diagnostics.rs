@@ -182,6 +182,13 @@ fn unknown_keys_in_legacy_metrics_profiles_derived_fields_exemplars_correlations
 }
 
 #[test]
+fn unknown_key_in_a_tag() {
+    let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "job", "vaule": "app" }] } })), loki()]);
+    let f = only(&d, Warning, "UNKNOWN_KEY", "datasources[0].jsonData.tracesToLogsV2.tags[0].vaule");
+    assert_eq!(f.suggestion.as_deref(), Some("value"));
+}
+
+#[test]
 fn traces_to_logs_v3_is_a_spanlink_extension() {
     let d = doc(vec![tempo(json!({ "tracesToLogsV3": [{ "name": "app", "datasourceUid": "loki", "spanEndTimeShift": "x" }] })), loki()]);
     assert_eq!(
