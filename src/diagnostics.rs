@@ -728,10 +728,12 @@ impl<'a> Lint<'a> {
             Ok(_) => {}
         }
         for (class, fixed) in classes_with_pipe(pattern) {
-            let chars: Vec<String> = class[1..class.len() - 1].chars().map(|c| format!("`{c}`")).collect();
+            let inner = &class[1..class.len() - 1];
+            let chars: Vec<String> = inner.chars().map(|c| format!("`{c}`")).collect();
+            // Spell the characters out only when the class is a plain list (no range, no `^`).
             let listed = match chars.split_last() {
-                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-                _ => chars.join(""),
+                Some((last, rest)) if !inner.contains('-') && !inner.starts_with('^') => format!("{} or {last}", rest.join(", ")),
+                _ => "a literal `|` too".to_string(),
             };
             let message = format!("`{class}` matches {listed}; write `{fixed}`");
             self.push(Severity::Hint, "REGEX_CLASS_WITH_PIPE", path.into(), message, Some(fixed));

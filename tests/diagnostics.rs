@@ -372,6 +372,10 @@ fn pipe_in_a_character_class() {
     let f = only(&loki_with_regex("traceI[d|D]=(\\w+)", None), Hint, "REGEX_CLASS_WITH_PIPE", REGEX_PATH);
     assert_eq!(f.message, "`[d|D]` matches `d`, `|` or `D`; write `[dD]`");
     assert_eq!(f.suggestion.as_deref(), Some("[dD]"));
+    let f = only(&loki_with_regex("id=([a-f|0-9]+)", None), Hint, "REGEX_CLASS_WITH_PIPE", REGEX_PATH);
+    assert_eq!(f.message, "`[a-f|0-9]` matches a literal `|` too; write `[a-f0-9]`");
+    // A class that is only a pipe means the pipe.
+    assert_eq!(findings(&loki_with_regex("a[|](\\w+)", None)), vec![]);
 }
 
 #[test]
