@@ -1,10 +1,10 @@
 // @ts-check
 // The demo's built-in samples: generated traces plus provisioning YAML. Plain ES modules, so the
 // end-to-end test imports exactly what the page shows.
-import { generateShopTrace } from "./shop-trace.js";
+import { generateShopTrace, SHOP_EPOCH_MS } from "./shop-trace.js";
 import { SHOP_LOKI_YAML, SHOP_ELASTIC_YAML } from "./settings.js";
 
-export { generateShopTrace, SHOP_LOKI_YAML, SHOP_ELASTIC_YAML };
+export { generateShopTrace, SHOP_EPOCH_MS, SHOP_LOKI_YAML, SHOP_ELASTIC_YAML };
 
 /**
  * @typedef {object} Sample

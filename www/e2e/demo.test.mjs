@@ -1,0 +1,296 @@
+// End-to-end test of the built demo (dist/), driving Debian's chromium with playwright-core.
+// The expected links come from the Node build of the same package, run on the same samples,
+// and the expected LogQL is written by hand from Grafana's behaviour (grafana.md §3.1).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { readFile, mkdtemp, mkdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { Correlator, parseTrace, parseProvisioning } from "spanlink";
+import { SAMPLES, SHOP_EPOCH_MS, shopIds } from "../src/samples/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, "..", "dist");
+const shots = path.join(here, "screenshots");
+const GRAFANA = "http://localhost:3000";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+};
+
+let server;
+let base;
+let browser;
+let userDir;
+const problems = [];
+
+before(async () => {
+  server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, "http://x");
+    let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dist)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (url.pathname.endsWith("/")) file = path.join(file, "index.html");
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  userDir = await mkdtemp(path.join(tmpdir(), "spanlink-e2e-"));
+  await mkdir(shots, { recursive: true });
+  browser = await chromium.launchPersistentContext(userDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1600, height: 960 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  if (userDir) await rm(userDir, { recursive: true, force: true });
+});
+
+async function openPage(hash, { colorScheme = "light" } = {}) {
+  const page = await browser.newPage();
+  await page.emulateMedia({ colorScheme });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  await page.goto(base + hash);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+  return page;
+}
+
+/** What the engine (Node build) computes for a sample's settings and a span. */
+function engineLinks(yaml, traceText, spanId) {
+  const correlator = new Correlator(parseProvisioning(yaml), { appSubUrl: "" });
+  const trace = parseTrace(traceText);
+  try {
+    return correlator.spanLinks(trace, spanId);
+  } finally {
+    trace.free();
+    correlator.free();
+  }
+}
+
+function leftState(href) {
+  const m = /[?&]left=([^&#]*)/.exec(href);
+  assert.ok(m, `no left= in ${href}`);
+  return JSON.parse(decodeURIComponent(m[1]));
+}
+
+async function logsHref(page) {
+  return page.getAttribute("#details a.link-btn[data-type=logs]", "href");
+}
+
+const shop = SAMPLES.find((s) => s.id === "shop");
+const ids = shopIds();
+const shopTrace = JSON.parse(shop.trace());
+const traceId = shopTrace.resourceSpans[0].scopeSpans[0].spans[0].traceId;
+
+/** LogQL written by hand from grafana.md §3.1 (Loki, flag off, both filters on). */
+function expectedLogQL(selector, tid, sid) {
+  return (
+    `{${selector}}` +
+    ` | label_format log_line_contains_trace_id=\`{{ contains "${tid}" __line__  }}\` | log_line_contains_trace_id="true" or trace_id="${tid}"` +
+    ` | label_format log_line_contains_span_id=\`{{ contains "${sid}" __line__  }}\` | log_line_contains_span_id="true" or span_id="${sid}"`
+  );
+}
+
+test("the shop sample opens with a span selected and its Logs link equals the engine's", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  assert.equal(await page.textContent("#details-title"), "payment.PaymentService/Charge");
+  const href = await logsHref(page);
+  const expected = engineLinks(shop.settings, shop.trace(), ids.charge).find((l) => l.type === "logs");
+  assert.ok(expected, "the engine makes a logs link for the Charge span");
+  assert.equal(href, GRAFANA + expected.href);
+  assert.equal(await page.textContent("#details a.link-btn[data-type=logs]"), "≣Logs for this span");
+
+  const state = leftState(href);
+  assert.equal(state.datasource, "loki");
+  assert.equal(state.queries[0].expr, expectedLogQL('service_name="payment", namespace="shop"', traceId, ids.charge));
+  // Charge starts 41 ms into the trace and lasts 328 ms; the settings shift by -2s / +2s
+  assert.deepEqual(state.range, { from: String(SHOP_EPOCH_MS + 41 - 2000), to: String(SHOP_EPOCH_MS + 41 + 328 + 2000) });
+
+  // the other buttons a Grafana user expects for this span
+  const titles = await page.$$eval("#details a.link-btn", (as) => as.map((a) => `${a.dataset.type}:${a.textContent}`));
+  assert.ok(titles.includes("metrics:∿Request rate"), titles.join(" | "));
+  assert.ok(titles.includes("metrics:∿p95 latency"), titles.join(" | "));
+  assert.ok(titles.some((t) => t.endsWith("Pod logs")), titles.join(" | "));
+
+  // hovering shows data source, query and range
+  await page.hover("#details a.link-btn[data-type=logs]");
+  await page.waitForSelector("#popover:not([hidden])");
+  const pop = await page.textContent("#popover");
+  assert.match(pop, /Loki/);
+  assert.match(pop, /service_name="payment"/);
+  assert.match(pop, new RegExp(new Date(SHOP_EPOCH_MS + 41 - 2000).toISOString().replace(/\./g, "\\.")));
+  await page.screenshot({ path: path.join(shots, "01-shop-light.png") });
+  await page.close();
+});
+
+test("the dark theme renders the same view", async () => {
+  const page = await openPage("", { colorScheme: "dark" });
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, "rgb(17, 18, 23)");
+  await page.hover("#details a.link-btn[data-type=metrics]");
+  await page.waitForSelector("#popover:not([hidden])");
+  await page.screenshot({ path: path.join(shots, "02-shop-dark.png") });
+  // the toggle switches back to light
+  await page.click("#theme");
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "light");
+  await page.close();
+});
+
+test("editing a tag mapping changes the link; the URL reproduces the edit", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const before = await logsHref(page);
+  const edited = shop.settings.replace("            value: service_name\n", "            value: app\n");
+  assert.notEqual(edited, shop.settings);
+  await page.fill("#settings-editor textarea", edited);
+  await page.waitForFunction((old) => document.querySelector("#details a.link-btn[data-type=logs]")?.getAttribute("href") !== old, before);
+  const href = await logsHref(page);
+  const expected = engineLinks(edited, shop.trace(), ids.charge).find((l) => l.type === "logs");
+  assert.equal(href, GRAFANA + expected.href);
+  assert.equal(leftState(href).queries[0].expr, expectedLogQL('app="payment", namespace="shop"', traceId, ids.charge));
+  await page.screenshot({ path: path.join(shots, "03-edited-tag.png") });
+
+  // the hash now carries the edited settings (deflated); a reload shows the same link
+  await page.waitForFunction(() => location.hash.startsWith("#z="));
+  const url = page.url();
+  const again = await openPage(url.slice(base.length));
+  await again.waitForSelector("#details a.link-btn[data-type=logs]");
+  assert.equal(await logsHref(again), href);
+  await again.close();
+  await page.close();
+});
+
+test("broken settings show a diagnostic or error with its path", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const broken = shop.settings.replace('spanStartTimeShift: "-2s"', 'spanStartTimeShift: "-2 parsecs"');
+  assert.notEqual(broken, shop.settings);
+  // what the engine says about it: a thrown SpanlinkError or a diagnostic, both with the path
+  const wantPath = "datasources[0].jsonData.tracesToLogsV2.spanStartTimeShift";
+  let engineSays;
+  try {
+    const c = new Correlator(parseProvisioning(broken), {});
+    engineSays = c.diagnostics().find((d) => d.path === wantPath);
+    c.free();
+  } catch (e) {
+    engineSays = { code: e.code, path: e.path };
+  }
+  assert.ok(engineSays, "the engine reports the bad shift");
+  await page.fill("#settings-editor textarea", broken);
+  const item = await page.waitForSelector(`#settings-problems .problem[data-path="${wantPath}"]`);
+  assert.equal(await item.getAttribute("data-code"), engineSays.code);
+  assert.match(await item.textContent(), /spanStartTimeShift/);
+  await page.screenshot({ path: path.join(shots, "04-broken-shift.png") });
+
+  // YAML that does not parse at all
+  await page.fill("#settings-editor textarea", shop.settings.replace("datasources:\n", "datasources:\n  - name: [unclosed\n"));
+  await page.waitForFunction(() => document.querySelector("#settings-problems .problem.error") !== null && document.querySelector("#timing")?.textContent?.includes("no links"));
+  await page.screenshot({ path: path.join(shots, "05-broken-yaml.png") });
+  await page.close();
+});
+
+test("a span without a profile id explains why there is no profile link", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  await page.click(`.wf-row[data-span-id="${ids.cartQuery}"]`);
+  await page.waitForFunction(() => document.querySelector("#details-title")?.textContent === "SELECT shop.cart_items");
+  assert.equal(await page.$("#details a.link-btn[data-type=profiles]"), null);
+  await page.click("#details details.explain > summary");
+  const rule = await page.waitForSelector("#details .rule[data-code=MISSING_PROFILE_ID]");
+  assert.match(await rule.textContent(), /pyroscope\.profile\.id/);
+  await rule.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, "06-why-no-profile.png") });
+
+  // and a CPU-heavy span has "Profiles for this span"
+  await page.click(`.wf-row[data-span-id="${ids.fraudScore}"]`);
+  await page.waitForSelector("#details a.link-btn[data-type=profiles]");
+  assert.equal(await page.textContent("#details a.link-btn[data-type=profiles]"), "🔥Profiles for this span");
+  await page.close();
+});
+
+test("linked spans: a span link into the same trace navigates inside the trace", async () => {
+  const page = await openPage(`#sample=shop&span=${ids.consume}`);
+  const inTrace = await page.waitForSelector(`#details a.link-btn[data-type=traces][data-in-trace="${ids.charge}"]`);
+  await inTrace.click();
+  await page.waitForFunction(() => document.querySelector("#details-title")?.textContent === "payment.PaymentService/Charge");
+  const selected = await page.getAttribute(".wf-row[aria-selected=true]", "data-span-id");
+  assert.equal(selected, ids.charge);
+  await page.close();
+});
+
+test("keyboard: arrows move the selection, Enter collapses", async () => {
+  const page = await openPage(`#sample=shop&span=${ids.checkout}`);
+  await page.focus(".wf-row[aria-selected=true]");
+  await page.keyboard.press("ArrowDown");
+  await page.waitForFunction((id) => document.activeElement?.getAttribute("data-span-id") !== id && document.activeElement?.classList.contains("wf-row"), ids.checkout);
+  const second = await page.evaluate(() => document.activeElement.dataset.spanId);
+  assert.equal(await page.getAttribute(`.wf-row[data-span-id="${second}"]`, "aria-selected"), "true");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getAttribute(`.wf-row[data-span-id="${ids.checkout}"]`, "aria-expanded"), "false");
+  assert.equal(await page.$$eval(".wf-row", (r) => r.length), 1);
+  await page.screenshot({ path: path.join(shots, "07-keyboard-collapsed.png") });
+  await page.keyboard.press("Enter");
+  assert.ok((await page.$$eval(".wf-row", (r) => r.length)) > 10);
+  await page.close();
+});
+
+test("search highlights matching spans", async () => {
+  const page = await openPage("");
+  await page.fill("#search", "db.system=postgresql");
+  await page.waitForFunction(() => document.querySelector("#search-count")?.textContent === "3 matches");
+  assert.equal(await page.$$eval(".wf-row.match", (r) => r.length), 3);
+  await page.close();
+});
+
+test("the 10,000-span sample stays virtualised and reports the engine time", async () => {
+  const page = await openPage("#sample=shop-10k", { colorScheme: "dark" });
+  await page.waitForFunction(() => /links for 10,000 spans in/.test(document.querySelector("#timing")?.textContent ?? ""), null, { timeout: 60_000 });
+  const timing = await page.textContent("#timing");
+  const ms = Number(await page.getAttribute("#timing", "data-ms"));
+  console.log(`# 10k sample: ${timing} (traceLinks ${ms.toFixed(1)} ms)`);
+  const rows = await page.$$eval(".wf-row", (r) => r.length);
+  assert.ok(rows > 10 && rows < 120, `rendered ${rows} rows`);
+  // scrolling to the end renders the last rows, still only a window
+  const t0 = Date.now();
+  await page.evaluate(() => {
+    const s = document.querySelector(".wf-scroll");
+    s.scrollTop = s.scrollHeight;
+  });
+  await page.waitForFunction(() => [...document.querySelectorAll(".wf-row")].some((r) => r.getAttribute("aria-label")?.includes("/healthz")));
+  console.log(`# 10k sample: scroll to the end rendered in ${Date.now() - t0} ms`);
+  assert.ok((await page.$$eval(".wf-row", (r) => r.length)) < 120);
+  await page.screenshot({ path: path.join(shots, "08-10k-dark.png") });
+  await page.close();
+});
+
+test("no page errors or console errors", () => {
+  assert.deepEqual(problems, []);
+});
