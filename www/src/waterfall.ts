@@ -309,10 +309,15 @@ export class Waterfall {
       const dur = document.createElement("span");
       dur.className = "wf-dur";
       dur.textContent = formatDuration(s.duration);
-      if (left + width > 80) {
+      if (left + width <= 80) dur.style.left = `${left + width}%`;
+      else if (left >= 22) {
         dur.classList.add("before");
         dur.style.right = `${100 - left}%`;
-      } else dur.style.left = `${left + width}%`;
+      } else {
+        // no room on either side: inside the bar, at its end
+        dur.classList.add("inside");
+        dur.style.right = `${Math.max(0, 100 - left - width)}%`;
+      }
       tl.append(bar, dur);
       row.append(name, tl);
       row.setAttribute("aria-label", `${s.serviceName} ${s.operationName}, ${formatDuration(s.duration)}${isError ? ", error" : ""}`);
