@@ -159,6 +159,16 @@ function linkButton(link: Link, ctx: DetailsContext): HTMLElement {
   return a;
 }
 
+/** A link button outside a span (the trace-level logs link). */
+export function traceLinkButton(link: Link, grafanaUrl: string): HTMLAnchorElement {
+  const a = h("a", { class: `link-btn small t-${link.type}`, href: resolveHref(link.href, grafanaUrl), "data-type": link.type, "data-origin": link.origin }, h("span", { class: "icon", "aria-hidden": "true" }, ICON[link.type] ?? "•"), link.type === "logs" ? "Logs for this trace" : link.title);
+  a.addEventListener("mouseenter", () => showPopover(a, link));
+  a.addEventListener("focus", () => showPopover(a, link));
+  a.addEventListener("mouseleave", hidePopover);
+  a.addEventListener("blur", hidePopover);
+  return a;
+}
+
 let popTimer = 0;
 export function showPopover(anchor: HTMLElement, link: Link) {
   window.clearTimeout(popTimer);

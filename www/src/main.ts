@@ -1,7 +1,7 @@
 import "./style.css";
 import { loadEngine, newCorrelator, parseProvisioning, parseTrace, toShownError, traceLinks } from "./engine";
 import { createEditor, yamlLineOf } from "./editor";
-import { renderDetails, hidePopover } from "./details";
+import { renderDetails, hidePopover, traceLinkButton } from "./details";
 import { SAMPLES, sampleById } from "./samples/index.js";
 import { decodeState, encodeState, type ViewState } from "./state";
 import type { CorrelatorApi, Diagnostic, Link, ShownError, TraceHandle } from "./types";
@@ -169,9 +169,9 @@ function recompute() {
   renderTiming();
   if (traceChanged) {
     waterfall.setModel(app.model);
-    renderTraceHeader();
     runSearch(false);
   }
+  renderTraceHeader();
   const counts = new Map<string, number>();
   for (const [id, ls] of app.links) counts.set(id, ls.length);
   waterfall.setLinkCounts(counts);
@@ -303,6 +303,20 @@ function renderTraceHeader() {
   if (errors) bits.push(`<span class="error-text">${errors} error${errors > 1 ? "s" : ""}</span>`);
   meta.innerHTML = bits.map((b) => `<span>${b}</span>`).join("");
   host.append(h2, meta);
+  // Grafana's trace-level "Logs for this trace" (from the root span's tags, trace id only)
+  if (app.correlator?.traceLogsLink && app.trace) {
+    let link: Link | null = null;
+    try {
+      link = app.correlator.traceLogsLink(app.trace) ?? null;
+    } catch {
+      link = null;
+    }
+    if (link) {
+      const a = traceLinkButton(link, grafanaInput.value || DEFAULT_GRAFANA);
+      a.id = "trace-logs";
+      h2.append(a);
+    }
+  }
 }
 
 function lokiDatasource(): { uid: string; name: string } | null {
@@ -461,6 +475,7 @@ function saveState() {
 
 grafanaInput.addEventListener("input", () => {
   renderSelected();
+  renderTraceHeader();
   saveState();
 });
 
