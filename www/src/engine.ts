@@ -47,11 +47,12 @@ export function traceLinks(correlator: CorrelatorApi, trace: TraceHandle): Map<s
 /** A SpanlinkError (code, path, message) or any thrown value, as something to show. */
 export function toShownError(e: unknown): ShownError {
   if (e && typeof e === "object") {
-    const o = e as { code?: unknown; path?: unknown; message?: unknown };
+    const o = e as { code?: unknown; path?: unknown; message?: unknown; line?: unknown };
     return {
       code: typeof o.code === "string" ? o.code : "ERROR",
       path: typeof o.path === "string" ? o.path : "",
       message: typeof o.message === "string" ? o.message : String(e),
+      line: typeof o.line === "number" && o.line > 0 ? o.line : undefined,
     };
   }
   return { code: "ERROR", path: "", message: String(e) };

@@ -182,7 +182,7 @@ function recompute() {
 }
 
 // ---- rendering -----------------------------------------------------------------------------------
-function problemItem(severity: string, code: string, path: string, message: string, suggestion?: string): HTMLElement {
+function problemItem(severity: string, code: string, path: string, message: string, suggestion?: string, knownLine?: number): HTMLElement {
   const li = document.createElement("li");
   li.className = `problem ${severity}`;
   li.dataset.code = code;
@@ -196,11 +196,11 @@ function problemItem(severity: string, code: string, path: string, message: stri
   c.className = "problem-code";
   c.textContent = code;
   head.append(sev, c);
-  if (path) {
-    const line = yamlLineOf(app.settingsText, path);
+  if (path || knownLine) {
+    const line = knownLine ?? yamlLineOf(app.settingsText, path);
     const p = document.createElement(line ? "button" : "code");
     p.className = "problem-path";
-    p.textContent = path + (line ? ` · line ${line}` : "");
+    p.textContent = path ? path + (line ? ` · line ${line}` : "") : `line ${line}`;
     if (line && p instanceof HTMLButtonElement) {
       p.type = "button";
       p.title = "Show in the editor";
@@ -231,8 +231,8 @@ function renderProblems() {
   const list = document.createElement("ul");
   if (app.settingsError) {
     const e = app.settingsError;
-    list.append(problemItem("error", e.code, e.path, e.message));
-    const l = yamlLineOf(app.settingsText, e.path);
+    list.append(problemItem("error", e.code, e.path, e.message, undefined, e.line));
+    const l = e.line ?? yamlLineOf(app.settingsText, e.path);
     if (l) marks.push(l);
   }
   if (app.linksError) list.append(problemItem("error", app.linksError.code, app.linksError.path, app.linksError.message));

@@ -92,4 +92,5 @@ export interface ShownError {
   code: string;
   path: string;
   message: string;
+  line?: number; // parseProvisioning's INVALID_YAML errors carry the line
 }
