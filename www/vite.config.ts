@@ -4,4 +4,6 @@ export default defineConfig({
   // relative asset paths: the built demo works from any folder (GitHub Pages, a test server)
   base: "./",
   build: { target: "es2022", sourcemap: true },
+  // the links worker imports spanlink/web (ES module + wasm asset)
+  worker: { format: "es" },
 });

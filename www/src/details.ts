@@ -7,6 +7,7 @@ export interface DetailsContext {
   model: TraceModel;
   span: Span;
   links: Link[];
+  linksError?: { code: string; path: string; message: string };
   explain: () => Explanation[];
   grafanaUrl: string;
   onNavigate(spanId: string): void;
@@ -298,7 +299,11 @@ export function renderDetails(host: HTMLElement, ctx: DetailsContext | null, kee
     ),
   );
   if (s.statusCode === "ERROR") head.append(h("p", { class: "status-error" }, "Status ERROR", s.statusMessage ? `: ${s.statusMessage}` : ""));
-  host.append(head, linkButtons(ctx.links, ctx));
+  host.append(head);
+  if (ctx.linksError) {
+    const e = ctx.linksError;
+    host.append(h("p", { class: "links-error error-text" }, `No links: ${e.code}${e.path ? ` at ${e.path}` : ""}: ${e.message}`));
+  } else host.append(linkButtons(ctx.links, ctx));
 
   const refs = s.references.filter((r) => r.refType !== "CHILD_OF");
   const sections: [string, HTMLDetailsElement][] = [

@@ -5,6 +5,7 @@ import { renderDetails, hidePopover, traceLinkButton } from "./details";
 import { SAMPLES, sampleById } from "./samples/index.js";
 import { decodeState, encodeState, type ViewState } from "./state";
 import type { CorrelatorApi, Diagnostic, Link, ShownError, TraceHandle } from "./types";
+import type { LinksRequest, LinksResponse } from "./links-worker";
 import { buildModel, Waterfall, type TraceModel } from "./waterfall";
 
 const DEFAULT_GRAFANA = "http://localhost:3000";
@@ -26,6 +27,8 @@ const app = {
   model: null as TraceModel | null,
   links: new Map<string, Link[]>(),
   linksError: null as ShownError | null,
+  linksPending: false,
+  spanLinkCache: new Map<string, { links: Link[]; error?: ShownError }>(),
   linkMs: 0,
   selected: null as string | null,
   openSections: new Set<string>(),
@@ -145,11 +148,22 @@ function rebuildTrace() {
   }
 }
 
+/** Above this many spans, traceLinks runs in a worker and the selected span's links come from spanLinks. */
+const WORKER_THRESHOLD = 1500;
+let worker: Worker | null = null;
+let workerBusy = false;
+let requestId = 0;
+
 function computeLinks() {
   app.links = new Map();
+  app.linksPending = false;
   app.linksError = null;
   app.linkMs = 0;
-  if (!app.correlator || !app.trace) return;
+  if (!app.correlator || !app.trace || !app.model) return;
+  if (app.model.spans.length > WORKER_THRESHOLD && typeof Worker !== "undefined") {
+    computeLinksInWorker();
+    return;
+  }
   try {
     const t0 = performance.now();
     app.links = traceLinks(app.correlator, app.trace);
@@ -159,11 +173,73 @@ function computeLinks() {
   }
 }
 
+function computeLinksInWorker() {
+  // a worker still busy with an older document is dropped, not waited for
+  if (worker && workerBusy) {
+    worker.terminate();
+    worker = null;
+  }
+  if (!worker) {
+    worker = new Worker(new URL("./links-worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (e: MessageEvent<LinksResponse>) => {
+      const r = e.data;
+      if (r.id !== requestId) return;
+      workerBusy = false;
+      app.linksPending = false;
+      if ("error" in r) app.linksError = r.error;
+      else {
+        app.links = r.links as Map<string, Link[]>;
+        app.linkMs = r.ms;
+      }
+      renderProblems();
+      renderTiming();
+      updateLinkCounts();
+      renderSelected();
+    };
+    worker.onerror = (e) => {
+      workerBusy = false;
+      app.linksPending = false;
+      app.linksError = { code: "WORKER", path: "", message: e.message || "the links worker failed" };
+      renderProblems();
+      renderTiming();
+    };
+  }
+  app.linksPending = true;
+  workerBusy = true;
+  const req: LinksRequest = { id: ++requestId, settings: app.settingsText, trace: app.traceText };
+  worker.postMessage(req);
+}
+
+/** A span's links: from traceLinks when it has run, else from spanLinks (cached). */
+function linksOf(spanId: string): { links: Link[]; error?: ShownError } {
+  const known = app.links.get(spanId);
+  if (known) return { links: known };
+  if (app.linksError) return { links: [], error: app.linksError };
+  if (!app.correlator || !app.trace) return { links: [] };
+  let cached = app.spanLinkCache.get(spanId);
+  if (!cached) {
+    try {
+      cached = { links: app.correlator.spanLinks(app.trace, spanId) };
+    } catch (e) {
+      cached = { links: [], error: toShownError(e) };
+    }
+    app.spanLinkCache.set(spanId, cached);
+  }
+  return cached;
+}
+
+function updateLinkCounts() {
+  const counts = new Map<string, number>();
+  for (const [id, ls] of app.links) counts.set(id, ls.length);
+  waterfall.setLinkCounts(counts);
+}
+
 function recompute() {
   const traceChanged = dirty.has("trace");
   if (dirty.has("settings")) rebuildSettings();
   if (traceChanged) rebuildTrace();
   dirty.clear();
+  app.spanLinkCache.clear();
   computeLinks();
   renderProblems();
   renderTiming();
@@ -172,9 +248,7 @@ function recompute() {
     runSearch(false);
   }
   renderTraceHeader();
-  const counts = new Map<string, number>();
-  for (const [id, ls] of app.links) counts.set(id, ls.length);
-  waterfall.setLinkCounts(counts);
+  updateLinkCounts();
   if (app.model && (!app.selected || !app.model.byId.has(app.selected))) app.selected = app.model.roots[0]?.span.spanID ?? null;
   if (traceChanged) waterfall.select(app.selected);
   renderSelected();
@@ -265,6 +339,16 @@ function renderTiming() {
     return;
   }
   const n = app.model.spans.length;
+  if (app.linksPending) {
+    timing.textContent = `computing links for ${n.toLocaleString("en-US")} spans…`;
+    delete timing.dataset.ms;
+    return;
+  }
+  if (app.linksError) {
+    timing.textContent = "no links: see the problems";
+    delete timing.dataset.ms;
+    return;
+  }
   let total = 0;
   for (const ls of app.links.values()) total += ls.length;
   const ms = app.linkMs < 10 ? app.linkMs.toFixed(1) : Math.round(app.linkMs).toString();
@@ -336,6 +420,7 @@ function renderSelected() {
     return;
   }
   const span = node.span;
+  const spanLinks = linksOf(span.spanID);
   const correlator = app.correlator;
   const trace = app.trace;
   const loki = lokiDatasource();
@@ -348,7 +433,8 @@ function renderSelected() {
     {
       model: m,
       span,
-      links: app.links.get(span.spanID) ?? [],
+      links: spanLinks.links,
+      linksError: spanLinks.error,
       explain: () => (correlator ? correlator.explain(trace, span.spanID) : []),
       grafanaUrl: grafanaInput.value || DEFAULT_GRAFANA,
       onNavigate: (sid) => selectSpan(sid, { focus: true }),
