@@ -112,3 +112,35 @@ pub fn range(link: &Link) -> (f64, f64) {
 pub fn query(link: &Link) -> &Value {
     &link.internal.as_ref().expect("internal link").query
 }
+
+pub const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/");
+
+/// YAML → JSON, then Grafana's provisioning `$$` → `$` in every string.
+pub fn unescape_dollars(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(s.replace("$$", "$")),
+        Value::Array(items) => Value::Array(items.into_iter().map(unescape_dollars).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, unescape_dollars(v))).collect()),
+        other => other,
+    }
+}
+
+/// A shared provisioning file, read in place, or `None` (with a message) when it is absent.
+pub fn shared_provisioning(name: &str) -> Option<Value> {
+    let path = format!("{SHARED}provisioning/{name}");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("skipped: {path} not found");
+        return None;
+    };
+    Some(unescape_dollars(yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{path}: {e}"))))
+}
+
+/// A shared trace file, read in place, or `None` (with a message) when it is absent.
+pub fn shared_trace(name: &str) -> Option<Trace> {
+    let path = format!("{SHARED}traces/{name}");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("skipped: {path} not found");
+        return None;
+    };
+    Some(Trace::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}")))
+}
