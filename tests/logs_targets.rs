@@ -520,3 +520,13 @@ fn trace_level_dynamic_drops_the_span_filter() {
     let link = c.trace_logs_link(&trace_of(vec![span])).unwrap().unwrap();
     assert_eq!(alternatives(&link), dynamic_expected(TRACE_ID, None, Some("svc")));
 }
+
+#[test]
+fn an_empty_tag_list_means_the_default_tags() {
+    assert_eq!(query(&only_link(&logs_to("loki", json!({"tags": []}))))["expr"], TAGS_LOKI);
+    let c = correlator(tempo_with(
+        json!({"tracesToMetrics": {"datasourceUid": "prom", "tags": [], "queries": [{"query": "m{$__tags}"}]}}),
+        vec![ds("Prom", "prometheus", "prom")],
+    ));
+    assert_eq!(query(&fixture_links(&c)[0])["expr"], r#"m{cluster="cluster1", hostname="hostname1", service_namespace="namespace1"}"#);
+}
