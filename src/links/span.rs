@@ -532,7 +532,11 @@ pub(crate) fn correlation_link(
         r.text
     });
     let external = s.kind == "external";
-    let rendered = body.render(&scope, &opts, &mut usages);
+    // beyond.md §1: a placeholder inside a quoted literal of the target query gets that
+    // language's escaping (the URL of an external link is left as Grafana writes it).
+    let lang = if external { Lang::Plain } else { Lang::of_datasource(&c.datasource(target).kind) };
+    let body_opts = RenderOptions { default_format: None, escaper: Some(&lang) };
+    let rendered = body.render(&scope, &body_opts, &mut usages);
     let mut variables = usage_variables(&usages);
     variables.extend(transformed.iter().map(|(k, v)| ExplainVariable { name: k.clone(), path: format!("transformation → {k}"), value: Some(v.clone()) }));
     if let Some(u) = first_unresolved_or(&usages) {
