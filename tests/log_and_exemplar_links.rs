@@ -153,3 +153,19 @@ fn exemplar_with_unresolvable_uid_or_other_label_has_no_link() {
     let c = prom_with(json!([{"name": "traceID", "datasourceUid": "gone"}, {"name": "trace_id", "datasourceUid": "tempo"}]));
     assert!(c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123")]), None).unwrap().is_empty());
 }
+
+#[test]
+fn external_urls_are_rendered_as_grafana_renders_data_links() {
+    let settings = json!({"datasources": [
+        {"name": "Prometheus", "type": "prometheus", "uid": "prom", "jsonData": {"exemplarTraceIdDestinations": [
+            {"name": "trace_id", "url": "/d/traces?var-trace=${__value.raw}"},
+            {"name": "trace_id", "url": "javascript:alert('${__value.raw}')"}
+        ]}}
+    ]});
+    let options = spanlink::Options { app_sub_url: "/grafana".into(), ..Default::default() };
+    let c = spanlink::Correlator::new(&settings, options).unwrap();
+    let links = c.exemplar_links("prom", &labels(&[("trace_id", "abc123")])).unwrap();
+    // A root-relative URL lives under appSubUrl; a script URL is never a link.
+    assert_eq!(links[0].href, "/grafana/d/traces?var-trace=abc123");
+    assert_eq!(links[1].href, "about:blank");
+}
