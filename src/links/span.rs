@@ -848,7 +848,9 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
             q
         }
     };
-    let mut link = internal_link(c, LinkType::Logs, "Logs for this trace".into(), ds, query, Some(range), None, &settings.path);
+    // Grafana's getLogsButtonCTA(traceDataSource, 'trace').
+    let title = if c.options.features.dynamic_trace_to_logs || settings.filter_by_trace_id { "Logs for this trace" } else { "Related logs" };
+    let mut link = internal_link(c, LinkType::Logs, title.into(), ds, query, Some(range), None, &settings.path);
     if let (Some(internal), Some(alts)) = (link.internal.as_mut(), alternatives) {
         internal.alternatives = Some(alts.into_iter().map(|mut q| {
             with_datasource_ref(&mut q, ds.reference());
