@@ -109,7 +109,7 @@ export function linkPopover(link: Link): HTMLElement {
   } else {
     rows.push(["URL", h("code", { class: "pop-query" }, link.href)]);
   }
-  rows.push(["Rule", h("code", {}, link.origin)]);
+  rows.push(["Rule", h("span", {}, h("code", {}, link.origin), h("span", { class: "muted" }, ` · type ${link.type}`))]);
   const dl = h("dl");
   for (const [k, v] of rows) dl.append(h("dt", {}, k), h("dd", {}, v));
   box.append(dl);
@@ -202,8 +202,11 @@ function linkButtons(links: Link[], ctx: DetailsContext): HTMLElement {
     return wrap;
   }
   const used = new Set<Link>();
+  // a correlation keeps its place among correlations even when Grafana types it `profiles`
+  // (every data link of a span with a profile id is typed so, grafana.md §3.5)
+  const groupType = (l: Link) => (/correlations\[/.test(l.origin) && l.type === "profiles" ? "correlation" : l.type);
   for (const g of GROUPS) {
-    const ls = links.filter((l) => g.types.includes(l.type));
+    const ls = links.filter((l) => g.types.includes(groupType(l)));
     if (!ls.length) continue;
     ls.forEach((l) => used.add(l));
     wrap.append(h("div", { class: "link-group" }, h("span", { class: "group-name" }, g.name), ...ls.map((l) => linkButton(l, ctx))));

@@ -54,7 +54,8 @@ datasources:
       nodeGraph:
         enabled: true
     correlations:
-      # the pod that ran the span, read from the resource attributes (JSON text) with a regex
+      # the pod that ran the span, read from the resource attributes with a regex. The field is
+      # JSON text of {"value": …, "key": …} objects (value first, as Grafana's Tempo frames write it)
       - targetUID: loki
         label: Pod logs
         description: Every log line of the pod that ran this span
@@ -66,7 +67,7 @@ datasources:
             refId: A
           transformations:
             - type: regex
-              expression: '{(?=[^\\}]*\\bkey":"k8s.pod.name")[^\\}]*\\bvalue":"(.*?)".*}'
+              expression: '"value":"([^"]+)","key":"k8s\\.pod\\.name"'
               mapValue: pod
       # the SQL of a database span, to run it against the read replica
       - targetUID: postgres
@@ -81,7 +82,7 @@ datasources:
             refId: A
           transformations:
             - type: regex
-              expression: '{(?=[^\\}]*\\bkey":"db.statement")[^\\}]*\\bvalue":"(.*?)".*}'
+              expression: '"value":"([^"]+)","key":"db\\.statement"'
               mapValue: statement
       # the order id, to open the order in the shop's back office
       - label: Order in back office
@@ -93,11 +94,11 @@ datasources:
             url: 'https://backoffice.shop.example/orders/$\${order}?env=$\${env}'
           transformations:
             - type: regex
-              expression: '"app\\.order\\.id","value":"(ORD-[0-9]+)"'
+              expression: '"value":"(ORD-[0-9]+)","key":"app\\.order\\.id"'
               mapValue: order
             - type: regex
               field: serviceTags
-              expression: '"deployment\\.environment","value":"(\\w+)"'
+              expression: '"value":"(\\w+)","key":"deployment\\.environment"'
               mapValue: env
 
   - name: Loki
