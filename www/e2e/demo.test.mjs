@@ -209,8 +209,20 @@ test("broken settings show a diagnostic or error with its path", async () => {
   await page.screenshot({ path: path.join(shots, "04-broken-shift.png") });
 
   // YAML that does not parse at all
-  await page.fill("#settings-editor textarea", shop.settings.replace("datasources:\n", "datasources:\n  - name: [unclosed\n"));
-  await page.waitForFunction(() => document.querySelector("#settings-problems .problem.error") !== null && document.querySelector("#timing")?.textContent?.includes("no links"));
+  const badYaml = shop.settings.replace("datasources:\n", "datasources:\n  - name: [unclosed\n");
+  let yamlError;
+  try {
+    parseProvisioning(badYaml);
+  } catch (e) {
+    yamlError = e;
+  }
+  assert.equal(yamlError?.code, "INVALID_YAML");
+  await page.fill("#settings-editor textarea", badYaml);
+  const yamlItem = await page.waitForSelector('#settings-problems .problem.error[data-code="INVALID_YAML"]');
+  assert.match(await yamlItem.textContent(), new RegExp(`line ${yamlError.line}`));
+  assert.match(await page.textContent("#timing"), /no links/);
+  // the line is marked in the gutter
+  assert.equal(await page.textContent("#settings-editor .gutter .mark"), String(yamlError.line));
   await page.screenshot({ path: path.join(shots, "05-broken-yaml.png") });
   await page.close();
 });

@@ -235,7 +235,11 @@ function explanations(ctx: DetailsContext): HTMLDetailsElement {
       return;
     }
     const ul = h("ul", { class: "rules" });
-    for (const ex of list) {
+    // the rules that made no link first: that is what the panel is asked about
+    const sorted = [...list.filter((x) => x.outcome !== "link"), ...list.filter((x) => x.outcome === "link")];
+    const none = sorted.filter((x) => x.outcome !== "link").length;
+    d.append(h("p", { class: "muted small" }, `${none} rule${none === 1 ? "" : "s"} made no link, ${list.length - none} made one.`));
+    for (const ex of sorted) {
       const li = h("li", { class: `rule ${ex.outcome}`, "data-code": ex.code });
       li.append(
         h("div", { class: "rule-head" }, h("span", { class: `badge ${ex.outcome}` }, ex.outcome === "link" ? "link" : "no link"), h("code", { class: "rule-code" }, ex.code), h("code", { class: "rule-origin muted" }, ex.origin)),
