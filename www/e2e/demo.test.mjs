@@ -273,6 +273,24 @@ test("keyboard: arrows move the selection, Enter collapses", async () => {
   await page.close();
 });
 
+test("the sample picker switches to the Elasticsearch settings", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  await page.selectOption("#sample", "shop-elastic");
+  await page.waitForFunction(() => location.hash.includes("sample=shop-elastic"));
+  await page.waitForFunction(() => document.querySelector("#details-title")?.textContent === "POST /v2/authorize");
+  const elastic = SAMPLES.find((s) => s.id === "shop-elastic");
+  const expected = engineLinks(elastic.settings, elastic.trace(), ids.authorizeError).find((l) => l.type === "logs");
+  const href = await logsHref(page);
+  assert.equal(href, GRAFANA + expected.href);
+  // Elasticsearch: Lucene, span filter off, trace filter on, tags renamed as configured (grafana.md §3)
+  const q = leftState(href).queries[0];
+  assert.equal(q.query, `"${traceId}" AND service.name:"payment" AND kubernetes.pod.name:"${q.query.match(/kubernetes\.pod\.name:"([^"]+)"/)[1]}"`);
+  assert.match(q.query, /kubernetes\.pod\.name:"payment-/);
+  await page.screenshot({ path: path.join(shots, "09-elastic-error-span.png") });
+  await page.close();
+});
+
 test("search highlights matching spans", async () => {
   const page = await openPage("");
   await page.fill("#search", "db.system=postgresql");
@@ -283,7 +301,10 @@ test("search highlights matching spans", async () => {
 
 test("the 10,000-span sample stays virtualised and reports the engine time", async () => {
   const page = await openPage("#sample=shop-10k", { colorScheme: "dark" });
-  await page.waitForFunction(() => /links for 10,000 spans in/.test(document.querySelector("#timing")?.textContent ?? ""), null, { timeout: 60_000 });
+  // the page is usable at once (rows, selected span); traceLinks runs in a worker meanwhile
+  assert.ok((await page.$$eval(".wf-row", (r) => r.length)) > 10);
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  await page.waitForFunction(() => /links for 10,000 spans in/.test(document.querySelector("#timing")?.textContent ?? ""), null, { timeout: 240_000 });
   const timing = await page.textContent("#timing");
   const ms = Number(await page.getAttribute("#timing", "data-ms"));
   console.log(`# 10k sample: ${timing} (traceLinks ${ms.toFixed(1)} ms)`);
