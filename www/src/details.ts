@@ -204,7 +204,13 @@ function linkButtons(links: Link[], ctx: DetailsContext): HTMLElement {
   const used = new Set<Link>();
   // a correlation keeps its place among correlations even when Grafana types it `profiles`
   // (every data link of a span with a profile id is typed so, grafana.md §3.5)
-  const groupType = (l: Link) => (/correlations\[/.test(l.origin) && l.type === "profiles" ? "correlation" : l.type);
+  // and the profile rule's link stays among profiles when Grafana types it as a plain data link
+  // (span without a profile id): the button then keeps its title instead of "Profiles for this span"
+  const groupType = (l: Link) => {
+    if (/correlations\[/.test(l.origin) && l.type === "profiles") return "correlation";
+    if (/tracesToProfiles/.test(l.origin)) return "profiles";
+    return l.type;
+  };
   for (const g of GROUPS) {
     const ls = links.filter((l) => g.types.includes(groupType(l)));
     if (!ls.length) continue;
