@@ -299,7 +299,8 @@ test("search highlights matching spans", async () => {
   await page.close();
 });
 
-test("the 10,000-span sample stays virtualised and reports the engine time", async () => {
+// E2E_QUICK=1 skips the large sample while iterating on the page
+test("the 10,000-span sample stays virtualised and reports the engine time", { skip: process.env.E2E_QUICK ? "E2E_QUICK is set" : false }, async () => {
   const page = await openPage("#sample=shop-10k", { colorScheme: "dark" });
   // the page is usable at once (rows, selected span); traceLinks runs in a worker meanwhile
   assert.ok((await page.$$eval(".wf-row", (r) => r.length)) > 10);

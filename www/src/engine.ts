@@ -1,50 +1,35 @@
-// The one place the demo touches spanlink: the published package, imported as any app would.
-import init, * as spanlink from "spanlink/web";
-import type { CorrelatorApi, CorrelatorOptions, Link, ShownError, TraceHandle } from "./types";
+// The one module of the page that touches spanlink: the published package, imported as any app would.
+import init, { Correlator, parseProvisioning as slParseProvisioning, parseTrace as slParseTrace } from "spanlink/web";
+import type { CorrelatorOptions, Link, ShownError, TraceHandle } from "./types";
 
-interface Api {
-  Correlator: new (provisioning: unknown, options?: CorrelatorOptions) => CorrelatorApi;
-  parseTrace(text: string | object): TraceHandle;
-  parseProvisioning(yamlText: string): unknown;
-}
-
-let api: Api | null = null;
+let loading: Promise<unknown> | null = null;
 
 /** Load the wasm module once. */
-export async function loadEngine(): Promise<Api> {
-  if (!api) {
-    await init();
-    api = spanlink as unknown as Api;
-  }
-  return api;
+export function loadEngine(): Promise<unknown> {
+  loading ??= init();
+  return loading;
 }
 
-function engine(): Api {
-  if (!api) throw new Error("spanlink is not loaded yet");
-  return api;
+export function parseProvisioning(yaml: string): ReturnType<typeof slParseProvisioning> {
+  return slParseProvisioning(yaml);
 }
 
-export function parseProvisioning(yaml: string): unknown {
-  return engine().parseProvisioning(yaml);
-}
-
-export function newCorrelator(provisioning: unknown, options: CorrelatorOptions): CorrelatorApi {
-  const Ctor = engine().Correlator;
-  return new Ctor(provisioning, options);
+export function newCorrelator(provisioning: ReturnType<typeof slParseProvisioning>, options: CorrelatorOptions): Correlator {
+  return new Correlator(provisioning, options);
 }
 
 export function parseTrace(text: string): TraceHandle {
-  return engine().parseTrace(text);
+  return slParseTrace(text);
 }
 
-/** traceLinks as a Map whatever the binding returns (a Map, or a plain object keyed by span id). */
-export function traceLinks(correlator: CorrelatorApi, trace: TraceHandle): Map<string, Link[]> {
-  const out = correlator.traceLinks(trace);
-  if (out instanceof Map) return out;
-  return new Map(Object.entries(out ?? {}));
+/** traceLinks as a Map (the binding returns one; a plain object keyed by span id is accepted too). */
+export function traceLinks(correlator: Correlator, trace: TraceHandle): Map<string, Link[]> {
+  const out: unknown = correlator.traceLinks(trace);
+  if (out instanceof Map) return out as Map<string, Link[]>;
+  return new Map(Object.entries((out ?? {}) as Record<string, Link[]>));
 }
 
-/** A SpanlinkError (code, path, message) or any thrown value, as something to show. */
+/** A SpanlinkError (code, path, message, line) or any thrown value, as something to show. */
 export function toShownError(e: unknown): ShownError {
   if (e && typeof e === "object") {
     const o = e as { code?: unknown; path?: unknown; message?: unknown; line?: unknown };

@@ -127,8 +127,9 @@ function rebuildSettings() {
   app.settingsError = null;
   app.diagnostics = [];
   try {
-    app.provisioning = parseProvisioning(app.settingsText);
-    app.correlator = newCorrelator(app.provisioning, { appSubUrl: "" });
+    const provisioning = parseProvisioning(app.settingsText);
+    app.provisioning = provisioning;
+    app.correlator = newCorrelator(provisioning, { appSubUrl: "" });
     app.diagnostics = app.correlator.diagnostics() ?? [];
   } catch (e) {
     app.settingsError = toShownError(e);
