@@ -171,6 +171,12 @@ export function traceLinkButton(link: Link, grafanaUrl: string): HTMLAnchorEleme
 }
 
 let popTimer = 0;
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    const pop = document.getElementById("popover");
+    if (pop) pop.hidden = true;
+  }
+});
 export function showPopover(anchor: HTMLElement, link: Link) {
   window.clearTimeout(popTimer);
   const pop = document.getElementById("popover")!;

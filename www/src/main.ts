@@ -382,7 +382,7 @@ function renderTraceHeader() {
     `Trace <code>${m.traceId}</code>`,
     started,
     `Duration ${dur < 1000 ? dur.toFixed(1) + " ms" : (dur / 1000).toFixed(2) + " s"}`,
-    `${m.services.length} services`,
+    `${m.services.length} service${m.services.length === 1 ? "" : "s"}`,
     `${m.spans.length.toLocaleString("en-US")} spans`,
   ];
   if (errors) bits.push(`<span class="error-text">${errors} error${errors > 1 ? "s" : ""}</span>`);
