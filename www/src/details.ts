@@ -162,7 +162,7 @@ function linkButton(link: Link, ctx: DetailsContext): HTMLElement {
 
 /** A link button outside a span (the trace-level logs link). */
 export function traceLinkButton(link: Link, grafanaUrl: string): HTMLAnchorElement {
-  const a = h("a", { class: `link-btn small t-${link.type}`, href: resolveHref(link.href, grafanaUrl), "data-type": link.type, "data-origin": link.origin }, h("span", { class: "icon", "aria-hidden": "true" }, ICON[link.type] ?? "•"), link.type === "logs" ? "Logs for this trace" : link.title);
+  const a = h("a", { class: `link-btn small t-${link.type}`, href: resolveHref(link.href, grafanaUrl), "data-type": link.type, "data-origin": link.origin }, h("span", { class: "icon", "aria-hidden": "true" }, ICON[link.type] ?? "•"), link.title || "Logs for this trace");
   a.addEventListener("mouseenter", () => showPopover(a, link));
   a.addEventListener("focus", () => showPopover(a, link));
   a.addEventListener("mouseleave", hidePopover);
