@@ -175,6 +175,15 @@ test("editing a tag mapping changes the link; the URL reproduces the edit", asyn
   const expected = engineLinks(edited, shop.trace(), ids.charge).find((l) => l.type === "logs");
   assert.equal(href, GRAFANA + expected.href);
   assert.equal(leftState(href).queries[0].expr, expectedLogQL('app="payment", namespace="shop"', traceId, ids.charge));
+  // show the edited line and the new query in the screenshot
+  await page.evaluate(() => {
+    const ta = document.querySelector("#settings-editor textarea");
+    ta.scrollTop = 0;
+    ta.dispatchEvent(new Event("scroll"));
+  });
+  await page.hover("#details a.link-btn[data-type=logs]");
+  await page.waitForSelector("#popover:not([hidden])");
+  assert.match(await page.textContent("#popover"), /\{app="payment", namespace="shop"\}/);
   await page.screenshot({ path: path.join(shots, "03-edited-tag.png") });
 
   // the hash now carries the edited settings (deflated); a reload shows the same link
