@@ -11,6 +11,7 @@ pub mod js;
 pub mod model;
 pub mod template;
 pub mod transform;
+mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
 pub use interval::parse_interval;

@@ -1,0 +1,126 @@
+//! The JavaScript binding: argument conversion and error mapping only. The core never sees a
+//! JS type. Every error leaves as a JS `Error` named `SpanlinkError` with own `code`, `path`
+//! and `message` properties.
+//!
+//! Object arguments cross as JSON text (`JSON.stringify` in JS, `serde_json` here): serde_json
+//! limits nesting to 128 levels, so a hostile deep object cannot overflow wasm's stack, and a
+//! cycle or a BigInt becomes an `INVALID_ARGUMENT` error instead of a trap.
+#![cfg(target_family = "wasm")]
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorCode};
+
+type JsResult<T> = std::result::Result<T, JsValue>;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("wasm_types.d.ts");
+
+/// A core error as a thrown `SpanlinkError`.
+fn to_js(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name("SpanlinkError");
+    let obj: &JsValue = err.as_ref();
+    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code.as_str().into());
+    let _ = js_sys::Reflect::set(obj, &"path".into(), &e.path.as_str().into());
+    err.into()
+}
+
+fn invalid(arg: &str, message: String) -> JsValue {
+    to_js(Error::new(ErrorCode::InvalidArgument, arg, format!("{arg}: {message}")))
+}
+
+fn type_name(v: &JsValue) -> String {
+    if v.is_null() { "null".into() } else { v.js_typeof().as_string().unwrap_or_default() }
+}
+
+/// A required string argument.
+fn string_arg(v: &JsValue, arg: &str) -> JsResult<String> {
+    v.as_string().ok_or_else(|| invalid(arg, format!("expected a string, got {}", type_name(v))))
+}
+
+/// An optional string argument (`undefined` / `null` mean none).
+fn opt_string_arg(v: &JsValue, arg: &str) -> JsResult<Option<String>> {
+    if v.is_undefined() || v.is_null() { Ok(None) } else { string_arg(v, arg).map(Some) }
+}
+
+/// Any JSON-compatible argument, as JSON text.
+fn json_text_arg(v: &JsValue, arg: &str) -> JsResult<String> {
+    let text = js_sys::JSON::stringify(v)
+        .map_err(|e| invalid(arg, format!("not JSON-compatible: {}", js_message(&e))))?;
+    text.as_string().ok_or_else(|| invalid(arg, format!("expected a JSON value, got {}", type_name(v))))
+}
+
+/// Any JSON-compatible argument, parsed.
+fn json_arg(v: &JsValue, arg: &str) -> JsResult<Value> {
+    serde_json::from_str(&json_text_arg(v, arg)?).map_err(|e| invalid(arg, e.to_string()))
+}
+
+/// An optional object argument, deserialized into `T` (`undefined` / `null` mean the default).
+fn opt_arg<T: serde::de::DeserializeOwned + Default>(v: &JsValue, arg: &str) -> JsResult<T> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    serde_json::from_value(json_arg(v, arg)?).map_err(|e| invalid(arg, e.to_string()))
+}
+
+fn js_message(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default()
+}
+
+/// A result as plain JS objects and arrays (maps become objects, `None` becomes `null`).
+fn out<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| to_js(Error::new(ErrorCode::InvalidArgument, "", e.to_string())))
+}
+
+/// A parsed trace: parse once, query many spans.
+#[wasm_bindgen(js_name = Trace)]
+pub struct JsTrace {
+    inner: crate::Trace,
+}
+
+#[wasm_bindgen(js_class = Trace)]
+impl JsTrace {
+    /// Every span in document order, with Grafana's trace-view field names.
+    #[wasm_bindgen(unchecked_return_type = "SpanData[]")]
+    pub fn spans(&self) -> JsResult<JsValue> {
+        out(&self.inner.spans)
+    }
+
+    /// The trace id (of the first span).
+    #[wasm_bindgen(getter, js_name = traceId)]
+    pub fn trace_id(&self) -> String {
+        self.inner.trace_id().to_string()
+    }
+
+    /// The detected format.
+    #[wasm_bindgen(getter, unchecked_return_type = "TraceFormat")]
+    pub fn format(&self) -> JsResult<JsValue> {
+        out(&self.inner.format)
+    }
+
+    /// The number of spans.
+    #[wasm_bindgen(getter, js_name = spanCount)]
+    pub fn span_count(&self) -> u32 {
+        self.inner.spans.len() as u32
+    }
+}
+
+/// Parses a Tempo/OTLP, Jaeger or Zipkin v2 trace (JSON text or the parsed object).
+#[wasm_bindgen(js_name = parseTrace)]
+pub fn parse_trace(#[wasm_bindgen(unchecked_param_type = "string | object")] trace: JsValue) -> JsResult<JsTrace> {
+    let inner = match trace.as_string() {
+        Some(text) => crate::Trace::from_json(&text),
+        None => crate::Trace::from_json(&json_text_arg(&trace, "trace")?),
+    };
+    inner.map(|inner| JsTrace { inner }).map_err(to_js)
+}
+
+/// Grafana's interval text (`"-2m"`, `"1h"`) in milliseconds.
+#[wasm_bindgen(js_name = parseInterval)]
+pub fn parse_interval(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> JsResult<f64> {
+    crate::parse_interval(&string_arg(&text, "text")?).map(|ms| ms as f64).map_err(to_js)
+}
