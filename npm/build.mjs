@@ -36,7 +36,8 @@ write("spanlink_bg.js", read("bundler", "spanlink_bg.js"));
 write("wasm-base64.js", `export const wasmBase64 = "${readFileSync(join(dist, "spanlink_bg.wasm")).toString("base64")}";\n`);
 
 // Types: no `any` in what users see (wasm-bindgen's raw InitOutput signatures included).
-const noAny = (dts) => dts.replace(/\bany\b/g, "unknown");
+// wasm-bindgen declares `[Symbol.dispose]()` (for `using`): bring its lib in for every consumer.
+const noAny = (dts) => '/// <reference lib="esnext.disposable" />\n' + dts.replace(/\bany\b/g, "unknown");
 write("glue.d.ts", noAny(read("nodejs", "spanlink.d.ts")));
 write("glue-web.d.ts", noAny(read("web", "spanlink.d.ts")));
 

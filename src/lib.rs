@@ -11,7 +11,7 @@ pub mod js;
 pub mod model;
 pub mod template;
 pub mod transform;
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
 pub use interval::parse_interval;

@@ -1,0 +1,52 @@
+//! wasm-level tests of the binding (src/wasm.rs), run under Node (tests/node.rs) and headless
+//! Chromium (tests/browser.rs): error shapes, argument checks, hostile inputs.
+use js_sys::Reflect;
+use spanlink::wasm;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn prop(v: &JsValue, name: &str) -> String {
+    Reflect::get(v, &name.into()).unwrap().as_string().unwrap_or_default()
+}
+
+/// Asserts a thrown SpanlinkError: a real `Error`, named, with code and path.
+fn assert_error(err: JsValue, code: &str, path: &str) {
+    assert!(err.is_instance_of::<js_sys::Error>(), "not an Error: {err:?}");
+    assert_eq!(prop(&err, "name"), "SpanlinkError");
+    assert_eq!(prop(&err, "code"), code, "message: {}", prop(&err, "message"));
+    assert_eq!(prop(&err, "path"), path);
+    assert!(!prop(&err, "message").is_empty());
+}
+
+#[wasm_bindgen_test]
+fn parse_interval_rejects_non_strings_naming_the_argument() {
+    for v in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from_f64(5.0), js_sys::Object::new().into()] {
+        assert_error(wasm::parse_interval(v).unwrap_err(), "INVALID_ARGUMENT", "text");
+    }
+}
+
+#[wasm_bindgen_test]
+fn parse_interval_errors_carry_the_core_code() {
+    assert_error(wasm::parse_interval("5 m".into()).unwrap_err(), "INVALID_INTERVAL", "");
+}
+
+#[wasm_bindgen_test]
+fn parse_trace_reports_bad_text_and_unknown_shapes() {
+    assert_error(wasm::parse_trace("{not json".into()).err().unwrap(), "INVALID_JSON", "");
+    assert_error(wasm::parse_trace(js_sys::Object::new().into()).err().unwrap(), "INVALID_TRACE", "");
+    assert_error(wasm::parse_trace(JsValue::UNDEFINED).err().unwrap(), "INVALID_ARGUMENT", "trace");
+}
+
+#[wasm_bindgen_test]
+fn hostile_objects_throw_instead_of_trapping() {
+    // A cycle: JSON.stringify throws, the binding maps it.
+    let o = js_sys::Object::new();
+    Reflect::set(&o, &"self".into(), &o).unwrap();
+    assert_error(wasm::parse_trace(o.into()).err().unwrap(), "INVALID_ARGUMENT", "trace");
+    // 100 000 levels of nesting: serde_json's depth limit, not a stack overflow.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_error(wasm::parse_trace(deep.into()).err().unwrap(), "INVALID_JSON", "");
+    // A BigInt.
+    let big = js_sys::BigInt::from(1u64);
+    assert_error(wasm::parse_trace(big.into()).err().unwrap(), "INVALID_ARGUMENT", "trace");
+}

@@ -1,0 +1,118 @@
+// The built npm package (npm/dist, through the "spanlink" dependency) under node --test.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import * as spanlink from "spanlink";
+
+const require = createRequire(import.meta.url);
+const data = new URL("../../../shared/data/", import.meta.url);
+const read = (p) => readFileSync(new URL(p, data), "utf8");
+
+/** Asserts fn throws a SpanlinkError with this code (and path, when given). */
+function throwsSpanlink(fn, code, path) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error, `not an Error: ${e}`);
+    assert.equal(e.name, "SpanlinkError");
+    if (Array.isArray(code)) assert.ok(code.includes(e.code), e.message);
+    else assert.equal(e.code, code, e.message);
+    if (path !== undefined) assert.equal(e.path, path);
+    assert.ok(Object.hasOwn(e, "code") && Object.hasOwn(e, "path") && Object.hasOwn(e, "message"));
+    assert.equal(typeof e.message, "string");
+    return true;
+  });
+}
+
+test("ESM import and require() give the same functions (one wasm instance)", () => {
+  const cjs = require("spanlink");
+  for (const name of ["parseTrace", "parseInterval", "parseProvisioning", "Trace"]) {
+    assert.equal(typeof spanlink[name], "function", name);
+    assert.equal(typeof cjs[name], "function", name);
+  }
+  assert.equal(cjs.parseTrace, spanlink.parseTrace);
+});
+
+test("parseInterval: wrong argument types are INVALID_ARGUMENT naming the argument", () => {
+  for (const bad of [undefined, null, 5, {}, [], Symbol("x"), 1n, () => 1]) {
+    throwsSpanlink(() => spanlink.parseInterval(bad), "INVALID_ARGUMENT", "text");
+  }
+  throwsSpanlink(() => spanlink.parseInterval("5 m"), "INVALID_INTERVAL");
+  throwsSpanlink(() => spanlink.parseInterval("x".repeat(10_000_000)), "INVALID_INTERVAL");
+});
+
+test("parseTrace: bad JSON, unknown shapes and hostile objects throw SpanlinkErrors", () => {
+  throwsSpanlink(() => spanlink.parseTrace("{nope"), "INVALID_JSON");
+  throwsSpanlink(() => spanlink.parseTrace({}), "INVALID_TRACE");
+  throwsSpanlink(() => spanlink.parseTrace(42), "INVALID_TRACE");
+  throwsSpanlink(() => spanlink.parseTrace(undefined), "INVALID_ARGUMENT", "trace");
+  throwsSpanlink(() => spanlink.parseTrace(() => 1), "INVALID_ARGUMENT", "trace");
+  throwsSpanlink(() => spanlink.parseTrace({ big: 1n }), "INVALID_ARGUMENT", "trace");
+  const cycle = {};
+  cycle.self = cycle;
+  throwsSpanlink(() => spanlink.parseTrace(cycle), "INVALID_ARGUMENT", "trace");
+  throwsSpanlink(() => spanlink.parseTrace("[".repeat(200_000)), "INVALID_JSON");
+  throwsSpanlink(() => spanlink.parseTrace(" ".repeat(30_000_000) + "{}"), "INVALID_TRACE");
+  let deep = [];
+  for (let i = 0; i < 5000; i++) deep = [deep];
+  // JSON.stringify may give up first (INVALID_ARGUMENT), else serde_json's depth limit does.
+  throwsSpanlink(() => spanlink.parseTrace({ resourceSpans: deep }), ["INVALID_JSON", "INVALID_ARGUMENT"]);
+});
+
+test("parseProvisioning undoes Grafana's $$ escaping and keeps ${VAR}", () => {
+  const doc = spanlink.parseProvisioning(
+    'apiVersion: 1\ndatasources:\n  - name: Tempo\n    type: tempo\n    jsonData:\n' +
+      '      tracesToLogsV2:\n        customQuery: true\n        query: \'{$${__tags}} | x="$${__span.spanId}" $$$$ ${ENV_VAR} $PLAIN\'\n' +
+      "      list: [a$$b, 3, true, null]\n",
+  );
+  assert.deepEqual(doc, {
+    apiVersion: 1,
+    datasources: [{
+      name: "Tempo", type: "tempo",
+      jsonData: {
+        tracesToLogsV2: { customQuery: true, query: '{${__tags}} | x="${__span.spanId}" $$ ${ENV_VAR} $PLAIN' },
+        list: ["a$b", 3, true, null],
+      },
+    }],
+  });
+  const merged = spanlink.parseProvisioning("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n");
+  assert.deepEqual(merged.other, { x: 1, y: 2 });
+});
+
+test("parseProvisioning reads every provisioning file of the shared data", () => {
+  const files = ["intro-to-mltp_datasources.yaml", "docker-otel-lgtm_grafana-datasources.yaml",
+    "grafana-docs_tempo-provision-example.yaml", "pyroscope_tracing-tempo_datasources.yml"];
+  for (const f of files) {
+    const doc = spanlink.parseProvisioning(read(`provisioning/${f}`));
+    assert.ok(Array.isArray(doc.datasources) && doc.datasources.length > 0, f);
+    assert.ok(!JSON.stringify(doc).includes("$${"), `${f} still has $$`);
+  }
+});
+
+test("parseProvisioning: bad YAML is INVALID_YAML with the line", () => {
+  assert.throws(() => spanlink.parseProvisioning("datasources:\n  - name: a\n   type: b\n  x: [\n"), (e) => {
+    assert.equal(e.name, "SpanlinkError");
+    assert.equal(e.code, "INVALID_YAML");
+    assert.equal(typeof e.line, "number");
+    assert.match(e.message, /^line \d+: /);
+    return true;
+  });
+  throwsSpanlink(() => spanlink.parseProvisioning("a: 1\na: 2\n"), "INVALID_YAML");
+  throwsSpanlink(() => spanlink.parseProvisioning("- just\n- a list\n"), "INVALID_YAML");
+  throwsSpanlink(() => spanlink.parseProvisioning(""), "INVALID_YAML");
+  throwsSpanlink(() => spanlink.parseProvisioning(undefined), "INVALID_ARGUMENT", "yamlText");
+  throwsSpanlink(() => spanlink.parseProvisioning({}), "INVALID_ARGUMENT", "yamlText");
+  const bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
+  throwsSpanlink(() => spanlink.parseProvisioning(bomb), "INVALID_YAML");
+});
+
+test("spanlink/web needs init() and then works; spanlink/inline is ready on import", async () => {
+  const web = await import("spanlink/web");
+  const wasmUrl = new URL("spanlink_bg.wasm", import.meta.resolve("spanlink/web"));
+  await web.default({ module_or_path: readFileSync(wasmUrl) });
+  throwsSpanlink(() => web.parseInterval(undefined), "INVALID_ARGUMENT", "text");
+  assert.equal(typeof web.parseProvisioning, "function");
+  const inline = await import("spanlink/inline");
+  throwsSpanlink(() => inline.parseTrace("{}"), "INVALID_TRACE");
+  assert.equal(typeof inline.parseProvisioning, "function");
+});
