@@ -16,4 +16,5 @@ pub mod wasm;
 pub use error::{Error, ErrorCode, Result};
 pub use interval::parse_interval;
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
+pub use transform::{apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation};
 pub use template::{Scope, ScopedVar, ScopedVars, Template};

@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 
 mod jaeger;
 mod otlp;
+mod read;
 mod zipkin;
 
 /// An attribute: a key and its JSON value (string, number, bool, array or object).

@@ -1,0 +1,132 @@
+//! Correlation transformations, as the Grafana docs (grafana.md §7) describe them.
+
+use serde_json::{json, Value};
+use spanlink::transform::Transformation;
+use spanlink::{apply_transformations, apply_with_report, compile_all, js_only_feature, ErrorCode};
+
+fn vars(configs: Value, value: Value) -> Vec<(String, String)> {
+    let t = compile_all(&configs, "transformations").unwrap();
+    apply_transformations(&t, &value, "msg", &|_| None)
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn docs_logfmt_then_regex() {
+    let out = vars(
+        json!([{"type": "logfmt"}, {"type": "regex", "expression": "host=(dev|prod)", "mapValue": "environment"}]),
+        json!("application=foo host=dev-001"),
+    );
+    assert_eq!(out, pairs(&[("application", "foo"), ("host", "dev-001"), ("environment", "dev")]));
+}
+
+#[test]
+fn docs_two_unnamed_regexes_last_wins() {
+    let out = vars(
+        json!([{"type": "regex", "expression": "fieldA=(\\w+)"}, {"type": "regex", "expression": "fieldB=(\\w+)"}]),
+        json!("fieldA=asparagus fieldB=banana"),
+    );
+    assert_eq!(out, pairs(&[("msg", "banana")]));
+}
+
+#[test]
+fn look_ahead_from_the_json_tags_example_is_reported() {
+    let expr = r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#;
+    assert_eq!(js_only_feature(expr), Some("look-ahead `(?=`"));
+    let err = Transformation::compile(&json!({"type": "regex", "expression": expr, "mapValue": "job"}), "correlations[0].config.transformations[0]")
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidRegex);
+    assert_eq!(err.path, "correlations[0].config.transformations[0].expression");
+    assert!(err.message.starts_with("look-ahead `(?=` is not supported"), "{}", err.message);
+}
+
+#[test]
+fn intro_to_mltp_beast_over_json_tags() {
+    // The tags field is an array of objects, so the regex sees it JSON-stringified.
+    let tags = json!([{"value": "manticore", "key": "beast"}, {"value": "x", "key": "god"}]);
+    let out = vars(json!([{"type": "regex", "expression": r#".*{"value":"(.*?)","key":"beast".*}"#, "mapValue": "beast"}]), tags);
+    assert_eq!(out, pairs(&[("beast", "manticore")]));
+}
+
+#[test]
+fn named_groups_replace_this_transformations_variables() {
+    let out = vars(
+        json!([{"type": "logfmt"}, {"type": "regex", "expression": r"(?<service>\w+)/(?<pod>[\w-]+)", "mapValue": "ignored"}]),
+        json!("job=tns/app-7f9"),
+    );
+    assert_eq!(out, pairs(&[("job", "tns/app-7f9"), ("service", "tns"), ("pod", "app-7f9")]));
+    // A group that did not take part is "".
+    let out = vars(json!([{"type": "regex", "expression": r"a(?<x>1)?(?<y>b)"}]), json!("ab"));
+    assert_eq!(out, pairs(&[("x", ""), ("y", "b")]));
+}
+
+#[test]
+fn case_insensitive_and_whole_match_without_group() {
+    assert_eq!(vars(json!([{"type": "regex", "expression": "TRACEID=(\\w+)"}]), json!("traceid=abc")), pairs(&[("msg", "abc")]));
+    assert_eq!(vars(json!([{"type": "regex", "expression": "err\\w*"}]), json!("ERROR x")), pairs(&[("msg", "ERROR")]));
+    // An empty group 1 falls back to the whole match (`match[1] || match[0]`).
+    assert_eq!(vars(json!([{"type": "regex", "expression": "id=(\\d*)"}]), json!("id=")), pairs(&[("msg", "id=")]));
+}
+
+#[test]
+fn json_path_transformation() {
+    let body = json!(r#"{"user": {"id": 42, "roles": ["admin", "dev"], "k.8s": {"a": 1}}}"#);
+    assert_eq!(vars(json!([{"type": "json", "expression": "$.user.id"}]), body.clone()), pairs(&[("id", "42")]));
+    assert_eq!(
+        vars(json!([{"type": "json", "expression": "$.user.roles[1]", "mapValue": "role"}]), body.clone()),
+        pairs(&[("role", "dev")])
+    );
+    assert_eq!(vars(json!([{"type": "json", "expression": "$.user['k.8s']"}]), body.clone()), pairs(&[("k.8s", r#"{"a":1}"#)]));
+    assert_eq!(vars(json!([{"type": "json", "expression": "$.nope"}]), body), pairs(&[]));
+    // An object value is read directly, no parsing needed.
+    assert_eq!(vars(json!([{"type": "json", "expression": "$[0].key"}]), json!([{"key": "beast"}])), pairs(&[("key", "beast")]));
+}
+
+#[test]
+fn field_reads_another_field_and_report_lists_misses() {
+    let t = compile_all(
+        &json!([{"type": "regex", "expression": "svc=(\\w+)", "field": "line", "mapValue": "service"},
+                {"type": "regex", "expression": "nothing-here"}]),
+        "t",
+    )
+    .unwrap();
+    let fields = |name: &str| (name == "line").then(|| json!("svc=cart"));
+    let (out, missed) = apply_with_report(&t, &json!("own value"), "traceID", &fields);
+    assert_eq!(out, pairs(&[("service", "cart")]));
+    assert_eq!(missed, [1]);
+    assert_eq!(t[0].field(), Some("line"));
+    assert_eq!(t[0].map_value(), Some("service"));
+}
+
+#[test]
+fn settings_errors_name_the_field() {
+    let err = Transformation::compile(&json!({"type": "jq", "expression": "."}), "x[2]").unwrap_err();
+    assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "x[2].type"));
+    assert!(err.message.contains("\"jq\"") && err.message.contains("`logfmt`"), "{}", err.message);
+    let err = Transformation::compile(&json!({"type": "regex"}), "x").unwrap_err();
+    assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "x.expression"));
+    let err = Transformation::compile(&json!({"type": "regex", "expression": "(unclosed"}), "x").unwrap_err();
+    assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidRegex, "x.expression"));
+    let err = Transformation::compile(&json!({"type": "regex", "expression": "(a)\\1"}), "x").unwrap_err();
+    assert!(err.message.starts_with("back-reference"), "{}", err.message);
+    let err = Transformation::compile(&json!({"type": "json", "expression": "user.id"}), "x").unwrap_err();
+    assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "x.expression"));
+    let err = compile_all(&json!({"type": "logfmt"}), "t").unwrap_err();
+    assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "t"));
+    let err = compile_all(&json!([{"type": "logfmt", "mapValue": 3}]), "t").unwrap_err();
+    assert_eq!(err.path, "t[0].mapValue");
+}
+
+#[test]
+fn non_string_values_are_json_stringified() {
+    assert_eq!(vars(json!([{"type": "regex", "expression": "\"a\":(\\d+)"}]), json!({"a": 5})), pairs(&[("msg", "5")]));
+    assert_eq!(vars(json!([{"type": "logfmt"}]), json!(7)), pairs(&[("7", "true")]));
+}
+
+#[test]
+fn javascript_escapes_compile() {
+    // Patterns copied from JavaScript often escape `/` and `-`, which JS accepts.
+    assert_eq!(vars(json!([{"type": "regex", "expression": r"\/api\/(\w+)\-v"}]), json!("/api/cart-v2")), pairs(&[("msg", "cart")]));
+}
