@@ -124,3 +124,27 @@ pub fn parse_trace(#[wasm_bindgen(unchecked_param_type = "string | object")] tra
 pub fn parse_interval(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> JsResult<f64> {
     crate::parse_interval(&string_arg(&text, "text")?).map(|ms| ms as f64).map_err(to_js)
 }
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TransformOptions {
+    #[serde(default)]
+    field_name: String,
+    #[serde(default)]
+    fields: serde_json::Map<String, Value>,
+}
+
+/// Runs correlation transformations (`regex`, `logfmt`, `json`) over a field value; returns the
+/// variables they make, in order.
+#[wasm_bindgen(js_name = applyTransformations, unchecked_return_type = "Record<string, string>")]
+pub fn apply_transformations(
+    #[wasm_bindgen(unchecked_param_type = "Transformation[]")] transformations: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "TransformOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    let compiled = crate::compile_all(&json_arg(&transformations, "transformations")?, "transformations").map_err(to_js)?;
+    let value = if value.is_undefined() { Value::Null } else { json_arg(&value, "value")? };
+    let options: TransformOptions = opt_arg(&options, "options")?;
+    let vars = crate::apply_transformations(&compiled, &value, &options.field_name, &|name| options.fields.get(name).cloned());
+    out(&vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>())
+}

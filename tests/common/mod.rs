@@ -50,3 +50,26 @@ fn hostile_objects_throw_instead_of_trapping() {
     let big = js_sys::BigInt::from(1u64);
     assert_error(wasm::parse_trace(big.into()).err().unwrap(), "INVALID_ARGUMENT", "trace");
 }
+
+#[wasm_bindgen_test]
+fn parse_trace_reads_a_zipkin_trace_and_serializes_spans_as_plain_objects() {
+    let text = r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c","id":"b7ad6b7169203331","name":"get /cart",
+        "timestamp":1602637200000000,"duration":1000,"localEndpoint":{"serviceName":"cart"},"tags":{"k":"v"}}]"#;
+    let trace = wasm::parse_trace(text.into()).unwrap();
+    assert_eq!(trace.trace_id(), "0af7651916cd43dd8448eb211c80319c");
+    assert_eq!(trace.span_count(), 1);
+    let spans: js_sys::Array = trace.spans().unwrap().dyn_into().unwrap();
+    let span = spans.get(0);
+    assert_eq!(prop(&span, "serviceName"), "cart");
+    assert!(span.is_object() && !span.is_instance_of::<js_sys::Map>());
+}
+
+#[wasm_bindgen_test]
+fn apply_transformations_maps_errors_with_paths() {
+    let ts = js_sys::JSON::parse(r#"[{"type":"regex","expression":"("}]"#).unwrap();
+    let err = wasm::apply_transformations(ts, "x".into(), JsValue::UNDEFINED).unwrap_err();
+    assert_error(err, "INVALID_REGEX", "transformations[0].expression");
+    let ts = js_sys::JSON::parse(r#"[{"type":"logfmt"}]"#).unwrap();
+    let vars = wasm::apply_transformations(ts, "a=1 b=2".into(), JsValue::UNDEFINED).unwrap();
+    assert_eq!(js_sys::JSON::stringify(&vars).unwrap().as_string().unwrap(), r#"{"a":"1","b":"2"}"#);
+}

@@ -116,3 +116,60 @@ test("spanlink/web needs init() and then works; spanlink/inline is ready on impo
   throwsSpanlink(() => inline.parseTrace("{}"), "INVALID_TRACE");
   assert.equal(typeof inline.parseProvisioning, "function");
 });
+
+test("parseTrace reads every shared trace (text or object) into a handle with spans", () => {
+  const files = {
+    "jaeger-api_grafana-loki-mock.json": "jaeger", "tempo-otlp_mythical-queue-database.json": "otlp",
+    "zipkin-v2_smartthings-oauth-175spans.json": "zipkin", "tempo-batches_grafana-tns-mock.json": "otlp",
+  };
+  for (const [f, format] of Object.entries(files)) {
+    const text = read(`traces/${f}`);
+    for (const input of [text, JSON.parse(text)]) {
+      const trace = spanlink.parseTrace(input);
+      assert.equal(trace.format, format, f);
+      const spans = trace.spans();
+      assert.equal(trace.spanCount, spans.length);
+      assert.ok(spans.length > 0);
+      assert.equal(trace.traceId, spans[0].traceID);
+      const s = spans[0];
+      assert.equal(typeof s.spanID, "string");
+      assert.equal(typeof s.startTime, "number");
+      assert.ok(Array.isArray(s.tags) && Array.isArray(s.serviceTags) && Array.isArray(s.references));
+      assert.equal(Object.getPrototypeOf(s), Object.prototype, "plain objects, not Maps");
+      trace.free();
+    }
+  }
+});
+
+test("a freed handle throws a clear SpanlinkError, and free() twice is harmless", () => {
+  const trace = spanlink.parseTrace(read("traces/jaeger-api_grafana-loki-mock.json"));
+  trace.free();
+  trace.free();
+  throwsSpanlink(() => trace.spans(), "INVALID_ARGUMENT");
+  throwsSpanlink(() => trace.traceId, "INVALID_ARGUMENT");
+  assert.throws(() => trace.spans(), /freed/);
+  // `using` support: Symbol.dispose frees.
+  if (Symbol.dispose) {
+    const t2 = spanlink.parseTrace(read("traces/jaeger-api_grafana-loki-mock.json"));
+    t2[Symbol.dispose]();
+    throwsSpanlink(() => t2.spans(), "INVALID_ARGUMENT");
+  }
+  throwsSpanlink(() => spanlink.Trace.prototype.spans.call({}), "INVALID_ARGUMENT");
+});
+
+test("applyTransformations: logfmt + regex mapValue, errors with JSON paths", () => {
+  assert.deepEqual(
+    spanlink.applyTransformations(
+      [{ type: "logfmt" }, { type: "regex", expression: "host=(dev|prod)", mapValue: "environment" }],
+      "application=foo host=dev-001", { fieldName: "msg" }),
+    { application: "foo", host: "dev-001", environment: "dev" });
+  assert.deepEqual(spanlink.applyTransformations([{ type: "regex", expression: "id=(\\w+)" }], "id=42", { fieldName: "line" }), { line: "42" });
+  assert.deepEqual(
+    spanlink.applyTransformations([{ type: "regex", expression: "id=(\\w+)", field: "other", mapValue: "v" }], "", { fields: { other: "id=7" } }),
+    { v: "7" });
+  assert.deepEqual(spanlink.applyTransformations([], undefined), {});
+  throwsSpanlink(() => spanlink.applyTransformations([{ type: "regex", expression: "(" }], "x"), "INVALID_REGEX", "transformations[0].expression");
+  throwsSpanlink(() => spanlink.applyTransformations("nope", "x"), "INVALID_SETTINGS", "transformations");
+  throwsSpanlink(() => spanlink.applyTransformations(undefined, "x"), "INVALID_ARGUMENT", "transformations");
+  throwsSpanlink(() => spanlink.applyTransformations([], "x", { fieldName: 3 }), "INVALID_ARGUMENT", "options");
+});
