@@ -50,7 +50,8 @@ pub fn f64_to_js_string(x: f64) -> String {
         return "0".into();
     }
     let abs = x.abs();
-    if (1e-7..1e21).contains(&abs) {
+    // JS writes decimals for 1e-6 <= |x| < 1e21 (Number::toString, step 6-8).
+    if (1e-6..1e21).contains(&abs) {
         // Rust's Display is the shortest round-trip decimal, as JS's is, without exponent.
         let s = format!("{x}");
         return s;
@@ -167,6 +168,53 @@ pub fn encode_except(s: &str, keep: impl Fn(u8) -> bool) -> String {
         }
     }
     out
+}
+
+/// `Number(s)` for a string: surrounding whitespace ignored, empty is `0`, `0x`/`0o`/`0b`
+/// integers, `Infinity`, decimals with exponent; anything else is `NaN`.
+///
+/// ```
+/// use spanlink::js::js_string_to_number;
+/// assert_eq!(js_string_to_number(" -1.5e3 "), -1500.0);
+/// assert_eq!(js_string_to_number(""), 0.0);
+/// assert_eq!(js_string_to_number("0x1F"), 31.0);
+/// assert!(js_string_to_number("1a").is_nan());
+/// assert!(js_string_to_number("inf").is_nan());
+/// ```
+pub fn js_string_to_number(s: &str) -> f64 {
+    let t = s.trim_matches(|c: char| (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}');
+    if t.is_empty() {
+        return 0.0;
+    }
+    for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] {
+        if let Some(digits) = t.strip_prefix(prefix) {
+            if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+                return f64::NAN;
+            }
+            return digits.chars().fold(0.0, |acc, c| acc * radix as f64 + c.to_digit(radix).unwrap_or(0) as f64);
+        }
+    }
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if unsigned == "Infinity" {
+        return if t.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY };
+    }
+    // Rust's parser also takes "inf" and "nan"; JS takes only the decimal grammar checked here.
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+        None => (unsigned, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = digits(int) && digits(frac) && !(int.is_empty() && frac.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if mantissa_ok && exponent_ok {
+        t.parse().unwrap_or(f64::NAN)
+    } else {
+        f64::NAN
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! Build a [`Correlator`] once from the settings (parsed, validated, templates and regexes
 //! compiled), then ask it for many spans' links.
 
+pub mod diagnostics;
 pub mod error;
 pub mod interval;
 pub mod js;
@@ -13,8 +14,9 @@ pub mod template;
 pub mod transform;
 pub mod wasm;
 
+pub use diagnostics::{Diagnostic, Severity};
 pub use error::{Error, ErrorCode, Result};
-pub use interval::parse_interval;
+pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
+pub use template::{interpolate, Scope, ScopedVar, ScopedVars, Template};
 pub use transform::{apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation};
-pub use template::{Scope, ScopedVar, ScopedVars, Template};

@@ -1,0 +1,1110 @@
+//! Settings lint (beyond.md §3): the whole provisioning document is checked once, before anyone
+//! clicks a span, and every finding names its JSON path, a code and, where one exists, a fix.
+//!
+//! [`check`] is a pure function over the parsed document (YAML's `$$` already turned into `$`).
+//! Findings come out in document order.
+//!
+//! | Code | Severity | Meaning |
+//! |---|---|---|
+//! | `MISSING_DATASOURCES` | error | `datasources` is missing or not a list |
+//! | `MISSING_NAME` | error | a data source without `name` (Grafana refuses to provision it) |
+//! | `MISSING_TYPE` | error | a data source without `type` |
+//! | `DUPLICATE_UID` | warning | two data sources share a uid: the later one replaces the earlier |
+//! | `DUPLICATE_NAME` | warning | two data sources share a name |
+//! | `DEPRECATED_DATASOURCE_TYPE` | warning | `phlare`: Grafana 12 wants `grafana-pyroscope-datasource` |
+//! | `UNKNOWN_KEY` | warning | a key Grafana does not read, with the closest known key |
+//! | `SPANLINK_EXTENSION` | hint | a spanlink-only setting (`tracesToLogsV3`, `json` transformation) Grafana ignores |
+//! | `LEGACY_SETTINGS_IGNORED` | hint | `tracesToLogs` next to `tracesToLogsV2`: the legacy block is ignored |
+//! | `UNKNOWN_DATASOURCE` | error | a data source reference that resolves to nothing |
+//! | `DATASOURCE_CASE_MISMATCH` | warning | a reference that matches a uid only case-insensitively |
+//! | `DATASOURCE_BY_NAME` | warning | a reference that names a data source which has a uid |
+//! | `UNSUPPORTED_DATASOURCE_TYPE` | error | the referenced data source's type is not one this link supports |
+//! | `INVALID_TIME_SHIFT` | error | a time shift the settings page rejects |
+//! | `NARROWING_TIME_SHIFT` | warning | a positive start shift or a negative end shift |
+//! | `METRICS_WITHOUT_QUERIES` | warning | `tracesToMetrics` without `queries`: no metrics link at all |
+//! | `METRICS_QUERY_WITHOUT_NAME` | hint | the metrics link gets an empty title |
+//! | `CUSTOM_QUERY_EMPTY` | warning | `customQuery: true` with an empty `query`: Grafana ignores it |
+//! | `QUERY_NOT_USED` | hint | `query` set while `customQuery` is false |
+//! | `HIGH_CARDINALITY_LABEL` | warning | a Loki stream selector from a high-cardinality attribute |
+//! | `INVALID_LABEL_NAME` | warning | a label name Loki/Prometheus would reject |
+//! | `INVALID_REGEX` | error | a regex that does not compile |
+//! | `JS_ONLY_REGEX` | error | look-around or back-references: JavaScript-only, no linear-time engine runs them |
+//! | `REGEX_WITHOUT_GROUP` | error | a derived-field regex without the capture group Grafana takes the value from |
+//! | `REGEX_CLASS_WITH_PIPE` | hint | `[d\|D]`: a `\|` inside a character class is a literal |
+//! | `ONE_WAY_LOGS_LINK` | hint | trace → logs, but the Loki source's derived fields never link back |
+//! | `EXEMPLAR_LABEL_CASE` | warning | an exemplar label differing only in case from the usual one |
+//! | `UNUSUAL_EXEMPLAR_LABEL` | hint | an exemplar label that is none of `trace_id`, `traceID`, `traceId` |
+//! | `PROFILE_ID_REQUIRED` | hint | span profiles need spans carrying `pyroscope.profile.id` |
+//! | `UNCLOSED_TEMPLATE` | warning | a `${` without `}`: Grafana leaves the text as is |
+//! | `UNKNOWN_VARIABLE` | warning | a `$__…` variable that does not exist where the template is used |
+//! | `VARIABLE_PATH_NEEDS_BRACES` | warning | `$__span.traceId`: only `$__span` is replaced |
+//! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
+//! | `UNKNOWN_TRANSFORMATION` | warning | a correlation transformation type Grafana does not know |
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Hint,
+}
+
+/// One finding of the lint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    /// JSON path from the document root, e.g. `datasources[2].jsonData.tracesToLogsV2.spanStartTimeShift`.
+    pub path: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+/// Lints a whole provisioning document; every tempo/jaeger/zipkin data source is checked as a
+/// trace source.
+pub fn check(doc: &Value) -> Vec<Diagnostic> {
+    check_with(doc, None)
+}
+
+/// Lints a whole provisioning document. `tracing` is the uid/name of the trace data source whose
+/// settings drive span links (None = every tempo/jaeger/zipkin source is checked).
+pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
+    let Some(list) = doc.get("datasources").and_then(Value::as_array) else {
+        let message = match doc.get("datasources") {
+            None => "the document has no `datasources` list",
+            Some(_) => "`datasources` must be a list of data sources",
+        };
+        return vec![diag(Severity::Error, "MISSING_DATASOURCES", "datasources".into(), message.into(), None)];
+    };
+    let mut lint = Lint { sources: list.iter().enumerate().map(|(i, v)| Source::new(i, v)).collect(), out: Vec::new() };
+    lint.document_shape();
+    if let Some(t) = tracing.filter(|t| !lint.sources.iter().any(|d| d.uid == Some(*t) || d.name == Some(*t))) {
+        let message = format!("no data source has uid or name `{t}`, so no trace source is checked");
+        lint.push(Severity::Error, "UNKNOWN_DATASOURCE", "datasources".into(), message, None);
+    }
+    for ds in &lint.sources.clone() {
+        let is_trace = match tracing {
+            Some(t) => ds.uid == Some(t) || ds.name == Some(t),
+            None => matches!(ds.ty, Some("tempo" | "jaeger" | "zipkin")),
+        };
+        if is_trace {
+            lint.trace_source(ds);
+        }
+        if let Some(items) = ds.json_field("derivedFields").and_then(Value::as_array) {
+            for (j, field) in items.iter().enumerate() {
+                lint.derived_field(&format!("{}.jsonData.derivedFields[{j}]", ds.path), field);
+            }
+        }
+        if let Some(items) = ds.json_field("exemplarTraceIdDestinations").and_then(Value::as_array) {
+            for (j, dest) in items.iter().enumerate() {
+                lint.exemplar_destination(&format!("{}.jsonData.exemplarTraceIdDestinations[{j}]", ds.path), dest);
+            }
+        }
+        if let Some(items) = ds.value.get("correlations").and_then(Value::as_array) {
+            for (j, c) in items.iter().enumerate() {
+                lint.correlation(&format!("{}.correlations[{j}]", ds.path), c, Some(ds));
+            }
+        }
+    }
+    if let Some(items) = doc.get("correlations").and_then(Value::as_array) {
+        for (j, c) in items.iter().enumerate() {
+            let source = c.get("sourceUID").and_then(Value::as_str).and_then(|r| lint.resolve(r).source().cloned());
+            lint.correlation(&format!("correlations[{j}]"), c, source.as_ref());
+        }
+    }
+    let mut out = lint.out;
+    sort_in_document_order(doc, &mut out);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Known keys and data source types (grafana.md §1).
+
+const LOGS_V2_KEYS: &[&str] = &[
+    "datasourceUid", "tags", "spanStartTimeShift", "spanEndTimeShift", "filterByTraceID", "filterBySpanID", "customQuery", "query",
+];
+const LOGS_V3_KEYS: &[&str] = &[
+    "name", "datasourceUid", "tags", "spanStartTimeShift", "spanEndTimeShift", "filterByTraceID", "filterBySpanID", "customQuery", "query",
+];
+const LOGS_LEGACY_KEYS: &[&str] = &[
+    "datasourceUid", "tags", "mappedTags", "mapTagNamesEnabled", "spanStartTimeShift", "spanEndTimeShift", "filterByTraceID",
+    "filterBySpanID", "lokiSearch",
+];
+const METRICS_KEYS: &[&str] = &["datasourceUid", "tags", "queries", "spanStartTimeShift", "spanEndTimeShift"];
+const PROFILES_KEYS: &[&str] = &["datasourceUid", "tags", "profileTypeId", "customQuery", "query"];
+const TAG_KEYS: &[&str] = &["key", "value"];
+const METRICS_QUERY_KEYS: &[&str] = &["name", "query"];
+const DERIVED_FIELD_KEYS: &[&str] =
+    &["name", "matcherType", "matcherRegex", "url", "urlDisplayLabel", "datasourceUid", "targetBlank"];
+const EXEMPLAR_KEYS: &[&str] = &["name", "datasourceUid", "url", "urlDisplayLabel"];
+const CORRELATION_KEYS: &[&str] =
+    &["uid", "orgId", "sourceUID", "targetUID", "label", "description", "type", "config", "provisioned"];
+const CORRELATION_CONFIG_KEYS: &[&str] = &["type", "field", "target", "transformations"];
+const TRANSFORMATION_KEYS: &[&str] = &["type", "field", "expression", "mapValue"];
+
+/// The trace source's link settings: a `jsonData` key close to one of these is probably a typo.
+const LINK_KEYS: &[&str] = &["tracesToLogsV2", "tracesToLogs", "tracesToMetrics", "tracesToProfiles", "serviceMap"];
+/// Other jsonData keys of trace data sources that are fine even though they look alike.
+const OTHER_TRACE_KEYS: &[&str] = &[
+    "nodeGraph", "search", "lokiSearch", "traceQuery", "spanBar", "httpMethod", "timeInterval", "streamingEnabled",
+    "traceIdTimeParams", "tlsAuth", "tlsSkipVerify", "oauthPassThru",
+];
+
+const LOGS_TYPES: &[&str] = &[
+    "loki", "elasticsearch", "grafana-splunk-datasource", "grafana-opensearch-datasource", "grafana-falconlogscale-datasource",
+    "googlecloud-logging-datasource", "victoriametrics-logs-datasource",
+];
+const METRICS_TYPES: &[&str] = &["prometheus", "victoriametrics-metrics-datasource"];
+// `phlare` is the plugin's old id; Grafana still aliases it (and DEPRECATED_DATASOURCE_TYPE says so).
+const PROFILES_TYPES: &[&str] = &["grafana-pyroscope-datasource", "phlare"];
+
+/// Attributes with one value per pod/host/request: as Loki stream labels they explode the
+/// number of streams (Loki docs, "Label best practices").
+const HIGH_CARDINALITY: &[&str] = &[
+    "traceid", "spanid", "trace_id", "span_id", "pod", "k8s.pod.name", "k8s_pod_name", "pod_name", "hostname",
+    "host.name", "host_name", "ip", "host.ip", "client.address", "net.peer.ip", "service.instance.id",
+    "service_instance_id", "k8s.pod.uid", "container.id", "process.pid",
+];
+
+/// Grafana's built-in variables, valid in any template (grafana.md §6.3).
+const BUILTIN_VARS: &[&str] = &[
+    "__from", "__to", "__interval", "__interval_ms", "__org", "__user", "__range", "__range_s", "__range_ms",
+    "__rate_interval", "__timeFilter", "__dashboard", "__name", "__timezone",
+];
+/// Scoped variables of span links (trace → logs/metrics/profiles queries).
+const SPAN_VARS: &[&str] = &["__span", "__trace", "__tags"];
+/// Scoped variables of data links (derived fields, exemplars, correlations).
+const DATA_LINK_VARS: &[&str] = &["__value", "__data", "__targetField", "__series", "__field"];
+/// Scoped variables of data links on a trace frame (grafana.md §7.3).
+const TRACE_FRAME_VARS: &[&str] = &["__value", "__data", "__targetField", "__series", "__field", "__span", "__trace", "__tags"];
+
+// ---------------------------------------------------------------------------------------------
+
+/// One entry of `datasources`, with what the checks need.
+#[derive(Debug, Clone)]
+struct Source<'a> {
+    path: String,
+    name: Option<&'a str>,
+    uid: Option<&'a str>,
+    ty: Option<&'a str>,
+    value: &'a Value,
+}
+
+impl<'a> Source<'a> {
+    fn new(index: usize, value: &'a Value) -> Source<'a> {
+        let s = |k: &str| value.get(k).and_then(Value::as_str);
+        Source { path: format!("datasources[{index}]"), name: s("name"), uid: s("uid"), ty: s("type"), value }
+    }
+
+    fn json_field(&self, key: &str) -> Option<&'a Value> {
+        self.value.get("jsonData")?.get(key)
+    }
+
+    /// How other settings must refer to it: by uid, or by name when it has none.
+    fn reference(&self) -> &'a str {
+        self.uid.or(self.name).unwrap_or("")
+    }
+}
+
+/// How a `datasourceUid` resolved.
+enum Resolved<'s, 'a> {
+    Exact(&'s Source<'a>),
+    CaseOnly(&'s Source<'a>),
+    ByName(&'s Source<'a>),
+    Nothing,
+}
+
+impl<'s, 'a> Resolved<'s, 'a> {
+    fn source(&self) -> Option<&'s Source<'a>> {
+        match self {
+            Resolved::Exact(s) | Resolved::CaseOnly(s) | Resolved::ByName(s) => Some(s),
+            Resolved::Nothing => None,
+        }
+    }
+}
+
+/// Which family of data source a reference must point to.
+#[derive(Clone, Copy)]
+enum Kind {
+    Logs,
+    Metrics,
+    Profiles,
+    Any,
+}
+
+impl Kind {
+    fn types(self) -> &'static [&'static str] {
+        match self {
+            Kind::Logs => LOGS_TYPES,
+            Kind::Metrics => METRICS_TYPES,
+            Kind::Profiles => PROFILES_TYPES,
+            Kind::Any => &[],
+        }
+    }
+}
+
+struct Lint<'a> {
+    sources: Vec<Source<'a>>,
+    out: Vec<Diagnostic>,
+}
+
+fn diag(severity: Severity, code: &'static str, path: String, message: String, suggestion: Option<String>) -> Diagnostic {
+    Diagnostic { severity, code, path, message, suggestion }
+}
+
+impl<'a> Lint<'a> {
+    fn push(&mut self, severity: Severity, code: &'static str, path: String, message: String, suggestion: Option<String>) {
+        self.out.push(diag(severity, code, path, message, suggestion));
+    }
+
+    // --- document shape -----------------------------------------------------------------------
+
+    fn document_shape(&mut self) {
+        let mut uids: HashMap<&str, String> = HashMap::new();
+        let mut names: HashMap<&str, String> = HashMap::new();
+        for ds in self.sources.clone() {
+            if ds.name.is_none() {
+                self.push(Severity::Error, "MISSING_NAME", format!("{}.name", ds.path), "a data source needs a `name`".into(), None);
+            }
+            if ds.ty.is_none() {
+                self.push(Severity::Error, "MISSING_TYPE", format!("{}.type", ds.path), "a data source needs a `type`".into(), None);
+            }
+            if ds.ty == Some("phlare") {
+                self.push(
+                    Severity::Warning,
+                    "DEPRECATED_DATASOURCE_TYPE",
+                    format!("{}.type", ds.path),
+                    "`phlare` is the old id of the Pyroscope plugin; Grafana 12 wants `grafana-pyroscope-datasource`".into(),
+                    Some("grafana-pyroscope-datasource".into()),
+                );
+            }
+            // Provisioning applies entries in order: a second entry with the same uid/name
+            // overwrites the first, which is rarely what the author meant.
+            if let Some(uid) = ds.uid {
+                if let Some(first) = uids.get(uid) {
+                    let message = format!("uid `{uid}` is already used by {first}; this entry replaces it");
+                    self.push(Severity::Warning, "DUPLICATE_UID", format!("{}.uid", ds.path), message, None);
+                } else {
+                    uids.insert(uid, ds.path.clone());
+                }
+            }
+            if let Some(name) = ds.name {
+                if let Some(first) = names.get(name) {
+                    let message = format!("name `{name}` is already used by {first}");
+                    self.push(Severity::Warning, "DUPLICATE_NAME", format!("{}.name", ds.path), message, None);
+                } else {
+                    names.insert(name, ds.path.clone());
+                }
+            }
+        }
+    }
+
+    // --- data source references ---------------------------------------------------------------
+
+    /// Grafana resolves by uid, or by name for data sources provisioned without uid.
+    fn resolve(&self, reference: &str) -> Resolved<'_, 'a> {
+        let s = &self.sources;
+        if let Some(ds) = s.iter().find(|d| d.uid == Some(reference) || (d.uid.is_none() && d.name == Some(reference))) {
+            return Resolved::Exact(ds);
+        }
+        let ci = |x: Option<&str>| x.is_some_and(|x| x.eq_ignore_ascii_case(reference));
+        if let Some(ds) = s.iter().find(|d| ci(d.uid) || (d.uid.is_none() && ci(d.name))) {
+            return Resolved::CaseOnly(ds);
+        }
+        match s.iter().find(|d| ci(d.name)) {
+            Some(ds) => Resolved::ByName(ds),
+            None => Resolved::Nothing,
+        }
+    }
+
+    /// Checks one reference; returns the data source it (loosely) resolves to.
+    fn reference(&mut self, path: &str, value: &Value, kind: Kind) -> Option<Source<'a>> {
+        let reference = value.as_str()?;
+        if reference.is_empty() {
+            return None; // empty means "no link", documented Grafana behaviour
+        }
+        let resolved = self.resolve(reference);
+        let found = resolved.source().cloned();
+        match resolved {
+            Resolved::Exact(_) => {}
+            Resolved::CaseOnly(ds) => {
+                let (right, message) = (ds.reference(), format!("`{reference}` matches `{}` only case-insensitively; uids are case-sensitive", ds.reference()));
+                self.push(Severity::Warning, "DATASOURCE_CASE_MISMATCH", path.into(), message, Some(right.into()));
+            }
+            Resolved::ByName(ds) => {
+                let right = ds.reference();
+                let message = format!("`{reference}` is the name of data source uid `{right}`; refer to it by uid");
+                self.push(Severity::Warning, "DATASOURCE_BY_NAME", path.into(), message, Some(right.into()));
+            }
+            Resolved::Nothing => {
+                let known: Vec<&str> = self.sources.iter().map(Source::reference).collect();
+                let message = format!("no data source has uid `{reference}`: this setting makes no link");
+                let suggestion = closest(reference, &known, 3).map(str::to_string);
+                self.push(Severity::Error, "UNKNOWN_DATASOURCE", path.into(), message, suggestion);
+            }
+        }
+        let ds = found.as_ref()?;
+        let types = kind.types();
+        if let Some(ty) = ds.ty {
+            if !types.is_empty() && !types.contains(&ty) {
+                let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {})", ds.reference(), types.join(", "));
+                self.push(Severity::Error, "UNSUPPORTED_DATASOURCE_TYPE", path.into(), message, None);
+            }
+        }
+        found
+    }
+
+    // --- unknown keys -------------------------------------------------------------------------
+
+    /// Every key of a closed settings object must be one Grafana reads.
+    fn known_keys(&mut self, path: &str, value: &Value, known: &[&str], what: &str) {
+        let Some(obj) = value.as_object() else { return };
+        for key in obj.keys() {
+            if !known.contains(&key.as_str()) {
+                let suggestion = closest(key, known, 3).map(str::to_string);
+                let hint = suggestion.as_ref().map(|s| format!("; did you mean `{s}`")).unwrap_or_default();
+                let message = format!("`{key}` is not a {what} setting; Grafana ignores it{hint}");
+                self.push(Severity::Warning, "UNKNOWN_KEY", child(path, key), message, suggestion);
+            }
+        }
+    }
+
+    /// On the trace source's `jsonData`, flag only keys that look like a link setting: the many
+    /// other keys (nodeGraph, search, spanBar…) are none of the lint's business.
+    fn trace_json_keys(&mut self, path: &str, json: &Map<String, Value>) {
+        for key in json.keys() {
+            let k = key.as_str();
+            if k == "tracesToLogsV3" {
+                let message = "`tracesToLogsV3` (several logs destinations) is a spanlink extension; Grafana ignores it and uses `tracesToLogsV2`".into();
+                self.push(Severity::Hint, "SPANLINK_EXTENSION", child(path, k), message, None);
+                continue;
+            }
+            if LINK_KEYS.contains(&k) || OTHER_TRACE_KEYS.contains(&k) {
+                continue;
+            }
+            let suggestion = closest(k, LINK_KEYS, 3);
+            if suggestion.is_none() && !k.starts_with("tracesTo") {
+                continue;
+            }
+            let hint = suggestion.map(|s| format!("; did you mean `{s}`")).unwrap_or_default();
+            let message = format!("`{k}` is not a Grafana setting{hint}");
+            self.push(Severity::Warning, "UNKNOWN_KEY", child(path, k), message, suggestion.map(str::to_string));
+        }
+    }
+
+    // --- the trace source ---------------------------------------------------------------------
+
+    fn trace_source(&mut self, ds: &Source<'a>) {
+        let Some(json) = ds.value.get("jsonData").and_then(Value::as_object) else { return };
+        let path = format!("{}.jsonData", ds.path);
+        self.trace_json_keys(&path, json);
+        if let Some(block) = json.get("tracesToLogsV2") {
+            self.logs_block(ds, &child(&path, "tracesToLogsV2"), block, LOGS_V2_KEYS, "tracesToLogsV2");
+        }
+        if let Some(block) = json.get("tracesToLogs") {
+            if json.contains_key("tracesToLogsV2") {
+                let message = "`tracesToLogsV2` is set, so Grafana ignores the legacy `tracesToLogs`".into();
+                self.push(Severity::Hint, "LEGACY_SETTINGS_IGNORED", child(&path, "tracesToLogs"), message, None);
+            } else {
+                self.logs_block(ds, &child(&path, "tracesToLogs"), block, LOGS_LEGACY_KEYS, "tracesToLogs");
+            }
+        }
+        if let Some(items) = json.get("tracesToLogsV3").and_then(Value::as_array) {
+            for (i, block) in items.iter().enumerate() {
+                self.logs_block(ds, &format!("{path}.tracesToLogsV3[{i}]"), block, LOGS_V3_KEYS, "tracesToLogsV3");
+            }
+        }
+        if let Some(block) = json.get("tracesToMetrics") {
+            self.metrics_block(&child(&path, "tracesToMetrics"), block);
+        }
+        if let Some(block) = json.get("tracesToProfiles") {
+            self.profiles_block(&child(&path, "tracesToProfiles"), block);
+        }
+        if let Some(uid) = json.get("serviceMap").and_then(|m| m.get("datasourceUid")) {
+            self.reference(&format!("{path}.serviceMap.datasourceUid"), uid, Kind::Metrics);
+        }
+    }
+
+    fn logs_block(&mut self, trace: &Source<'a>, path: &str, block: &Value, known: &[&str], what: &str) {
+        self.known_keys(path, block, known, what);
+        let target = block.get("datasourceUid").and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Logs));
+        self.time_shifts(path, block);
+        for list in ["tags", "mappedTags"] {
+            for (i, tag) in block.get(list).and_then(Value::as_array).into_iter().flatten().enumerate() {
+                self.known_keys(&format!("{path}.{list}[{i}]"), tag, TAG_KEYS, "tag");
+            }
+        }
+        let custom = self.custom_query(path, block);
+        let to_loki = target.as_ref().is_some_and(|t| t.ty == Some("loki"));
+        // With a custom query that never mentions `__tags`, the tags are not used at all.
+        let tags_used = custom.is_none_or(|q| q.contains("__tags"));
+        if to_loki && tags_used {
+            for (tag_path, key, label) in logs_tags(path, block) {
+                self.loki_label(&tag_path, &key, &label);
+            }
+        }
+        if let Some(q) = custom {
+            self.template(&child(path, "query"), q, SPAN_VARS);
+        }
+        if let Some(target) = target.filter(|t| t.ty == Some("loki")) {
+            self.one_way(trace, path, &target);
+        }
+    }
+
+    fn metrics_block(&mut self, path: &str, block: &Value) {
+        self.known_keys(path, block, METRICS_KEYS, "tracesToMetrics");
+        let target = block.get("datasourceUid").and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Metrics));
+        self.time_shifts(path, block);
+        self.tags(path, block, target.as_ref());
+        let queries = block.get("queries").and_then(Value::as_array);
+        if target.is_some() && queries.is_none_or(|q| q.is_empty()) {
+            let message = "without `queries` Grafana shows no metrics link at all, even with a data source".into();
+            let suggestion = r#"queries: [{ name: "Request rate", query: "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))" }]"#;
+            self.push(Severity::Warning, "METRICS_WITHOUT_QUERIES", child(path, "queries"), message, Some(suggestion.into()));
+        }
+        for (i, q) in queries.into_iter().flatten().enumerate() {
+            let qpath = format!("{path}.queries[{i}]");
+            self.known_keys(&qpath, q, METRICS_QUERY_KEYS, "metrics query");
+            match q.get("name").and_then(Value::as_str) {
+                Some(name) if !name.is_empty() => self.template(&child(&qpath, "name"), name, SPAN_VARS),
+                _ => {
+                    let message = "a metrics query without `name` makes a link with an empty title".into();
+                    self.push(Severity::Hint, "METRICS_QUERY_WITHOUT_NAME", child(&qpath, "name"), message, None);
+                }
+            }
+            if let Some(query) = q.get("query").and_then(Value::as_str) {
+                self.template(&child(&qpath, "query"), query, SPAN_VARS);
+            }
+        }
+    }
+
+    fn profiles_block(&mut self, path: &str, block: &Value) {
+        self.known_keys(path, block, PROFILES_KEYS, "tracesToProfiles");
+        let target = block.get("datasourceUid").and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Profiles));
+        self.tags(path, block, target.as_ref());
+        if let Some(q) = self.custom_query(path, block) {
+            self.template(&child(path, "query"), q, SPAN_VARS);
+        }
+        if block.get("datasourceUid").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+            let message = "span profiles need spans that carry `pyroscope.profile.id` (set by the Pyroscope SDK's span processor); without it the profile link shows the whole service".into();
+            self.push(Severity::Hint, "PROFILE_ID_REQUIRED", path.into(), message, None);
+        }
+    }
+
+    /// `customQuery`/`query`: returns the query Grafana actually uses, if any.
+    fn custom_query<'v>(&mut self, path: &str, block: &'v Value) -> Option<&'v str> {
+        let custom = block.get("customQuery").and_then(Value::as_bool).unwrap_or(false);
+        let query = block.get("query").and_then(Value::as_str).unwrap_or("");
+        if custom && query.is_empty() {
+            let message = "`customQuery` is true but `query` is empty: Grafana ignores it and builds the default query".into();
+            self.push(Severity::Warning, "CUSTOM_QUERY_EMPTY", child(path, "customQuery"), message, None);
+        } else if !custom && !query.is_empty() {
+            let message = "`query` is only used with `customQuery: true`".into();
+            self.push(Severity::Hint, "QUERY_NOT_USED", child(path, "query"), message, Some("customQuery: true".into()));
+        }
+        (custom && !query.is_empty()).then_some(query)
+    }
+
+    // --- time shifts --------------------------------------------------------------------------
+
+    fn time_shifts(&mut self, path: &str, block: &Value) {
+        for (key, start) in [("spanStartTimeShift", true), ("spanEndTimeShift", false)] {
+            let Some(value) = block.get(key) else { continue };
+            let spath = child(path, key);
+            let Some(text) = value.as_str() else {
+                let message = format!("`{key}` must be a string such as \"-2m\"");
+                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, Some(format!("{value}s")));
+                continue;
+            };
+            if text.is_empty() {
+                continue; // empty means the default shift
+            }
+            let Some(caps) = shift_regex().captures(text) else {
+                let message = format!("`{text}` is not a time shift the settings page accepts (a number and one unit of ms, s, m, h, d, w, M, y)");
+                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, None);
+                continue;
+            };
+            let amount: f64 = caps[1].parse().unwrap_or(0.0);
+            // A positive start shift starts the window after the span; a negative end shift
+            // ends it before the span ends: logs/metrics of the span itself are cut off.
+            if start && amount > 0.0 {
+                let message = format!("a positive start shift (`{text}`) starts the window after the span starts");
+                self.push(Severity::Warning, "NARROWING_TIME_SHIFT", spath, message, Some(format!("-{text}")));
+            } else if !start && amount < 0.0 {
+                let message = format!("a negative end shift (`{text}`) ends the window before the span ends");
+                self.push(Severity::Warning, "NARROWING_TIME_SHIFT", spath, message, Some(text[1..].to_string()));
+            }
+        }
+    }
+
+    // --- tags -----------------------------------------------------------------------------------
+
+    /// Metrics and profiles tags: the label names must be valid Prometheus/Pyroscope labels.
+    fn tags(&mut self, path: &str, block: &Value, target: Option<&Source>) {
+        let Some(tags) = block.get("tags").and_then(Value::as_array) else { return };
+        let checks_labels = target.is_some_and(|t| t.ty.is_some_and(|ty| METRICS_TYPES.contains(&ty) || PROFILES_TYPES.contains(&ty)));
+        for (i, tag) in tags.iter().enumerate() {
+            let tpath = format!("{path}.tags[{i}]");
+            self.known_keys(&tpath, tag, TAG_KEYS, "tag");
+            if let (true, Some(label)) = (checks_labels, tag_label(tag)) {
+                self.label_name(&tpath, &label);
+            }
+        }
+    }
+
+    fn loki_label(&mut self, path: &str, key: &str, label: &str) {
+        let is_high = |s: &str| HIGH_CARDINALITY.contains(&s.to_ascii_lowercase().as_str());
+        if is_high(key) || is_high(label) {
+            let message = format!(
+                "`{key}` has one value per pod/host/request: as a Loki stream selector it goes against Loki's label best practices (https://grafana.com/docs/loki/latest/get-started/labels/bp-labels/); filter with `|=` or structured metadata in a custom query instead"
+            );
+            self.push(Severity::Warning, "HIGH_CARDINALITY_LABEL", path.into(), message, None);
+        }
+        self.label_name(path, label);
+    }
+
+    fn label_name(&mut self, path: &str, label: &str) {
+        if is_label_name(label) {
+            return;
+        }
+        let fixed = sanitize_label(label);
+        let message = format!("`{label}` is not a valid label name (`[a-zA-Z_][a-zA-Z0-9_]*`); spanlink writes `{fixed}` instead");
+        self.push(Severity::Warning, "INVALID_LABEL_NAME", path.into(), message, Some(fixed));
+    }
+
+    // --- one-way correlations -----------------------------------------------------------------
+
+    /// Trace → logs works, but a log line only links back to the trace when the Loki source has a
+    /// derived field pointing at this trace source ("both sides must be configured").
+    fn one_way(&mut self, trace: &Source<'a>, path: &str, loki: &Source<'a>) {
+        let fields = loki.json_field("derivedFields").and_then(Value::as_array);
+        let links_back = fields.into_iter().flatten().any(|f| {
+            let uid = f.get("datasourceUid").and_then(Value::as_str);
+            uid.is_some_and(|uid| self.resolve(uid).source().is_some_and(|s| s.path == trace.path))
+        });
+        if !links_back {
+            let message = format!(
+                "Loki data source `{}` has no derived field with `datasourceUid: {}`: logs → trace will not link back",
+                loki.reference(),
+                trace.reference()
+            );
+            self.push(Severity::Hint, "ONE_WAY_LOGS_LINK", child(path, "datasourceUid"), message, None);
+        }
+    }
+
+    // --- derived fields and exemplars ---------------------------------------------------------
+
+    fn derived_field(&mut self, path: &str, field: &Value) {
+        self.known_keys(path, field, DERIVED_FIELD_KEYS, "derived field");
+        if let Some(uid) = field.get("datasourceUid") {
+            self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
+        }
+        if !has_text(field, "datasourceUid") && !has_text(field, "url") {
+            let message = "a derived field without `datasourceUid` or `url` makes no link".into();
+            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+        }
+        let matcher = field.get("matcherType").and_then(Value::as_str).unwrap_or("regex");
+        if let Some(pattern) = field.get("matcherRegex").and_then(Value::as_str) {
+            // Grafana takes group 1 of a line match; a label matcher only tests label names.
+            self.regex(&child(path, "matcherRegex"), pattern, matcher == "regex");
+        }
+        for key in ["url", "urlDisplayLabel"] {
+            if let Some(text) = field.get(key).and_then(Value::as_str) {
+                self.template(&child(path, key), text, DATA_LINK_VARS);
+            }
+        }
+    }
+
+    fn exemplar_destination(&mut self, path: &str, dest: &Value) {
+        self.known_keys(path, dest, EXEMPLAR_KEYS, "exemplar destination");
+        if let Some(uid) = dest.get("datasourceUid") {
+            self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
+        }
+        if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
+            let message = "an exemplar destination without `datasourceUid` or `url` makes no link".into();
+            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+        }
+        if let Some(name) = dest.get("name").and_then(Value::as_str) {
+            const USUAL: [&str; 3] = ["trace_id", "traceID", "traceId"];
+            if !USUAL.contains(&name) {
+                let npath = child(path, "name");
+                match USUAL.iter().find(|u| u.eq_ignore_ascii_case(name)) {
+                    Some(usual) => {
+                        let message = format!("exemplar label `{name}` differs only in case from the usual `{usual}`; label names are case-sensitive");
+                        self.push(Severity::Warning, "EXEMPLAR_LABEL_CASE", npath, message, Some(usual.to_string()));
+                    }
+                    None => {
+                        let message = format!("exemplar label `{name}` is none of the usual `trace_id`, `traceID`, `traceId`; check your exemplars carry it");
+                        self.push(Severity::Hint, "UNUSUAL_EXEMPLAR_LABEL", npath, message, None);
+                    }
+                }
+            }
+        }
+        for key in ["url", "urlDisplayLabel"] {
+            if let Some(text) = dest.get(key).and_then(Value::as_str) {
+                self.template(&child(path, key), text, DATA_LINK_VARS);
+            }
+        }
+    }
+
+    // --- correlations -------------------------------------------------------------------------
+
+    fn correlation(&mut self, path: &str, c: &Value, source: Option<&Source<'a>>) {
+        self.known_keys(path, c, CORRELATION_KEYS, "correlation");
+        if let Some(uid) = c.get("sourceUID") {
+            self.reference(&child(path, "sourceUID"), uid, Kind::Any);
+        }
+        if let Some(uid) = c.get("targetUID") {
+            self.reference(&child(path, "targetUID"), uid, Kind::Any);
+        }
+        // `type` sits at the top in the API form and in `config` in older provisioning files.
+        let ty = c.get("type").or(c.pointer("/config/type")).and_then(Value::as_str).unwrap_or("query");
+        if ty != "external" && !has_text(c, "targetUID") {
+            let message = "a `query` correlation without `targetUID` makes no link".into();
+            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+        }
+        let from_trace = source.is_some_and(|s| matches!(s.ty, Some("tempo" | "jaeger" | "zipkin")));
+        let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
+        if let Some(label) = c.get("label").and_then(Value::as_str) {
+            self.template(&child(path, "label"), label, vars);
+        }
+        let Some(config) = c.get("config") else { return };
+        let cpath = child(path, "config");
+        self.known_keys(&cpath, config, CORRELATION_CONFIG_KEYS, "correlation config");
+        if let Some(target) = config.get("target") {
+            self.template_strings(&child(&cpath, "target"), target, vars);
+        }
+        for (i, t) in config.get("transformations").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let tpath = format!("{cpath}.transformations[{i}]");
+            self.known_keys(&tpath, t, TRANSFORMATION_KEYS, "transformation");
+            match t.get("type").and_then(Value::as_str) {
+                Some("regex") => {
+                    if let Some(expr) = t.get("expression").and_then(Value::as_str) {
+                        self.regex(&child(&tpath, "expression"), expr, false);
+                    }
+                }
+                Some("logfmt") => {}
+                Some("json") => {
+                    let message = "the `json` transformation is a spanlink extension; Grafana ignores it".into();
+                    self.push(Severity::Hint, "SPANLINK_EXTENSION", child(&tpath, "type"), message, None);
+                }
+                other => {
+                    let message = format!("transformation type {} is not one of `regex`, `logfmt`", other.map(|o| format!("`{o}`")).unwrap_or("(missing)".into()));
+                    self.push(Severity::Warning, "UNKNOWN_TRANSFORMATION", child(&tpath, "type"), message, None);
+                }
+            }
+        }
+    }
+
+    // --- regexes --------------------------------------------------------------------------------
+
+    fn regex(&mut self, path: &str, pattern: &str, needs_group: bool) {
+        let js = js_only_features(pattern);
+        for (feature, suggestion) in &js {
+            let message = format!("{feature} is JavaScript-only: Grafana accepts it, but no linear-time engine (spanlink's) runs it");
+            self.push(Severity::Error, "JS_ONLY_REGEX", path.into(), message, suggestion.clone());
+        }
+        if !js.is_empty() {
+            return;
+        }
+        match regex_lite::Regex::new(&escape_literal_braces(pattern)) {
+            Err(e) => {
+                let reason = e.to_string();
+                let reason = reason.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().trim_start_matches("error: ");
+                let message = format!("the regex does not compile: {reason}");
+                self.push(Severity::Error, "INVALID_REGEX", path.into(), message, None);
+                return;
+            }
+            Ok(re) if needs_group && re.captures_len() < 2 => {
+                let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
+                self.push(Severity::Error, "REGEX_WITHOUT_GROUP", path.into(), message, Some(format!("({pattern})")));
+            }
+            Ok(_) => {}
+        }
+        for (class, fixed) in classes_with_pipe(pattern) {
+            let inner = &class[1..class.len() - 1];
+            let chars: Vec<String> = inner.chars().map(|c| format!("`{c}`")).collect();
+            // Spell the characters out only when the class is a plain list (no range, no `^`).
+            let listed = match chars.split_last() {
+                Some((last, rest)) if !inner.contains('-') && !inner.starts_with('^') => format!("{} or {last}", rest.join(", ")),
+                _ => "a literal `|` too".to_string(),
+            };
+            let message = format!("`{class}` matches {listed}; write `{fixed}`");
+            self.push(Severity::Hint, "REGEX_CLASS_WITH_PIPE", path.into(), message, Some(fixed));
+        }
+    }
+
+    // --- templates --------------------------------------------------------------------------
+
+    /// Every string inside a query object (Grafana interpolates all string values).
+    fn template_strings(&mut self, path: &str, value: &Value, vars: &[&str]) {
+        match value {
+            Value::String(s) => self.template(path, s, vars),
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.template_strings(&format!("{path}[{i}]"), v, vars);
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    self.template_strings(&child(path, k), v, vars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Conservative: only `__` names are judged, dashboard variables cannot be known here.
+    fn template(&mut self, path: &str, text: &str, vars: &[&str]) {
+        for cap in template_regex().captures_iter(text) {
+            let whole = cap.get(0).map_or("", |m| m.as_str());
+            if whole == "${" {
+                let message = "`${` is never closed: Grafana leaves the text as it is".into();
+                self.push(Severity::Warning, "UNCLOSED_TEMPLATE", path.into(), message, None);
+                continue;
+            }
+            let name = cap.get(1).or(cap.get(2)).or(cap.get(4)).map_or("", |m| m.as_str());
+            let name = &name[..name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len())];
+            if !name.starts_with("__") || BUILTIN_VARS.contains(&name) {
+                continue;
+            }
+            if !vars.contains(&name) {
+                let message = format!("`{name}` does not exist here (available: {}); the link will be dropped or show the text as is", vars.join(", "));
+                self.push(Severity::Warning, "UNKNOWN_VARIABLE", path.into(), message, None);
+            } else if let Some(rest) = cap.get(3) {
+                // `$__span.traceId` replaces `$__span` alone: "[object Object].traceId".
+                if name != "__tags" {
+                    let fixed = format!("${{{name}{}}}", rest.as_str());
+                    let message = format!("`{whole}` interpolates `${name}` alone (an object); write `{fixed}`");
+                    self.push(Severity::Warning, "VARIABLE_PATH_NEEDS_BRACES", path.into(), message, Some(fixed));
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+fn has_text(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_str).is_some_and(|s| !s.is_empty())
+}
+
+/// `parent.key`, or `parent["key"]` when the key is not a plain identifier.
+fn child(parent: &str, key: &str) -> String {
+    let plain = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    match (parent.is_empty(), plain) {
+        (true, true) => key.to_string(),
+        (false, true) => format!("{parent}.{key}"),
+        (_, false) => format!("{parent}[{}]", Value::String(key.to_string())),
+    }
+}
+
+/// The known key closest to `key` (case-insensitive edit distance ≤ `max`).
+fn closest<'k>(key: &str, known: &[&'k str], max: usize) -> Option<&'k str> {
+    let key = key.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (levenshtein(&key, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn shift_regex() -> &'static regex_lite::Regex {
+    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
+    RE.get_or_init(|| regex_lite::Regex::new(r"^(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])$").expect("valid"))
+}
+
+/// `${…}` (group 1), `$name` with an optional `.path` (groups 2, 3), `[[name…]]` (group 4), or an
+/// unclosed `${` (the whole match).
+fn template_regex() -> &'static regex_lite::Regex {
+    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
+    RE.get_or_init(|| regex_lite::Regex::new(r"\$\{([^}]*)\}|\$(\w+)(\.\w+)?|\[\[(\w+)[^\]]*\]\]|\$\{").expect("valid"))
+}
+
+/// The label name a tag writes: its `value`, else the key with Grafana's `.`→`_`.
+fn tag_label(tag: &Value) -> Option<String> {
+    let key = tag.get("key").and_then(Value::as_str)?;
+    match tag.get("value").and_then(Value::as_str) {
+        Some(v) if !v.is_empty() => Some(v.to_string()),
+        _ => Some(key.replace('.', "_")),
+    }
+}
+
+/// The tags of a logs block as `(path, attribute, label)`, legacy forms included (grafana.md §1.1).
+fn logs_tags(path: &str, block: &Value) -> Vec<(String, String, String)> {
+    let mapped = block.get("mapTagNamesEnabled").and_then(Value::as_bool).unwrap_or(false);
+    let (list_key, list) = match (mapped, block.get("mappedTags").and_then(Value::as_array)) {
+        (true, Some(list)) => ("mappedTags", Some(list)),
+        _ => ("tags", block.get("tags").and_then(Value::as_array)),
+    };
+    let mut out = Vec::new();
+    for (i, tag) in list.into_iter().flatten().enumerate() {
+        let tpath = format!("{path}.{list_key}[{i}]");
+        let (key, label) = match tag {
+            Value::String(key) => (key.clone(), key.replace('.', "_")),
+            _ => match (tag.get("key").and_then(Value::as_str), tag_label(tag)) {
+                (Some(key), Some(label)) => (key.to_string(), label),
+                _ => continue,
+            },
+        };
+        out.push((tpath, key, label));
+    }
+    out
+}
+
+fn is_label_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Other characters become `_`; a leading digit gets a `_` prefix.
+fn sanitize_label(s: &str) -> String {
+    let mapped: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if mapped.is_empty() || mapped.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{mapped}")
+    } else {
+        mapped
+    }
+}
+
+/// JavaScript treats a `{` that does not start a `{n}`, `{n,}` or `{n,m}` quantifier as a literal
+/// (Annex B); Rust's engines do not. Escape those so a pattern Grafana accepts compiles here.
+pub fn escape_literal_braces(pattern: &str) -> String {
+    let bytes = pattern.as_bytes();
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let (mut i, mut in_class) = (0, false);
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\\' && i + 1 < bytes.len() {
+            let next = pattern[i + 1..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&pattern[i..i + 1 + next]);
+            i += 1 + next;
+            continue;
+        }
+        match c {
+            b'[' if !in_class => in_class = true,
+            b']' if in_class => in_class = false,
+            b'{' if !in_class => {
+                // A real quantifier is copied whole; any other brace is a literal.
+                match quantifier_regex().find(&pattern[i..]) {
+                    Some(q) => {
+                        out.push_str(q.as_str());
+                        i += q.end();
+                    }
+                    None => {
+                        out.push_str("\\{");
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'}' if !in_class => {
+                out.push_str("\\}");
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let len = pattern[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&pattern[i..i + len]);
+        i += len;
+    }
+    out
+}
+
+fn quantifier_regex() -> &'static regex_lite::Regex {
+    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
+    RE.get_or_init(|| regex_lite::Regex::new(r"^\{\d+(,\d*)?\}").expect("valid"))
+}
+
+/// The index just after the `)` closing the group opened at `open`.
+fn group_end(pattern: &str, open: usize) -> Option<usize> {
+    let bytes = pattern.as_bytes();
+    let (mut depth, mut in_class, mut i) = (0usize, false, open);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' if !in_class => in_class = true,
+            b']' if in_class => in_class = false,
+            b'(' if !in_class => depth += 1,
+            b')' if !in_class => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Look-around and back-references, each with a linear-time equivalent where one exists.
+fn js_only_features(pattern: &str) -> Vec<(String, Option<String>)> {
+    let bytes = pattern.as_bytes();
+    let mut found = Vec::new();
+    let (mut i, mut in_class) = (0, false);
+    while i < bytes.len() {
+        let rest = &pattern[i..];
+        match bytes[i] {
+            b'\\' if !in_class => {
+                if rest.len() > 1 && bytes[i + 1].is_ascii_digit() && bytes[i + 1] != b'0' {
+                    found.push((format!("the back-reference `{}`", &rest[..2]), None));
+                } else if rest.starts_with("\\k<") {
+                    let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                    found.push((format!("the named back-reference `{}`", &rest[..end]), None));
+                }
+                i += 2;
+                continue;
+            }
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'[' if !in_class => in_class = true,
+            b']' if in_class => in_class = false,
+            b'(' if !in_class => {
+                let kind = [("(?<=", "look-behind"), ("(?<!", "negative look-behind"), ("(?=", "look-ahead"), ("(?!", "negative look-ahead")]
+                    .into_iter()
+                    .find(|(open, _)| rest.starts_with(open));
+                if let Some((open, name)) = kind {
+                    let end = group_end(pattern, i).unwrap_or(pattern.len());
+                    let group = &pattern[i..end];
+                    let inner = group.get(open.len()..group.len().saturating_sub(1)).unwrap_or("");
+                    let before = &pattern[..i];
+                    let after = &pattern[end..];
+                    let suggestion = match open {
+                        // The value comes from a capture group, so consuming the context
+                        // instead of asserting it yields the same value.
+                        "(?<=" => Some(format!("{before}(?:{inner}){after}")),
+                        "(?=" if after.is_empty() || after == "$" => Some(format!("{before}(?:{inner}){after}")),
+                        // Equivalent when the asserted text comes before what follows it
+                        // (e.g. `"key":"host"` before `"value"` in a tag object).
+                        "(?=" => Some(format!("{before}{inner}{after}")),
+                        _ => None,
+                    };
+                    found.push((format!("the {name} `{group}`"), suggestion));
+                }
+            }
+            _ => {}
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    found
+}
+
+/// Character classes like `[d|D]` with their fix `[dD]`; a lone `[|]` is meant.
+fn classes_with_pipe(pattern: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'[' => {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b']' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= bytes.len() {
+                    break;
+                }
+                let class = &pattern[i..=j];
+                let inner = &pattern[i + 1..j];
+                let without: String = inner.chars().filter(|c| *c != '|').collect();
+                if inner.contains('|') && !without.is_empty() && !inner.contains('\\') {
+                    out.push((class.to_string(), format!("[{without}]")));
+                }
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Findings sorted by where their path sits in the document (a pre-order walk); a path that does
+/// not exist (a missing key) sorts with its nearest existing parent. Stable: ties keep check order.
+fn sort_in_document_order(doc: &Value, out: &mut [Diagnostic]) {
+    fn walk(path: String, value: &Value, order: &mut HashMap<String, usize>) {
+        let n = order.len();
+        order.entry(path.clone()).or_insert(n);
+        match value {
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(format!("{path}[{i}]"), v, order);
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    walk(child(&path, k), v, order);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut order = HashMap::new();
+    walk(String::new(), doc, &mut order);
+    let rank = |path: &str| {
+        let mut p = path;
+        loop {
+            if let Some(r) = order.get(p) {
+                return *r;
+            }
+            match p.rfind(['.', '[']) {
+                Some(cut) => p = &p[..cut],
+                None => return 0,
+            }
+        }
+    };
+    out.sort_by_cached_key(|d| rank(&d.path));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn braces_are_escaped_like_javascript_reads_them() {
+        assert_eq!(escape_literal_braces(r#".*{"v":"(.*?)".*}"#), r#".*\{"v":"(.*?)".*\}"#);
+        assert_eq!(escape_literal_braces(r"a{2,3}[{}]"), r"a{2,3}[{}]");
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(closest("filterByTraceId", LOGS_V2_KEYS, 3), Some("filterByTraceID"));
+        assert_eq!(closest("tracesToProfilesV2", LINK_KEYS, 3), Some("tracesToProfiles"));
+        assert_eq!(closest("nodeGraph", LINK_KEYS, 3), None);
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(child("a", "b"), "a.b");
+        assert_eq!(child("a", "k8s.pod"), r#"a["k8s.pod"]"#);
+    }
+}
