@@ -148,3 +148,62 @@ pub fn apply_transformations(
     let vars = crate::apply_transformations(&compiled, &value, &options.field_name, &|name| options.fields.get(name).cloned());
     out(&vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>())
 }
+
+#[derive(serde::Deserialize)]
+#[serde(rename = "scoped variable { value, text? }")]
+struct JsScopedVar {
+    #[serde(default)]
+    value: Value,
+    text: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum VariableValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(serde::Deserialize, Default)]
+struct InterpolateOptions {
+    format: Option<String>,
+    #[serde(default)]
+    variables: std::collections::HashMap<String, VariableValue>,
+    range: Option<JsTimeRange>,
+}
+
+#[derive(serde::Deserialize)]
+struct JsTimeRange {
+    from: f64,
+    to: f64,
+}
+
+/// Grafana's template interpolation (`$v`, `${v.path:format}`, `[[v]]`) with scoped variables,
+/// dashboard variables and the time range.
+#[wasm_bindgen]
+pub fn interpolate(
+    #[wasm_bindgen(unchecked_param_type = "string")] template: JsValue,
+    #[wasm_bindgen(js_name = scopedVars, unchecked_param_type = "ScopedVars")] scoped_vars: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "InterpolateOptions")] options: JsValue,
+) -> JsResult<String> {
+    let template = string_arg(&template, "template")?;
+    let scoped: std::collections::HashMap<String, JsScopedVar> = opt_arg(&scoped_vars, "scopedVars")?;
+    let scoped: crate::ScopedVars =
+        scoped.into_iter().map(|(k, v)| (k, crate::ScopedVar { value: v.value, text: v.text })).collect();
+    let options: InterpolateOptions = opt_arg(&options, "options")?;
+    let format = match &options.format {
+        Some(f) => Some(crate::template::Format::parse(f).map_err(|e| to_js(e.at("options.format")))?),
+        None => None,
+    };
+    let variables: std::collections::HashMap<String, Vec<String>> = options
+        .variables
+        .into_iter()
+        .map(|(k, v)| (k, match v { VariableValue::One(s) => vec![s], VariableValue::Many(v) => v }))
+        .collect();
+    let scope = crate::Scope {
+        scoped: Some(&scoped),
+        variables: Some(&variables),
+        range: options.range.map(|r| (r.from, r.to)),
+    };
+    crate::interpolate(&template, &scope, format).map_err(to_js)
+}

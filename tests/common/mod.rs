@@ -73,3 +73,14 @@ fn apply_transformations_maps_errors_with_paths() {
     let vars = wasm::apply_transformations(ts, "a=1 b=2".into(), JsValue::UNDEFINED).unwrap();
     assert_eq!(js_sys::JSON::stringify(&vars).unwrap().as_string().unwrap(), r#"{"a":"1","b":"2"}"#);
 }
+
+#[wasm_bindgen_test]
+fn interpolate_reads_scoped_vars_and_names_bad_arguments() {
+    let vars = js_sys::JSON::parse(r#"{"__value":{"value":{"raw":"abc"}}}"#).unwrap();
+    assert_eq!(wasm::interpolate("id=${__value.raw}".into(), vars, JsValue::UNDEFINED).unwrap(), "id=abc");
+    let err = wasm::interpolate(JsValue::from_f64(1.0), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
+    assert_error(err, "INVALID_ARGUMENT", "template");
+    let opts = js_sys::JSON::parse(r#"{"format":"nope"}"#).unwrap();
+    let err = wasm::interpolate("$a".into(), JsValue::UNDEFINED, opts).unwrap_err();
+    assert_error(err, "INVALID_TEMPLATE", "options.format");
+}

@@ -173,3 +173,18 @@ test("applyTransformations: logfmt + regex mapValue, errors with JSON paths", ()
   throwsSpanlink(() => spanlink.applyTransformations(undefined, "x"), "INVALID_ARGUMENT", "transformations");
   throwsSpanlink(() => spanlink.applyTransformations([], "x", { fieldName: 3 }), "INVALID_ARGUMENT", "options");
 });
+
+test("interpolate: scoped vars, dashboard variables, range, default format; errors", () => {
+  const scoped = { __value: { value: { raw: "abc" } }, __span: { value: { spanId: "s1", tags: { "k8s.pod.name": "p-1" } } } };
+  assert.equal(spanlink.interpolate('${__value.raw} ${__span.tags["k8s.pod.name"]} ${__span.spanId}', scoped), "abc p-1 s1");
+  assert.equal(spanlink.interpolate("${x:csv}|$x", {}, { variables: { x: ["a", "b"] } }), "a,b|{a,b}");
+  assert.equal(spanlink.interpolate("$__from-${__to}", {}, { range: { from: 1000, to: 2000 } }), "1000-2000");
+  assert.equal(spanlink.interpolate("$a", { a: { value: "x y" } }, { format: "percentencode" }), "x%20y");
+  assert.equal(spanlink.interpolate("$missing", {}), "$missing");
+  throwsSpanlink(() => spanlink.interpolate("${a", {}), "INVALID_TEMPLATE");
+  throwsSpanlink(() => spanlink.interpolate("$a", {}, { format: "nope" }), "INVALID_TEMPLATE", "options.format");
+  throwsSpanlink(() => spanlink.interpolate(undefined, {}), "INVALID_ARGUMENT", "template");
+  throwsSpanlink(() => spanlink.interpolate("$a", { a: 1 }), "INVALID_ARGUMENT", "scopedVars");
+  throwsSpanlink(() => spanlink.interpolate("$a", {}, { variables: { x: 1 } }), "INVALID_ARGUMENT", "options");
+  assert.equal(spanlink.interpolate("$" + "a".repeat(1_000_000), {}).length, 1_000_001);
+});

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit --strict`: proves the published types describe the API precisely.
 // Every `@ts-expect-error` line is misuse that must NOT type-check.
-import { parseTrace, parseInterval, parseProvisioning, Trace } from "spanlink";
-import type { SpanData, SpanlinkError, ErrorCode, ProvisioningDocument, TraceFormat } from "spanlink";
+import { parseTrace, parseInterval, parseProvisioning, Trace, interpolate, applyTransformations } from "spanlink";
+import type { ScopedVars, Transformation, SpanData, SpanlinkError, ErrorCode, ProvisioningDocument, TraceFormat } from "spanlink";
 import init, { parseInterval as webParseInterval } from "spanlink/web";
 import * as inline from "spanlink/inline";
 
@@ -18,6 +18,12 @@ const n: number = trace.spanCount;
 trace.free();
 
 const ms: number = parseInterval("-2m");
+
+const scoped: ScopedVars = { __value: { value: { raw: "abc" } }, __span: { value: spans[0] } };
+const text: string = interpolate("${__value.raw}", scoped, { format: "raw", variables: { env: ["a", "b"] }, range: { from: 0, to: 1 } });
+const transformations: Transformation[] = [{ type: "logfmt" }, { type: "regex", expression: "id=(\\w+)", mapValue: "id" }];
+const vars: Record<string, string> = applyTransformations(transformations, "id=1", { fieldName: "line", fields: { other: 1 } });
+const upper: string = vars["id"]?.toUpperCase() ?? "";
 
 try {
   parseInterval("nope");
@@ -45,7 +51,13 @@ spans[0].foo;
 new Trace();
 // @ts-expect-error the format is one of three names
 const badFormat: "otel" = trace.format;
+// @ts-expect-error scoped variables are { value, text? }
+interpolate("$a", { a: "x" });
+// @ts-expect-error range needs from and to
+interpolate("$a", {}, { range: { from: 1 } });
+// @ts-expect-error the result is a string map
+const notNumbers: Record<string, number> = applyTransformations([], "x");
 // @ts-expect-error parseProvisioning takes YAML text
 parseProvisioning({ datasources: [] });
 
-export { firstName, names, tagKeys, format, id, n, ms, web, badFormat };
+export { text, upper, notNumbers, firstName, names, tagKeys, format, id, n, ms, web, badFormat };
