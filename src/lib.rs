@@ -20,3 +20,13 @@ pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
 pub use template::{interpolate, Scope, ScopedVar, ScopedVars, Template};
 pub use transform::{apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation};
+
+pub mod explore;
+mod links;
+pub mod query;
+pub mod settings;
+#[doc(hidden)]
+pub mod testing;
+
+pub use explore::{explore_url, ExploreState, TimeRange};
+pub use links::{Correlator, ExplainVariable, Explanation, Features, InternalLink, Link, LinkTarget, LinkType, Options, Outcome};

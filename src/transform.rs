@@ -77,7 +77,7 @@ impl Transformation {
                 let Some(expr) = expression.as_deref().filter(|e| !e.is_empty()) else {
                     return Err(settings("expression", "a `regex` transformation needs an `expression`".into()));
                 };
-                Kind::Regex(compile_js_regex(expr).map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?)
+                Kind::Regex(compile_js_regex(expr, true).map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?)
             }
             "logfmt" => Kind::Logfmt,
             "json" => {
@@ -295,8 +295,15 @@ pub fn js_only_feature(pattern: &str) -> Option<&'static str> {
     None
 }
 
-/// Compiles a JavaScript regex source as Grafana does (`new RegExp(expr, 'gi')`).
-fn compile_js_regex(expr: &str) -> std::result::Result<Regex, String> {
+/// Compiles a JavaScript regex source for the linear-time engine: JS-only features are reported
+/// by name, and JS's literal braces are escaped. `case_insensitive` is JS's `i` flag.
+///
+/// ```
+/// let re = spanlink::transform::compile_js_regex(r#".*{"key":"(\w+)"}"#, false).unwrap();
+/// assert!(re.is_match(r#"{"key":"host"}"#));
+/// assert!(spanlink::transform::compile_js_regex("a(?=b)", false).unwrap_err().contains("look-ahead"));
+/// ```
+pub fn compile_js_regex(expr: &str, case_insensitive: bool) -> std::result::Result<Regex, String> {
     if let Some(feature) = js_only_feature(expr) {
         return Err(format!(
             "{feature} is not supported: spanlink runs regexes in linear time, without look-around or \
@@ -305,7 +312,7 @@ fn compile_js_regex(expr: &str) -> std::result::Result<Regex, String> {
         ));
     }
     RegexBuilder::new(&js_braces(expr))
-        .case_insensitive(true)
+        .case_insensitive(case_insensitive)
         .build()
         .map_err(|e| format!("{} does not compile: {e}", json_stringify(&Value::from(expr))))
 }

@@ -149,8 +149,8 @@ pub struct Trace {
     /// Spans in document order.
     pub spans: Vec<Span>,
     by_id: HashMap<String, usize>,
-    /// span id → spans that reference it (Grafana's `subsidiarilyReferencedBy`), as (span index,
-    /// reference index).
+    /// span id → the spans whose non-first references point at it (Grafana's
+    /// `subsidiarilyReferencedBy`), as (span index, reference index).
     referenced_by: HashMap<String, Vec<(usize, usize)>>,
 }
 
@@ -190,7 +190,8 @@ impl Trace {
         }
         let mut referenced_by: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (i, span) in spans.iter().enumerate() {
-            for (r, reference) in span.references.iter().enumerate() {
+            // Like Jaeger UI's trace transform, the first reference (the parent) does not count.
+            for (r, reference) in span.references.iter().enumerate().skip(1) {
                 referenced_by.entry(reference.span_id.clone()).or_default().push((i, r));
             }
         }
@@ -209,7 +210,7 @@ impl Trace {
         })
     }
 
-    /// Spans that reference `span_id` (any reference type), with the reference they use.
+    /// Spans that reference `span_id` other than as their first reference, with that reference.
     pub fn referenced_by(&self, span_id: &str) -> impl Iterator<Item = (&Span, &SpanReference)> {
         self.referenced_by
             .get(span_id)

@@ -1,0 +1,150 @@
+//! Explore URLs (grafana.md §6.1) and the time windows of span links (§3.5).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::js::{encode_uri_component, json_stringify};
+
+/// A time range in epoch milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimeRange {
+    pub from: f64,
+    pub to: f64,
+}
+
+/// How the window around a span is widened (grafana.md §3.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Widen {
+    /// `to = from + 1` when the window is empty.
+    Normal,
+    /// Splunk needs at least a second.
+    Splunk,
+    /// ±60 s for links of a span that has a profile.
+    Profiles,
+}
+
+/// Grafana's `getTimeRangeFromTimestamps`: the window of a span (or trace) starting at `start_us`
+/// and lasting `duration_us`, shifted by `start_shift_ms` / `end_shift_ms`.
+///
+/// ```
+/// use spanlink::explore::{time_window, TimeRange, Widen};
+/// let start = 1_602_637_200_000_000.0; // 2020-10-14T01:00:00Z in µs
+/// assert_eq!(time_window(start, 1e6, -60_000, 60_000, Widen::Normal),
+///            TimeRange { from: 1602637140000.0, to: 1602637261000.0 });
+/// assert_eq!(time_window(start, 0.0, 0, 0, Widen::Normal).to, 1602637200001.0);
+/// ```
+pub fn time_window(start_us: f64, duration_us: f64, start_shift_ms: i64, end_shift_ms: i64, widen: Widen) -> TimeRange {
+    let mut from = (start_us / 1000.0 + start_shift_ms as f64).floor();
+    let mut to = ((start_us + duration_us) / 1000.0 + end_shift_ms as f64).floor();
+    match widen {
+        Widen::Splunk if to - from < 1000.0 => to = from + 1000.0,
+        Widen::Splunk => {}
+        Widen::Profiles => {
+            from -= 60_000.0;
+            to += 60_000.0;
+        }
+        Widen::Normal if from >= to => to = from + 1.0,
+        Widen::Normal => {}
+    }
+    TimeRange { from, to }
+}
+
+/// One bound of an Explore range: epoch ms or relative text such as `"now-1h"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RangeBound {
+    Ms(f64),
+    Text(String),
+}
+
+/// An Explore range as the URL carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExploreRange {
+    pub from: RangeBound,
+    pub to: RangeBound,
+}
+
+impl From<TimeRange> for ExploreRange {
+    fn from(r: TimeRange) -> ExploreRange {
+        ExploreRange { from: RangeBound::Ms(r.from), to: RangeBound::Ms(r.to) }
+    }
+}
+
+/// What an Explore pane opens: a data source, its queries, a range and panel state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExploreState {
+    /// Data source uid.
+    pub datasource: String,
+    pub queries: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<ExploreRange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panels_state: Option<Value>,
+}
+
+/// Newest Grafana's datasource injection: a query object without `datasource.uid` gets
+/// `datasource: { uid }` (added to an existing `datasource` object, else appended as the last key).
+pub fn with_datasource_ref(query: &mut Value, uid: &str) {
+    let Value::Object(map) = query else { return };
+    let has_uid = map.get("datasource").and_then(|d| d.get("uid")).is_some_and(|u| !u.is_null() && u != "");
+    if has_uid || uid.is_empty() {
+        return;
+    }
+    match map.get_mut("datasource") {
+        Some(Value::Object(ds)) => {
+            ds.insert("uid".into(), Value::String(uid.to_string()));
+        }
+        _ => {
+            let mut ds = Map::new();
+            ds.insert("uid".into(), Value::String(uid.to_string()));
+            map.insert("datasource".into(), Value::Object(ds));
+        }
+    }
+}
+
+/// The `/explore?left=` URL Grafana writes for an internal link (grafana.md §6.1): `appSubUrl`
+/// prefix, state keys `range` (bounds as epoch-ms strings), `datasource`, `queries` (each with the
+/// datasource reference injected), `panelsState`.
+///
+/// ```
+/// use spanlink::explore::{explore_url, ExploreState, TimeRange};
+/// let state = ExploreState {
+///     datasource: "loki".into(),
+///     queries: vec![serde_json::json!({"expr": "{job=\"x\"}", "refId": ""})],
+///     range: Some(TimeRange { from: 1.0, to: 2.0 }.into()),
+///     panels_state: None,
+/// };
+/// assert_eq!(
+///     explore_url(&state, ""),
+///     "/explore?left=%7B%22range%22%3A%7B%22from%22%3A%221%22%2C%22to%22%3A%222%22%7D%2C%22datasource%22%3A%22loki%22%2C%22queries%22%3A%5B%7B%22expr%22%3A%22%7Bjob%3D%5C%22x%5C%22%7D%22%2C%22refId%22%3A%22%22%2C%22datasource%22%3A%7B%22uid%22%3A%22loki%22%7D%7D%5D%7D"
+/// );
+/// ```
+pub fn explore_url(state: &ExploreState, app_sub_url: &str) -> String {
+    let mut left = Map::new();
+    if let Some(range) = &state.range {
+        let bound = |b: &RangeBound| match b {
+            RangeBound::Ms(ms) => Value::String(crate::js::f64_to_js_string(*ms)),
+            RangeBound::Text(t) => Value::String(t.clone()),
+        };
+        let mut r = Map::new();
+        r.insert("from".into(), bound(&range.from));
+        r.insert("to".into(), bound(&range.to));
+        left.insert("range".into(), Value::Object(r));
+    }
+    left.insert("datasource".into(), Value::String(state.datasource.clone()));
+    let queries = state
+        .queries
+        .iter()
+        .map(|q| {
+            let mut q = q.clone();
+            with_datasource_ref(&mut q, &state.datasource);
+            q
+        })
+        .collect();
+    left.insert("queries".into(), Value::Array(queries));
+    if let Some(panels) = &state.panels_state {
+        left.insert("panelsState".into(), panels.clone());
+    }
+    format!("{}/explore?left={}", app_sub_url.trim_end_matches('/'), encode_uri_component(&json_stringify(&Value::Object(left))))
+}

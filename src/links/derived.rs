@@ -1,0 +1,185 @@
+//! Logs → trace (Loki derived fields, grafana.md §8) and metrics → trace (Prometheus exemplar
+//! destinations, §9).
+
+use serde_json::{json, Value};
+
+use super::span::{correlation_link, internal_link, Explainer};
+use super::{Correlator, Link, LinkTarget, LinkType};
+use crate::error::{Error, ErrorCode, Result};
+use crate::explore::TimeRange;
+use crate::js::to_js_string;
+use crate::settings::Datasource;
+use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, Template};
+
+fn find<'c>(c: &'c Correlator, reference: &str, what: &str) -> Result<&'c Datasource> {
+    c.provisioning.find(reference).ok_or_else(|| {
+        let hint = c.provisioning.find_ignoring_case(reference).map(|d| format!(" (did you mean {:?}?)", d.reference())).unwrap_or_default();
+        Error::new(ErrorCode::UnknownDatasource, what, format!("no data source has uid or name {reference:?}{hint}"))
+    })
+}
+
+/// The title of an external link without one: the URL's host, as Grafana's `getTitleFromHref`.
+fn title_from_href(href: &str) -> String {
+    let with_scheme = if href.contains("://") { href.to_string() } else { format!("http://{href}") };
+    let after = with_scheme.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let host = if host.starts_with('[') { host.split_inclusive(']').next().unwrap_or(host) } else { host.split(':').next().unwrap_or(host) };
+    if host.is_empty() { href.to_string() } else { host.to_lowercase() }
+}
+
+fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String, bool) {
+    let scope = Scope { scoped: Some(vars), variables: None, range: range.map(|r| (r.from, r.to)) };
+    let r = t.render(&scope, &RenderOptions::default());
+    let defined = super::first_unresolved_or(&r.usages).is_none();
+    (r.text, defined)
+}
+
+/// Links of one log line (grafana.md §8) plus correlations whose source is this Loki data source.
+pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+    let ds = find(c, loki, "lokiUid")?;
+    let rules: &[super::DerivedRule] = c.derived.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
+    let mut links = Vec::new();
+    let mut derived_values: Vec<(String, Option<String>)> = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        // One field per name: the first config of a name decides the value.
+        let first = rules.iter().position(|r| r.settings.name == rule.settings.name).unwrap_or(i);
+        let value = if first == i {
+            let decider = &rules[first];
+            let regex = decider.regex.as_ref().map_err(Clone::clone)?;
+            let v = match decider.settings.matcher_type.as_str() {
+                "label" => labels.iter().find(|(k, _)| regex.is_match(k)).map(|(_, v)| v.clone()),
+                "regex" => regex.captures(line).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()).filter(|s| !s.is_empty()),
+                _ => None,
+            };
+            derived_values.push((rule.settings.name.clone(), v.clone()));
+            v
+        } else {
+            derived_values.iter().find(|(n, _)| *n == rule.settings.name).and_then(|(_, v)| v.clone())
+        };
+        let Some(value) = value else { continue };
+        let mut vars = ScopedVars::new();
+        vars.insert("__value".into(), ScopedVar { value: json!({ "raw": value }), text: Some("Raw value".into()) });
+        let s = &rule.settings;
+        let url = rule.url.as_ref().map_err(Clone::clone)?;
+        let label = rule.label.as_ref().map_err(Clone::clone)?;
+        let target = if s.target_blank { LinkTarget::NewTab } else { LinkTarget::SameTab };
+        match &rule.target {
+            Some(resolved) => {
+                let (query_text, ok) = render(url, &vars, range);
+                if !ok {
+                    continue;
+                }
+                let missing;
+                let target_ds = match resolved {
+                    Ok(i) => c.datasource(*i),
+                    Err(_) => {
+                        missing = Datasource {
+                            index: usize::MAX,
+                            name: "Data source not found".into(),
+                            kind: String::new(),
+                            uid: s.datasource_uid.clone(),
+                            json_data: Value::Null,
+                        };
+                        &missing
+                    }
+                };
+                let mut query = json!({ "query": query_text });
+                match target_ds.kind.as_str() {
+                    "tempo" => query["queryType"] = json!("traceql"),
+                    "grafana-x-ray-datasource" => query["queryType"] = json!("getTrace"),
+                    _ => {}
+                }
+                let title = match label {
+                    Some(t) => render(t, &vars, range).0,
+                    None => String::new(),
+                };
+                let title = if title.is_empty() { target_ds.name.clone() } else { title };
+                let kind = if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
+                let mut link = internal_link(c, kind, title, target_ds, query, range, None, &s.path);
+                link.target = target;
+                links.push(link);
+            }
+            None if s.url.is_some() => {
+                let (href, ok) = render(url, &vars, range);
+                if !ok {
+                    continue;
+                }
+                let title = label.as_ref().map(|t| render(t, &vars, range).0).filter(|t| !t.is_empty()).unwrap_or_else(|| title_from_href(&href));
+                links.push(Link { kind: LinkType::External, title, href, target: LinkTarget::NewTab, internal: None, origin: s.path.clone() });
+            }
+            None => {}
+        }
+    }
+
+    // Correlations from this Loki source: the line is `Line`, labels and derived fields by name.
+    let field = |name: &str| -> Option<Value> {
+        if name == "Line" {
+            return Some(Value::String(line.to_string()));
+        }
+        labels
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| Value::String(v.clone()))
+            .or_else(|| derived_values.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.clone().map(Value::String)))
+    };
+    let mut ex = Explainer::off();
+    for rule in c.other_correlations.iter().filter(|r| c.provisioning.find(&r.settings.source_uid).map(|d| d.index) == Some(ds.index)) {
+        let Some(raw) = field(&rule.settings.field) else { continue };
+        let mut vars = ScopedVars::new();
+        vars.insert("__value".into(), ScopedVar { value: json!({ "raw": raw.clone() }), text: Some("Raw value".into()) });
+        vars.insert("Line".into(), ScopedVar::new(line));
+        for (k, v) in labels {
+            vars.insert(k.clone(), ScopedVar::new(v.clone()));
+        }
+        for (n, v) in &derived_values {
+            if let Some(v) = v {
+                vars.insert(n.clone(), ScopedVar::new(v.clone()));
+            }
+        }
+        let kind_for = |internal: bool| if internal { LinkType::Correlation } else { LinkType::External };
+        if let Some(link) = correlation_link(c, rule, &vars, &raw, &field, range, kind_for, &mut ex) {
+            links.push(link);
+        }
+    }
+    Ok(links)
+}
+
+/// Links of one exemplar (grafana.md §9): for each destination whose `name` is an exemplar label.
+pub(crate) fn exemplar_links(c: &Correlator, prometheus: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+    let ds = find(c, prometheus, "prometheusUid")?;
+    let rules: &[super::ExemplarRule] = c.exemplars.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
+    let mut links = Vec::new();
+    for rule in rules {
+        let s = &rule.settings;
+        let Some((_, value)) = labels.iter().find(|(k, _)| *k == s.name) else { continue };
+        let mut vars = ScopedVars::new();
+        vars.insert("__value".into(), ScopedVar { value: json!({ "raw": value }), text: Some("Raw value".into()) });
+        let label = rule.label.as_ref().map_err(Clone::clone)?;
+        let custom_title = label.as_ref().map(|t| render(t, &vars, range).0).filter(|t| !t.is_empty());
+        if let Some(Ok(i)) = &rule.target {
+            let target_ds = c.datasource(*i);
+            let title = custom_title.clone().unwrap_or_else(|| format!("Query with {}", target_ds.name));
+            let query = json!({ "query": to_js_string(&Value::String(value.clone())), "queryType": "traceql" });
+            let kind = if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
+            links.push(internal_link(c, kind, title, target_ds, query, range, None, &s.path));
+        }
+        if let Some(url) = rule.url.as_ref().map_err(Clone::clone)? {
+            let (href, ok) = render(url, &vars, range);
+            if ok {
+                let title = custom_title.unwrap_or_else(|| format!("Go to {}", s.url.as_deref().unwrap_or("")));
+                links.push(Link { kind: LinkType::External, title, href, target: LinkTarget::NewTab, internal: None, origin: s.path.clone() });
+            }
+        }
+    }
+    Ok(links)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn external_titles_are_hosts() {
+        assert_eq!(super::title_from_href("http://regionalhost/x?y"), "regionalhost");
+        assert_eq!(super::title_from_href("tempo.example.com:3200/trace/1"), "tempo.example.com");
+    }
+}

@@ -1,0 +1,378 @@
+//! The [`Correlator`]: settings read and compiled once, then links for any span, log line or
+//! exemplar.
+
+use serde_json::Value;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::explore::TimeRange;
+use crate::model::Trace;
+use crate::query::logs::LogsTarget;
+use crate::settings::{
+    CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings, LogsSettings, MetricsSettings,
+    ProfilesSettings, Provisioning, TracingSettings,
+};
+use crate::template::Template;
+use crate::transform::Transformation;
+
+mod compiled;
+mod derived;
+mod span;
+mod types;
+
+pub(crate) use compiled::{first_unresolved as first_unresolved_or, CompiledValue};
+pub use types::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkType, Outcome};
+
+/// Grafana feature toggles that change link shapes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// `grafana.dynamicTraceToLogs`: Loki logs links carry alternative queries (grafana.md §3.2).
+    pub dynamic_trace_to_logs: bool,
+}
+
+/// How a [`Correlator`] is built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Uid or name of the trace data source whose `jsonData` drives span links; default: the first
+    /// data source of type tempo, jaeger or zipkin.
+    pub tracing_datasource: Option<String>,
+    /// Grafana's `appSubUrl`, prefixed to every Explore href.
+    pub app_sub_url: String,
+    pub features: Features,
+}
+
+/// Why a rule cannot link: a reason code and a sentence (beyond.md §2).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reason {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Reason {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Reason {
+        Reason { code, message: message.into() }
+    }
+}
+
+/// A rule's target data source, resolved once.
+pub(crate) type Resolved = std::result::Result<usize, Reason>;
+
+pub(crate) struct LogsRule {
+    pub settings: LogsSettings,
+    pub target: std::result::Result<(usize, LogsTarget), Reason>,
+    /// The custom query, compiled (or why it does not compile).
+    pub custom: Option<Result<Template>>,
+}
+
+pub(crate) struct MetricsRule {
+    pub settings: MetricsSettings,
+    pub datasource: Resolved,
+    pub queries: Vec<Option<Result<Template>>>,
+}
+
+pub(crate) struct ProfilesRule {
+    pub settings: ProfilesSettings,
+    pub datasource: Resolved,
+    /// `query` of the Tempo data link: label selector, span selector and so on, compiled.
+    pub query: Result<CompiledValue>,
+    /// Grafana's profile rule needs the `grafana-pyroscope-datasource` type.
+    pub is_pyroscope: bool,
+}
+
+pub(crate) struct CorrelationRule {
+    pub settings: CorrelationSettings,
+    pub target: Resolved,
+    pub transformations: Result<Vec<Transformation>>,
+    pub label: Result<Option<Template>>,
+    /// The query object (query type) or the URL (external type), compiled.
+    pub body: Result<CompiledValue>,
+}
+
+pub(crate) struct DerivedRule {
+    pub settings: DerivedFieldSettings,
+    pub regex: Result<regex_lite::Regex>,
+    pub target: Option<Resolved>,
+    pub url: Result<Template>,
+    pub label: Result<Option<Template>>,
+}
+
+pub(crate) struct ExemplarRule {
+    pub settings: ExemplarSettings,
+    pub target: Option<Resolved>,
+    pub url: Result<Option<Template>>,
+    pub label: Result<Option<Template>>,
+}
+
+/// Span links, explanations and lint for one provisioning document. Build it once (settings are
+/// parsed, validated, templates and regexes compiled), then ask for many spans.
+///
+/// ```
+/// let settings = r#"{"datasources": [
+///   {"name": "Tempo", "type": "tempo", "uid": "tempo",
+///    "jsonData": {"tracesToLogsV2": {"datasourceUid": "loki", "tags": [{"key": "service.name"}]}}},
+///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
+/// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default()).unwrap();
+/// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
+///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
+///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#).unwrap();
+/// let links = correlator.span_links(&trace, "6605c7b08e715d6c").unwrap();
+/// assert_eq!(links[0].title, "Related logs");
+/// assert_eq!(links[0].internal.as_ref().unwrap().query["expr"], r#"{service_name="cart"}"#);
+/// ```
+pub struct Correlator {
+    pub(crate) provisioning: Provisioning,
+    pub(crate) options: Options,
+    pub(crate) tracing: Option<usize>,
+    pub(crate) logs: Vec<LogsRule>,
+    pub(crate) metrics: Option<MetricsRule>,
+    pub(crate) profiles: Option<ProfilesRule>,
+    /// Correlations whose source is the tracing data source.
+    pub(crate) span_correlations: Vec<CorrelationRule>,
+    /// Correlations from any other source (Loki-sourced ones feed `log_links`).
+    pub(crate) other_correlations: Vec<CorrelationRule>,
+    pub(crate) derived: Vec<(usize, Vec<DerivedRule>)>,
+    pub(crate) exemplars: Vec<(usize, Vec<ExemplarRule>)>,
+    pub(crate) diagnostics: Vec<crate::diagnostics::Diagnostic>,
+}
+
+impl Correlator {
+    /// Builds a correlator from the provisioning document as JSON text.
+    pub fn new(provisioning_json: &str, options: Options) -> Result<Correlator> {
+        let doc: Value = serde_json::from_str(provisioning_json)
+            .map_err(|e| Error::new(ErrorCode::InvalidJson, "", format!("the settings are not valid JSON: {e}")))?;
+        Correlator::from_value(&doc, options)
+    }
+
+    /// Builds a correlator from the parsed provisioning document.
+    pub fn from_value(doc: &Value, options: Options) -> Result<Correlator> {
+        let provisioning = Provisioning::from_value(doc)?;
+        let tracing = match &options.tracing_datasource {
+            Some(reference) => {
+                let ds = provisioning.find(reference).ok_or_else(|| {
+                    let hint = provisioning
+                        .find_ignoring_case(reference)
+                        .map(|d| format!(" (did you mean {:?}?)", d.reference()))
+                        .unwrap_or_default();
+                    Error::new(
+                        ErrorCode::UnknownDatasource,
+                        "options.tracingDatasource",
+                        format!("no data source has uid or name {reference:?}{hint}"),
+                    )
+                })?;
+                Some(ds.index)
+            }
+            None => provisioning.datasources.iter().find(|d| d.is_tracing()).map(|d| d.index),
+        };
+        let settings = match tracing {
+            Some(i) => TracingSettings::read(&provisioning.datasources[i])?,
+            None => TracingSettings::default(),
+        };
+        let resolve = |reference: &Option<String>| resolve(&provisioning, reference.as_deref());
+
+        let logs = settings
+            .logs
+            .into_iter()
+            .map(|s| {
+                let target = resolve(&s.datasource_uid).and_then(|i| {
+                    let ds = &provisioning.datasources[i];
+                    LogsTarget::of(&ds.kind).map(|t| (i, t)).ok_or_else(|| unsupported(ds, "logs"))
+                });
+                let custom = s.custom_query.as_deref().map(|q| Template::parse(q).map_err(|e| e.at(&format!("{}.query", s.path))));
+                LogsRule { settings: s, target, custom }
+            })
+            .collect();
+
+        let metrics = settings.metrics.map(|s| {
+            let datasource = resolve(&s.datasource_uid).and_then(|i| {
+                let ds = &provisioning.datasources[i];
+                match ds.kind.as_str() {
+                    "prometheus" | "victoriametrics-metrics-datasource" => Ok(i),
+                    _ => Err(unsupported(ds, "metrics")),
+                }
+            });
+            let queries = s
+                .queries
+                .iter()
+                .map(|q| {
+                    q.query.as_deref().filter(|t| !t.is_empty()).map(|t| Template::parse(t).map_err(|e| e.at(&format!("{}.query", q.path))))
+                })
+                .collect();
+            MetricsRule { settings: s, datasource, queries }
+        });
+
+        let profiles = settings.profiles.map(|s| {
+            let datasource = resolve(&s.datasource_uid);
+            let is_pyroscope = datasource.as_ref().is_ok_and(|&i| provisioning.datasources[i].kind == "grafana-pyroscope-datasource");
+            let query = CompiledValue::compile(&serde_json::json!({
+                "labelSelector": s.custom_query.clone().unwrap_or_else(|| "{${__tags}}".into()),
+                "groupBy": [],
+                "profileTypeId": s.profile_type_id,
+                "queryType": "profile",
+                "spanSelector": ["${__span.tags[\"pyroscope.profile.id\"]}"],
+                "refId": "profile",
+            }))
+            .map_err(|e| e.at(&format!("{}.query", s.path)));
+            ProfilesRule { settings: s, datasource, query, is_pyroscope }
+        });
+
+        let tracing_ref = tracing.map(|i| provisioning.datasources[i].reference().to_string());
+        let mut span_correlations = Vec::new();
+        let mut other_correlations = Vec::new();
+        for c in &provisioning.correlations {
+            let rule = compile_correlation(&provisioning, c.clone());
+            let source = provisioning.find(&c.source_uid).map(|d| d.reference().to_string());
+            if source.is_some() && source == tracing_ref {
+                span_correlations.push(rule);
+            } else {
+                other_correlations.push(rule);
+            }
+        }
+
+        let mut derived = Vec::new();
+        let mut exemplars = Vec::new();
+        for ds in &provisioning.datasources {
+            let fields = crate::settings::derived_fields(ds)?;
+            if !fields.is_empty() {
+                derived.push((ds.index, fields.into_iter().map(|f| compile_derived(&provisioning, f)).collect()));
+            }
+            let dests = crate::settings::exemplar_destinations(ds)?;
+            if !dests.is_empty() {
+                exemplars.push((ds.index, dests.into_iter().map(|d| compile_exemplar(&provisioning, d)).collect()));
+            }
+        }
+
+        let diagnostics = crate::diagnostics::check_with(doc, options.tracing_datasource.as_deref());
+        Ok(Correlator {
+            provisioning,
+            options,
+            tracing,
+            logs,
+            metrics,
+            profiles,
+            span_correlations,
+            other_correlations,
+            derived,
+            exemplars,
+            diagnostics,
+        })
+    }
+
+    /// The data source whose settings drive span links, if the document has one.
+    pub fn tracing_datasource(&self) -> Option<&Datasource> {
+        self.tracing.map(|i| &self.provisioning.datasources[i])
+    }
+
+    /// Every data source of the document, in order.
+    pub fn datasources(&self) -> &[Datasource] {
+        &self.provisioning.datasources
+    }
+
+    /// The settings lint (beyond.md §3), computed once when the correlator was built.
+    pub fn diagnostics(&self) -> &[crate::diagnostics::Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The links Grafana's trace view shows for one span, in Grafana's order: logs, metrics,
+    /// references, referenced-by, session, then data links (profiles, correlations).
+    ///
+    /// Fails like Grafana when a time shift of a rule does not parse (`INVALID_INTERVAL`, naming
+    /// the setting), and with `SPAN_NOT_FOUND` for an unknown span id.
+    pub fn span_links(&self, trace: &Trace, span_id: &str) -> Result<Vec<Link>> {
+        let span = trace.require_span(span_id)?;
+        span::SpanLinks::new(self, trace, span).links(None)
+    }
+
+    /// Every span's links, in span order.
+    pub fn trace_links(&self, trace: &Trace) -> Result<Vec<(String, Vec<Link>)>> {
+        trace
+            .spans
+            .iter()
+            .map(|span| Ok((span.span_id.clone(), span::SpanLinks::new(self, trace, span).links(None)?)))
+            .collect()
+    }
+
+    /// For every configured rule, whether it links this span and why not (beyond.md §2).
+    pub fn explain(&self, trace: &Trace, span_id: &str) -> Result<Vec<Explanation>> {
+        let span = trace.require_span(span_id)?;
+        let mut explanations = Vec::new();
+        // Errors (a bad time shift) are explained per rule; the report itself never fails.
+        let _ = span::SpanLinks::new(self, trace, span).links(Some(&mut explanations));
+        Ok(explanations)
+    }
+
+    /// The trace-level "Logs for this trace" link (grafana.md §3.7), from the first logs rule.
+    pub fn trace_logs_link(&self, trace: &Trace) -> Result<Option<Link>> {
+        span::trace_logs_link(self, trace)
+    }
+
+    /// Links of a log line of the Loki data source `loki` (uid or name): its derived fields
+    /// (grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels.
+    pub fn log_links(&self, loki: &str, line: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+        derived::log_links(self, loki, line, labels, range)
+    }
+
+    /// Links of an exemplar of the Prometheus data source `prometheus` (grafana.md §9).
+    pub fn exemplar_links(&self, prometheus: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+        derived::exemplar_links(self, prometheus, labels, range)
+    }
+
+    pub(crate) fn datasource(&self, index: usize) -> &Datasource {
+        &self.provisioning.datasources[index]
+    }
+}
+
+/// Resolves a `datasourceUid` setting, explaining a miss.
+pub(crate) fn resolve(provisioning: &Provisioning, reference: Option<&str>) -> Resolved {
+    let Some(reference) = reference else {
+        return Err(Reason::new("NO_DATASOURCE", "no `datasourceUid` is set"));
+    };
+    if let Some(ds) = provisioning.find(reference) {
+        return Ok(ds.index);
+    }
+    let hint = match provisioning.find_ignoring_case(reference) {
+        Some(ds) => format!("; {:?} differs only in case (uids are case-sensitive)", ds.reference()),
+        None => String::new(),
+    };
+    Err(Reason::new("UNKNOWN_DATASOURCE", format!("no data source has uid or name {reference:?}{hint}")))
+}
+
+fn unsupported(ds: &Datasource, signal: &str) -> Reason {
+    Reason::new(
+        "UNSUPPORTED_TYPE",
+        format!("data source {:?} has type {:?}, which Grafana does not link {signal} to", ds.name, ds.kind),
+    )
+}
+
+fn compile_correlation(provisioning: &Provisioning, settings: CorrelationSettings) -> CorrelationRule {
+    let target = if settings.kind == "external" {
+        Ok(usize::MAX)
+    } else {
+        resolve(provisioning, settings.target_uid.as_deref())
+    };
+    let transformations = crate::transform::compile_all(&settings.transformations, &format!("{}.config.transformations", settings.path));
+    let label = settings.label.as_deref().filter(|l| !l.is_empty()).map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.label", settings.path)));
+    let body = if settings.kind == "external" {
+        let url = settings.target.get("url").cloned().unwrap_or(Value::String(String::new()));
+        CompiledValue::compile(&url).map_err(|e| e.at(&format!("{}.config.target.url", settings.path)))
+    } else {
+        CompiledValue::compile(&settings.target).map_err(|e| e.at(&format!("{}.config.target", settings.path)))
+    };
+    CorrelationRule { settings, target, transformations, label, body }
+}
+
+fn compile_derived(provisioning: &Provisioning, settings: DerivedFieldSettings) -> DerivedRule {
+    // Grafana: `new RegExp(matcherRegex)`, no flags.
+    let regex = crate::transform::compile_js_regex(&settings.matcher_regex, false)
+        .map_err(|m| Error::new(ErrorCode::InvalidRegex, format!("{}.matcherRegex", settings.path), m));
+    let target = settings.datasource_uid.as_deref().map(|uid| resolve(provisioning, Some(uid)));
+    let url = Template::parse(settings.url.as_deref().unwrap_or("")).map_err(|e| e.at(&format!("{}.url", settings.path)));
+    let label = settings.url_display_label.as_deref().map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.urlDisplayLabel", settings.path)));
+    DerivedRule { settings, regex, target, url, label }
+}
+
+fn compile_exemplar(provisioning: &Provisioning, settings: ExemplarSettings) -> ExemplarRule {
+    let target = settings.datasource_uid.as_deref().map(|uid| resolve(provisioning, Some(uid)));
+    let url = settings.url.as_deref().map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.url", settings.path)));
+    let label = settings.url_display_label.as_deref().map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.urlDisplayLabel", settings.path)));
+    ExemplarRule { settings, target, url, label }
+}

@@ -1,0 +1,483 @@
+//! Grafana's data source provisioning document, as users write it (api.md "Settings"), read into
+//! typed settings with Grafana's defaults (grafana.md §1). Wrong types are errors that name the
+//! JSON path; values Grafana would only trip over later (bad shifts, unknown data sources) are kept
+//! so that the rule that uses them can explain itself and the lint can report them.
+
+use serde_json::Value;
+
+use crate::error::{join_path, Error, ErrorCode, Result};
+
+mod read;
+pub(crate) use read::{wrong_type, Obj};
+
+/// One entry of `datasources`.
+#[derive(Debug, Clone)]
+pub struct Datasource {
+    /// Position in `datasources`, for paths.
+    pub index: usize,
+    pub name: String,
+    /// `type`, e.g. `tempo`, `loki`, `prometheus`.
+    pub kind: String,
+    /// `uid`; Grafana generates one when it is absent, so such a source is referenced by name.
+    pub uid: Option<String>,
+    /// `jsonData`, `Null` when absent.
+    pub json_data: Value,
+}
+
+impl Datasource {
+    /// What links write as `datasourceUid`: the uid, or the name for a source without uid.
+    pub fn reference(&self) -> &str {
+        self.uid.as_deref().unwrap_or(&self.name)
+    }
+
+    /// `datasources[i]`.
+    pub fn path(&self) -> String {
+        format!("datasources[{}]", self.index)
+    }
+
+    /// Is this a trace data source whose settings drive span links?
+    pub fn is_tracing(&self) -> bool {
+        matches!(self.kind.as_str(), "tempo" | "jaeger" | "zipkin")
+    }
+}
+
+/// A `{key, value?}` tag mapping: span attribute `key`, written as label `value` when set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagMapping {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+impl TagMapping {
+    /// Grafana's default tag: keys with a dot are renamed with every `.` replaced by `_`.
+    fn default_for(key: &str) -> TagMapping {
+        TagMapping { key: key.to_string(), value: key.contains('.').then(|| key.replace('.', "_")) }
+    }
+
+    /// The label name written into a query: the rename when non-empty, else the key.
+    pub fn label(&self) -> &str {
+        self.value.as_deref().filter(|v| !v.is_empty()).unwrap_or(&self.key)
+    }
+}
+
+/// Default tags for logs and metrics (grafana.md §1.1).
+pub const DEFAULT_TAG_KEYS: [&str; 6] = ["cluster", "hostname", "namespace", "pod", "service.name", "service.namespace"];
+/// Default tags for profiles (grafana.md §1.3).
+pub const DEFAULT_PROFILE_TAG_KEYS: [&str; 2] = ["service.name", "service.namespace"];
+
+fn default_tags(keys: &[&str]) -> Vec<TagMapping> {
+    keys.iter().map(|k| TagMapping::default_for(k)).collect()
+}
+
+/// A time shift as written (`"-2m"`), with its parsed value or the reason it does not parse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeShift {
+    pub text: Option<String>,
+    pub path: String,
+    /// Milliseconds, or the `INVALID_INTERVAL` error that Grafana would throw when building links.
+    pub ms: Result<i64>,
+}
+
+impl TimeShift {
+    fn read(obj: &Obj, key: &str, default_ms: i64) -> Result<TimeShift> {
+        let text = obj.string(key)?;
+        let path = obj.child_path(key);
+        let ms = match text.as_deref() {
+            None | Some("") => Ok(default_ms),
+            Some(t) => crate::interval::parse_interval(t).map_err(|e| {
+                Error::new(ErrorCode::InvalidInterval, path.clone(), format!("time shift {t:?} is not an interval: {}", e.message))
+            }),
+        };
+        Ok(TimeShift { text, path, ms })
+    }
+}
+
+/// `tracesToLogsV2` (or legacy `tracesToLogs`, converted; or one entry of spanlink's
+/// `tracesToLogsV3`).
+#[derive(Debug, Clone)]
+pub struct LogsSettings {
+    /// JSON path of the block: the link's `origin`.
+    pub path: String,
+    /// A V3 destination's `name`.
+    pub name: Option<String>,
+    pub datasource_uid: Option<String>,
+    /// Tags to use (defaults applied when absent or empty).
+    pub tags: Vec<TagMapping>,
+    pub start_shift: TimeShift,
+    pub end_shift: TimeShift,
+    pub filter_by_trace_id: bool,
+    pub filter_by_span_id: bool,
+    /// The custom query, when `customQuery` is true and `query` non-empty.
+    pub custom_query: Option<String>,
+}
+
+/// One `tracesToMetrics.queries` entry.
+#[derive(Debug, Clone)]
+pub struct MetricsQuery {
+    pub path: String,
+    pub name: Option<String>,
+    /// `query`; empty or absent means Grafana's default span-metrics query.
+    pub query: Option<String>,
+}
+
+/// `tracesToMetrics`.
+#[derive(Debug, Clone)]
+pub struct MetricsSettings {
+    pub path: String,
+    pub datasource_uid: Option<String>,
+    pub tags: Vec<TagMapping>,
+    /// Absent `queries` means no metrics links at all.
+    pub queries: Vec<MetricsQuery>,
+    pub start_shift: TimeShift,
+    pub end_shift: TimeShift,
+}
+
+/// `tracesToProfiles`.
+#[derive(Debug, Clone)]
+pub struct ProfilesSettings {
+    pub path: String,
+    pub datasource_uid: Option<String>,
+    pub tags: Vec<TagMapping>,
+    pub profile_type_id: String,
+    pub custom_query: Option<String>,
+}
+
+/// One Loki `derivedFields` entry (grafana.md §8).
+#[derive(Debug, Clone)]
+pub struct DerivedFieldSettings {
+    pub path: String,
+    pub name: String,
+    /// `regex` (default) or `label`.
+    pub matcher_type: String,
+    pub matcher_regex: String,
+    pub url: Option<String>,
+    pub url_display_label: Option<String>,
+    pub datasource_uid: Option<String>,
+    pub target_blank: bool,
+}
+
+/// One Prometheus `exemplarTraceIdDestinations` entry (grafana.md §9).
+#[derive(Debug, Clone)]
+pub struct ExemplarSettings {
+    pub path: String,
+    pub name: String,
+    pub datasource_uid: Option<String>,
+    pub url: Option<String>,
+    pub url_display_label: Option<String>,
+}
+
+/// A correlation (grafana.md §7), from a data source's `correlations` (provisioning form) or the
+/// top-level `correlations` (API form).
+#[derive(Debug, Clone)]
+pub struct CorrelationSettings {
+    pub path: String,
+    pub source_uid: String,
+    pub target_uid: Option<String>,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    /// `query` or `external`.
+    pub kind: String,
+    /// The field the link sits on.
+    pub field: String,
+    /// `config.target`: the query object (query) or `{url}` (external).
+    pub target: Value,
+    /// `config.transformations` (raw; compiled by the link builder).
+    pub transformations: Value,
+}
+
+/// The provisioning document, read.
+#[derive(Debug, Clone)]
+pub struct Provisioning {
+    pub datasources: Vec<Datasource>,
+    pub correlations: Vec<CorrelationSettings>,
+}
+
+impl Provisioning {
+    /// Reads the document root `{ apiVersion?, datasources: [...], correlations?: [...] }`.
+    pub fn from_value(doc: &Value) -> Result<Provisioning> {
+        let root = Obj::of(doc, "")?;
+        let mut datasources = Vec::new();
+        let mut correlations = Vec::new();
+        let Some(list) = root.array("datasources")? else {
+            return Err(Error::new(ErrorCode::InvalidSettings, "datasources", "the document has no `datasources` list"));
+        };
+        for (index, entry) in list.iter().enumerate() {
+            let path = format!("datasources[{index}]");
+            let ds = Obj::of(entry, &path)?;
+            let name = ds.string("name")?.ok_or_else(|| {
+                Error::new(ErrorCode::InvalidSettings, join_path(&path, "name"), "a data source needs a `name`")
+            })?;
+            let kind = ds.string("type")?.ok_or_else(|| {
+                Error::new(ErrorCode::InvalidSettings, join_path(&path, "type"), format!("data source {name:?} needs a `type`"))
+            })?;
+            let uid = ds.non_empty_string("uid")?;
+            let json_data = match ds.get("jsonData") {
+                None => Value::Null,
+                Some(v @ Value::Object(_)) => v.clone(),
+                Some(other) => return Err(wrong_type(&ds.child_path("jsonData"), "an object", other)),
+            };
+            let source = uid.clone().unwrap_or_else(|| name.clone());
+            if let Some(items) = ds.array("correlations")? {
+                for (i, item) in items.iter().enumerate() {
+                    let cpath = format!("{path}.correlations[{i}]");
+                    correlations.push(read_correlation(item, &cpath, Some(&source))?);
+                }
+            }
+            datasources.push(Datasource { index, name, kind, uid, json_data });
+        }
+        if let Some(items) = root.array("correlations")? {
+            for (i, item) in items.iter().enumerate() {
+                correlations.push(read_correlation(item, &format!("correlations[{i}]"), None)?);
+            }
+        }
+        Ok(Provisioning { datasources, correlations })
+    }
+
+    /// Grafana's lookup: by uid, then by name.
+    pub fn find(&self, reference: &str) -> Option<&Datasource> {
+        self.datasources
+            .iter()
+            .find(|d| d.uid.as_deref() == Some(reference))
+            .or_else(|| self.datasources.iter().find(|d| d.name == reference))
+    }
+
+    /// The closest data source by uid or name ignoring case (for "did you mean" messages).
+    pub fn find_ignoring_case(&self, reference: &str) -> Option<&Datasource> {
+        let lower = reference.to_lowercase();
+        self.datasources.iter().find(|d| {
+            d.uid.as_deref().map(str::to_lowercase).as_deref() == Some(lower.as_str()) || d.name.to_lowercase() == lower
+        })
+    }
+}
+
+fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<CorrelationSettings> {
+    let obj = Obj::of(item, path)?;
+    let config = match obj.get("config") {
+        Some(v) => Obj::of(v, &obj.child_path("config"))?.map.clone(),
+        None => Default::default(),
+    };
+    let config_path = obj.child_path("config");
+    let config = Obj { map: &config, path: &config_path };
+    let source_uid = match source {
+        Some(s) => s.to_string(),
+        None => obj
+            .string("sourceUID")?
+            .or(obj.string("sourceUid")?)
+            .ok_or_else(|| Error::new(ErrorCode::InvalidSettings, obj.child_path("sourceUID"), "a top-level correlation needs `sourceUID`"))?,
+    };
+    // Grafana 10 kept `type` in `config`; newer versions put it on the correlation.
+    let kind = obj.string("type")?.or(config.string("type")?).unwrap_or_else(|| "query".to_string());
+    if kind != "query" && kind != "external" {
+        return Err(Error::new(
+            ErrorCode::InvalidSettings,
+            obj.child_path("type"),
+            format!("correlation type {kind:?} is not one of \"query\", \"external\""),
+        ));
+    }
+    let field = config.string("field")?.ok_or_else(|| {
+        Error::new(ErrorCode::InvalidSettings, config.child_path("field"), "a correlation needs `config.field`, the field its link sits on")
+    })?;
+    let target = match config.get("target") {
+        None => Value::Object(Default::default()),
+        Some(v @ Value::Object(_)) => v.clone(),
+        Some(other) => return Err(wrong_type(&config.child_path("target"), "an object", other)),
+    };
+    let transformations = match config.get("transformations") {
+        None => Value::Null,
+        Some(v @ Value::Array(_)) => v.clone(),
+        Some(other) => return Err(wrong_type(&config.child_path("transformations"), "an array", other)),
+    };
+    Ok(CorrelationSettings {
+        path: path.to_string(),
+        source_uid,
+        target_uid: obj.non_empty_string("targetUID")?.or(obj.non_empty_string("targetUid")?),
+        label: obj.string("label")?,
+        description: obj.string("description")?,
+        kind,
+        field,
+        target,
+        transformations,
+    })
+}
+
+fn read_tags(obj: &Obj, key: &str, defaults: &[&str]) -> Result<Vec<TagMapping>> {
+    let Some(items) = obj.array(key)? else { return Ok(default_tags(defaults)) };
+    if items.is_empty() {
+        return Ok(default_tags(defaults));
+    }
+    let path = obj.child_path(key);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let ipath = format!("{path}[{i}]");
+            match item {
+                // Legacy v1 lists plain keys.
+                Value::String(k) => Ok(TagMapping { key: k.clone(), value: None }),
+                _ => {
+                    let t = Obj::of(item, &ipath)?;
+                    let key = t.string("key")?.ok_or_else(|| {
+                        Error::new(ErrorCode::InvalidSettings, join_path(&ipath, "key"), "a tag mapping needs a `key`")
+                    })?;
+                    Ok(TagMapping { key, value: t.non_empty_string("value")? })
+                }
+            }
+        })
+        .collect()
+}
+
+fn custom_query(obj: &Obj) -> Result<Option<String>> {
+    Ok(if obj.bool("customQuery")? { obj.non_empty_string("query")? } else { None })
+}
+
+impl LogsSettings {
+    fn read(obj: &Obj, name: Option<String>) -> Result<LogsSettings> {
+        Ok(LogsSettings {
+            path: obj.path.to_string(),
+            name,
+            datasource_uid: obj.non_empty_string("datasourceUid")?,
+            tags: read_tags(obj, "tags", &DEFAULT_TAG_KEYS)?,
+            start_shift: TimeShift::read(obj, "spanStartTimeShift", 0)?,
+            end_shift: TimeShift::read(obj, "spanEndTimeShift", 0)?,
+            filter_by_trace_id: obj.bool("filterByTraceID")?,
+            filter_by_span_id: obj.bool("filterBySpanID")?,
+            custom_query: custom_query(obj)?,
+        })
+    }
+
+    /// Legacy `tracesToLogs` → V2 (grafana.md §1.1): `mappedTags` when `mapTagNamesEnabled`,
+    /// else the plain `tags` list; never custom.
+    fn read_legacy(obj: &Obj) -> Result<LogsSettings> {
+        let mut settings = LogsSettings::read(obj, None)?;
+        settings.custom_query = None;
+        if obj.bool("mapTagNamesEnabled")? {
+            settings.tags = read_tags(obj, "mappedTags", &DEFAULT_TAG_KEYS)?;
+        }
+        Ok(settings)
+    }
+}
+
+/// The trace data source's link settings, read from its `jsonData`.
+#[derive(Debug, Clone, Default)]
+pub struct TracingSettings {
+    /// Logs destinations: `tracesToLogsV3` entries, else `tracesToLogsV2`, else legacy `tracesToLogs`.
+    pub logs: Vec<LogsSettings>,
+    pub metrics: Option<MetricsSettings>,
+    pub profiles: Option<ProfilesSettings>,
+}
+
+impl TracingSettings {
+    /// Reads `datasources[i].jsonData`.
+    pub fn read(ds: &Datasource) -> Result<TracingSettings> {
+        let path = join_path(&ds.path(), "jsonData");
+        let Value::Object(map) = &ds.json_data else { return Ok(TracingSettings::default()) };
+        let jd = Obj { map, path: &path };
+        let block = |key: &str| -> Result<Option<(Value, String)>> {
+            Ok(jd.get(key).map(|v| (v.clone(), jd.child_path(key))))
+        };
+
+        let mut logs = Vec::new();
+        if let Some(items) = jd.array("tracesToLogsV3")? {
+            let base = jd.child_path("tracesToLogsV3");
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("{base}[{i}]");
+                let o = Obj::of(item, &p)?;
+                logs.push(LogsSettings::read(&o, o.string("name")?)?);
+            }
+        } else if let Some((v, p)) = block("tracesToLogsV2")? {
+            logs.push(LogsSettings::read(&Obj::of(&v, &p)?, None)?);
+        } else if let Some((v, p)) = block("tracesToLogs")? {
+            logs.push(LogsSettings::read_legacy(&Obj::of(&v, &p)?)?);
+        }
+
+        let metrics = match block("tracesToMetrics")? {
+            None => None,
+            Some((v, p)) => {
+                let o = Obj::of(&v, &p)?;
+                let mut queries = Vec::new();
+                if let Some(items) = o.array("queries")? {
+                    let qpath = o.child_path("queries");
+                    for (i, item) in items.iter().enumerate() {
+                        let ip = format!("{qpath}[{i}]");
+                        let q = Obj::of(item, &ip)?;
+                        queries.push(MetricsQuery { path: ip.clone(), name: q.string("name")?, query: q.string("query")? });
+                    }
+                }
+                Some(MetricsSettings {
+                    path: p.clone(),
+                    datasource_uid: o.non_empty_string("datasourceUid")?,
+                    tags: read_tags(&o, "tags", &DEFAULT_TAG_KEYS)?,
+                    queries,
+                    start_shift: TimeShift::read(&o, "spanStartTimeShift", -120_000)?,
+                    end_shift: TimeShift::read(&o, "spanEndTimeShift", 120_000)?,
+                })
+            }
+        };
+
+        let profiles = match block("tracesToProfiles")? {
+            None => None,
+            Some((v, p)) => {
+                let o = Obj::of(&v, &p)?;
+                Some(ProfilesSettings {
+                    path: p.clone(),
+                    datasource_uid: o.non_empty_string("datasourceUid")?,
+                    tags: read_tags(&o, "tags", &DEFAULT_PROFILE_TAG_KEYS)?,
+                    profile_type_id: o.string("profileTypeId")?.unwrap_or_default(),
+                    custom_query: custom_query(&o)?,
+                })
+            }
+        };
+        Ok(TracingSettings { logs, metrics, profiles })
+    }
+}
+
+/// Reads a Loki data source's `derivedFields`.
+pub fn derived_fields(ds: &Datasource) -> Result<Vec<DerivedFieldSettings>> {
+    let path = join_path(&ds.path(), "jsonData");
+    let Value::Object(map) = &ds.json_data else { return Ok(Vec::new()) };
+    let jd = Obj { map, path: &path };
+    let Some(items) = jd.array("derivedFields")? else { return Ok(Vec::new()) };
+    let base = jd.child_path("derivedFields");
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let p = format!("{base}[{i}]");
+            let o = Obj::of(item, &p)?;
+            Ok(DerivedFieldSettings {
+                path: p.clone(),
+                name: o.string("name")?.unwrap_or_default(),
+                matcher_type: o.non_empty_string("matcherType")?.unwrap_or_else(|| "regex".into()),
+                matcher_regex: o.string("matcherRegex")?.unwrap_or_default(),
+                url: o.non_empty_string("url")?,
+                url_display_label: o.non_empty_string("urlDisplayLabel")?,
+                datasource_uid: o.non_empty_string("datasourceUid")?,
+                target_blank: o.bool("targetBlank")?,
+            })
+        })
+        .collect()
+}
+
+/// Reads a Prometheus data source's `exemplarTraceIdDestinations`.
+pub fn exemplar_destinations(ds: &Datasource) -> Result<Vec<ExemplarSettings>> {
+    let path = join_path(&ds.path(), "jsonData");
+    let Value::Object(map) = &ds.json_data else { return Ok(Vec::new()) };
+    let jd = Obj { map, path: &path };
+    let Some(items) = jd.array("exemplarTraceIdDestinations")? else { return Ok(Vec::new()) };
+    let base = jd.child_path("exemplarTraceIdDestinations");
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let p = format!("{base}[{i}]");
+            let o = Obj::of(item, &p)?;
+            Ok(ExemplarSettings {
+                path: p.clone(),
+                name: o.string("name")?.unwrap_or_default(),
+                datasource_uid: o.non_empty_string("datasourceUid")?,
+                url: o.non_empty_string("url")?,
+                url_display_label: o.non_empty_string("urlDisplayLabel")?,
+            })
+        })
+        .collect()
+}
