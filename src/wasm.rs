@@ -207,3 +207,157 @@ pub fn interpolate(
     };
     crate::interpolate(&template, &scope, format).map_err(to_js)
 }
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct CorrelatorOptions {
+    tracing_datasource: Option<String>,
+    #[serde(default)]
+    app_sub_url: String,
+    #[serde(default)]
+    features: FeatureOptions,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct FeatureOptions {
+    #[serde(default)]
+    dynamic_trace_to_logs: bool,
+}
+
+/// Labels as `Record<string, string>`, in the object's key order.
+fn labels_arg(v: &JsValue, arg: &str) -> JsResult<Vec<(String, String)>> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    let Value::Object(map) = json_arg(v, arg)? else {
+        return Err(invalid(arg, format!("expected an object of strings, got {}", type_name(v))));
+    };
+    map.into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k, s)),
+            other => Err(invalid(arg, format!("label {k:?} must be a string, got {other}"))),
+        })
+        .collect()
+}
+
+fn range_arg(v: &JsValue, arg: &str) -> JsResult<Option<crate::TimeRange>> {
+    let range: Option<JsTimeRange> = opt_arg(v, arg)?;
+    Ok(range.map(|r| crate::TimeRange { from: r.from, to: r.to }))
+}
+
+/// Span links from Grafana provisioning settings: built once (settings parsed, templates and
+/// regexes compiled), then asked for many spans' links.
+#[wasm_bindgen(js_name = Correlator)]
+pub struct JsCorrelator {
+    inner: crate::Correlator,
+}
+
+#[wasm_bindgen(js_class = Correlator)]
+impl JsCorrelator {
+    /// `provisioning` is the provisioning document (an object, or its JSON text).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ProvisioningDocument | string")] provisioning: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CorrelatorOptions")] options: JsValue,
+    ) -> JsResult<JsCorrelator> {
+        let text = match provisioning.as_string() {
+            Some(text) => text,
+            None => json_text_arg(&provisioning, "provisioning")?,
+        };
+        let o: CorrelatorOptions = opt_arg(&options, "options")?;
+        let options = crate::Options {
+            tracing_datasource: o.tracing_datasource,
+            app_sub_url: o.app_sub_url,
+            features: crate::Features { dynamic_trace_to_logs: o.features.dynamic_trace_to_logs },
+        };
+        crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
+    }
+
+    /// The links of one span, in Grafana's order.
+    #[wasm_bindgen(js_name = spanLinks, unchecked_return_type = "SpanLink[]")]
+    pub fn span_links(
+        &self,
+        trace: &JsTrace,
+        #[wasm_bindgen(js_name = spanId, unchecked_param_type = "string")] span_id: JsValue,
+    ) -> JsResult<JsValue> {
+        out(&self.inner.span_links(&trace.inner, &string_arg(&span_id, "spanId")?).map_err(to_js)?)
+    }
+
+    /// The links of every span, by span id, in span order.
+    #[wasm_bindgen(js_name = traceLinks, unchecked_return_type = "Map<string, SpanLink[]>")]
+    pub fn trace_links(&self, trace: &JsTrace) -> JsResult<js_sys::Map> {
+        let map = js_sys::Map::new();
+        for (span_id, links) in self.inner.trace_links(&trace.inner).map_err(to_js)? {
+            map.set(&span_id.into(), &out(&links)?);
+        }
+        Ok(map)
+    }
+
+    /// The trace-level "Logs for this trace" link, or null.
+    #[wasm_bindgen(js_name = traceLogsLink, unchecked_return_type = "Link | null")]
+    pub fn trace_logs_link(&self, trace: &JsTrace) -> JsResult<JsValue> {
+        out(&self.inner.trace_logs_link(&trace.inner).map_err(to_js)?)
+    }
+
+    /// Why each rule made a link for the span, or did not.
+    #[wasm_bindgen(unchecked_return_type = "Explanation[]")]
+    pub fn explain(
+        &self,
+        trace: &JsTrace,
+        #[wasm_bindgen(js_name = spanId, unchecked_param_type = "string")] span_id: JsValue,
+    ) -> JsResult<JsValue> {
+        out(&self.inner.explain(&trace.inner, &string_arg(&span_id, "spanId")?).map_err(to_js)?)
+    }
+
+    /// Findings of the settings lint.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn diagnostics(&self) -> JsResult<JsValue> {
+        out(self.inner.diagnostics())
+    }
+
+    /// Links of a log line of a Loki data source: derived fields and Loki-sourced correlations.
+    #[wasm_bindgen(js_name = logLinks, unchecked_return_type = "Link[]")]
+    pub fn log_links(
+        &self,
+        #[wasm_bindgen(js_name = lokiUid, unchecked_param_type = "string")] loki_uid: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string>")] labels: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeRange")] range: JsValue,
+    ) -> JsResult<JsValue> {
+        let links = self.inner.log_links(
+            &string_arg(&loki_uid, "lokiUid")?,
+            &string_arg(&line, "line")?,
+            &labels_arg(&labels, "labels")?,
+            range_arg(&range, "range")?,
+        );
+        out(&links.map_err(to_js)?)
+    }
+
+    /// Links of an exemplar of a Prometheus data source (`exemplarTraceIdDestinations`).
+    #[wasm_bindgen(js_name = exemplarLinks, unchecked_return_type = "Link[]")]
+    pub fn exemplar_links(
+        &self,
+        #[wasm_bindgen(js_name = prometheusUid, unchecked_param_type = "string")] prometheus_uid: JsValue,
+        #[wasm_bindgen(js_name = exemplarLabels, unchecked_param_type = "Record<string, string>")] labels: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeRange")] range: JsValue,
+    ) -> JsResult<JsValue> {
+        let links = self.inner.exemplar_links(
+            &string_arg(&prometheus_uid, "prometheusUid")?,
+            &labels_arg(&labels, "exemplarLabels")?,
+            range_arg(&range, "range")?,
+        );
+        out(&links.map_err(to_js)?)
+    }
+}
+
+/// The `/explore?left=` URL Grafana writes for an Explore state.
+#[wasm_bindgen(js_name = exploreUrl)]
+pub fn explore_url(
+    #[wasm_bindgen(unchecked_param_type = "ExploreState")] state: JsValue,
+    #[wasm_bindgen(js_name = appSubUrl, unchecked_optional_param_type = "string")] app_sub_url: JsValue,
+) -> JsResult<String> {
+    let state: crate::ExploreState =
+        serde_json::from_value(json_arg(&state, "state")?).map_err(|e| invalid("state", e.to_string()))?;
+    Ok(crate::explore_url(&state, &opt_string_arg(&app_sub_url, "appSubUrl")?.unwrap_or_default()))
+}
