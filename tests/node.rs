@@ -1,3 +1,3 @@
 //! The binding's wasm tests under Node: `wasm-pack test --node --test node`.
 #![cfg(target_arch = "wasm32")]
-mod common;
+mod wasm;

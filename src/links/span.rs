@@ -367,15 +367,26 @@ impl<'a> SpanLinks<'a> {
             (false, false) => LinkType::External,
         };
         let frame = FrameRow::new(self.span, tracing_is_tempo);
+        // The row's variables are built once per span, and only when some field has a link.
+        let mut row_vars: Option<ScopedVars> = None;
         for field in FRAME_FIELDS {
+            let has_profile = field == "tags" && profile.is_some();
+            if !has_profile && !c.span_correlations.iter().any(|r| r.settings.field == field) {
+                continue;
+            }
+            let base = row_vars.get_or_insert_with(|| {
+                let mut vars = self.vars.clone();
+                frame.add_row_vars(&mut vars);
+                vars
+            });
             let raw = frame.value(field);
-            let mut vars = self.vars.clone();
-            frame.add_row_vars(&mut vars, field);
+            let mut vars = base.clone();
+            if let Some(text) = FrameRow::display(&raw) {
+                vars.insert("__targetField".into(), ScopedVar::new(text));
+            }
             vars.insert("__value".into(), ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) });
-            if field == "tags" {
-                if let Some(p) = profile {
-                    self.profile_link(p, &vars, range, kind_for(true), has_profile_id, links, ex);
-                }
+            if let (true, Some(p)) = (has_profile, profile) {
+                self.profile_link(p, &vars, range, kind_for(true), has_profile_id, links, ex);
             }
             for rule in c.span_correlations.iter().filter(|r| r.settings.field == field) {
                 if let Some(link) = correlation_link(c, rule, &vars, &raw, &|name| frame.raw(name), Some(range), kind_for, ex) {
@@ -521,7 +532,11 @@ pub(crate) fn correlation_link(
         r.text
     });
     let external = s.kind == "external";
-    let rendered = body.render(&scope, &opts, &mut usages);
+    // beyond.md §1: a placeholder inside a quoted literal of the target query gets that
+    // language's escaping (the URL of an external link is left as Grafana writes it).
+    let lang = if external { Lang::Plain } else { Lang::of_datasource(&c.datasource(target).kind) };
+    let body_opts = RenderOptions { default_format: None, escaper: Some(&lang) };
+    let rendered = body.render(&scope, &body_opts, &mut usages);
     let mut variables = usage_variables(&usages);
     variables.extend(transformed.iter().map(|(k, v)| ExplainVariable { name: k.clone(), path: format!("transformation → {k}"), value: Some(v.clone()) }));
     if let Some(u) = first_unresolved_or(&usages) {
@@ -542,7 +557,7 @@ pub(crate) fn correlation_link(
         return None;
     }
     let link = if external {
-        let href = to_js_string(&rendered);
+        let href = external_href(c, &to_js_string(&rendered));
         Link {
             kind: if kind_for(false) == LinkType::Profiles { LinkType::Profiles } else { LinkType::External },
             title: title.filter(|t| !t.is_empty()).unwrap_or_else(|| "External URL".into()),
@@ -563,6 +578,20 @@ pub(crate) fn correlation_link(
     };
     ex.linked(origin, || format!("{} → {}", link.title, link.href), variables);
     Some(link)
+}
+
+/// An external link's href as Grafana renders data links: newlines dropped, a root-relative URL
+/// under `appSubUrl`, and `javascript:`-style URLs replaced by `about:blank` (its `sanitizeUrl`).
+pub(crate) fn external_href(c: &Correlator, url: &str) -> String {
+    let url = url.replace('\n', "");
+    let scheme: String = url.trim_start().chars().take_while(|ch| *ch != ':').filter(|ch| !ch.is_whitespace()).collect::<String>().to_lowercase();
+    if url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
+        return "about:blank".into();
+    }
+    if url.starts_with('/') && !url.starts_with("//") {
+        return format!("{}{url}", c.options.app_sub_url.trim_end_matches('/'));
+    }
+    url
 }
 
 fn as_text(v: &Value) -> String {
@@ -659,7 +688,7 @@ impl<'a> FrameRow<'a> {
     }
 
     /// What a field displays as: strings as they are, numbers in JS notation, objects as JSON.
-    fn display(value: &Value) -> Option<String> {
+    pub fn display(value: &Value) -> Option<String> {
         match value {
             Value::Null => None,
             Value::String(s) => Some(s.clone()),
@@ -668,17 +697,14 @@ impl<'a> FrameRow<'a> {
         }
     }
 
-    /// Grafana's per-row variables: `__data`, every field by name (display text), `__targetField`.
-    pub fn add_row_vars(&self, vars: &mut ScopedVars, target_field: &str) {
+    /// Grafana's per-row variables: `__data` and every field by name (display text).
+    pub fn add_row_vars(&self, vars: &mut ScopedVars) {
         let mut fields = Map::new();
         for name in FRAME_FIELDS {
             if let Some(text) = Self::display(&self.value(name)) {
                 fields.insert(name.to_string(), Value::String(text.clone()));
                 vars.insert(name.to_string(), ScopedVar::new(text));
             }
-        }
-        if let Some(Value::String(t)) = fields.get(target_field) {
-            vars.insert("__targetField".into(), ScopedVar::new(t.clone()));
         }
         vars.insert("__data".into(), ScopedVar { value: json!({ "name": "Trace", "refId": "A", "fields": fields }), text: Some("Data".into()) });
     }
@@ -822,7 +848,9 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
             q
         }
     };
-    let mut link = internal_link(c, LinkType::Logs, "Logs for this trace".into(), ds, query, Some(range), None, &settings.path);
+    // Grafana's getLogsButtonCTA(traceDataSource, 'trace').
+    let title = if c.options.features.dynamic_trace_to_logs || settings.filter_by_trace_id { "Logs for this trace" } else { "Related logs" };
+    let mut link = internal_link(c, LinkType::Logs, title.into(), ds, query, Some(range), None, &settings.path);
     if let (Some(internal), Some(alts)) = (link.internal.as_mut(), alternatives) {
         internal.alternatives = Some(alts.into_iter().map(|mut q| {
             with_datasource_ref(&mut q, ds.reference());
