@@ -41,7 +41,7 @@ step wasm-node rust_count wasm-pack test --node --test node
 step wasm-chrome rust_count wasm-pack test --headless --chrome --test browser
 step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs
 step types tsc_count types_check
-step bundlers node_count node --test tests/js/bundlers.test.mjs
+step bundlers node_count node --test tests/js/bundlers.test.mjs tests/js/pack.test.mjs
 if [ -f www/package.json ] && grep -q '"test"' www/package.json; then
   step www any_count npm --prefix www test
 fi

@@ -120,6 +120,10 @@ test("hostile inputs: wrong handles, freed handles, bad ids, bad settings never 
   throwsSpanlink(() => c.spanLinks(trace, "nope"), "SPAN_NOT_FOUND", "spanId");
   throwsSpanlink(() => c.spanLinks(trace, undefined), "INVALID_ARGUMENT", "spanId");
   throwsSpanlink(() => c.spanLinks(trace, "x".repeat(5_000_000)), "SPAN_NOT_FOUND");
+  throwsSpanlink(() => c.spanLinks(trace, "\uD800"), "SPAN_NOT_FOUND"); // a lone surrogate
+  throwsSpanlink(() => parseTrace("\uD800"), "INVALID_JSON");
+  const throwingGetter = { get appSubUrl() { throw new Error("boom"); } };
+  throwsSpanlink(() => new Correlator(doc, throwingGetter), "INVALID_ARGUMENT", "options");
   for (const bad of [{}, null, undefined, "trace", c]) {
     throwsSpanlink(() => c.spanLinks(bad, "x"), "INVALID_ARGUMENT");
     throwsSpanlink(() => c.traceLinks(bad), "INVALID_ARGUMENT");
