@@ -36,7 +36,8 @@ size_check() {
 types_check() { tests/js/node_modules/.bin/tsc -p tests/types/tsconfig.json && echo "types ok: $(tsc_count) @ts-expect-error lines hold"; }
 
 step cargo-test rust_count cargo test
-step build size_count bash -c "bash scripts/build.sh && $(declare -f size_check); size_check"
+build_and_size() { bash scripts/build.sh && size_check; }
+step build size_count build_and_size
 step wasm-node rust_count wasm-pack test --node --test node
 step wasm-chrome rust_count wasm-pack test --headless --chrome --test browser
 step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs
