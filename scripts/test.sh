@@ -35,7 +35,7 @@ step cargo-test rust_count cargo test
 step build size_count bash -c "bash scripts/build.sh && $(declare -f size_check); size_check"
 step wasm-node rust_count wasm-pack test --node --test node
 step wasm-chrome rust_count wasm-pack test --headless --chrome --test browser
-step node-api node_count node --test tests/js/api.test.mjs
+step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs
 step cli node_count node --test tests/js/cli.test.mjs
 step escaping node_count node --test tests/js/escaping.test.mjs
 step types tsc_count types_check

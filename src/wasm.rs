@@ -205,7 +205,7 @@ pub fn interpolate(
         variables: Some(&variables),
         range: options.range.map(|r| (r.from, r.to)),
     };
-    crate::interpolate(&template, &scope, format).map_err(to_js)
+    crate::template::interpolate_with(&template, &scope, format).map_err(to_js)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -325,7 +325,7 @@ impl JsCorrelator {
         #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string>")] labels: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeRange")] range: JsValue,
     ) -> JsResult<JsValue> {
-        let links = self.inner.log_links(
+        let links = self.inner.log_links_in_range(
             &string_arg(&loki_uid, "lokiUid")?,
             &string_arg(&line, "line")?,
             &labels_arg(&labels, "labels")?,
@@ -342,7 +342,7 @@ impl JsCorrelator {
         #[wasm_bindgen(js_name = exemplarLabels, unchecked_param_type = "Record<string, string>")] labels: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeRange")] range: JsValue,
     ) -> JsResult<JsValue> {
-        let links = self.inner.exemplar_links(
+        let links = self.inner.exemplar_links_in_range(
             &string_arg(&prometheus_uid, "prometheusUid")?,
             &labels_arg(&labels, "exemplarLabels")?,
             range_arg(&range, "range")?,

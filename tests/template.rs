@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use spanlink::template::{Escaper, Format, RenderOptions, Rendered, Scope, ScopedVar, ScopedVars, Template};
-use spanlink::{interpolate, ErrorCode};
+use spanlink::{interpolate_with, ErrorCode};
 use std::collections::HashMap;
 
 /// 2020-10-14T01:00:00.000Z and one hour later.
@@ -128,7 +128,7 @@ fn not_found_is_left_as_written() {
     assert_eq!(render("${__span.tags.missing}"), "${__span.tags.missing}");
     assert_eq!(render("$nothing"), "$nothing");
     // No range: no macros.
-    assert_eq!(interpolate("$__from", &Scope::default(), None).unwrap(), "$__from");
+    assert_eq!(interpolate_with("$__from", &Scope::default(), None).unwrap(), "$__from");
 }
 
 #[test]
@@ -158,10 +158,10 @@ fn regex() {
     v.insert("rs".into(), ScopedVar::new(json!(["a.b", "c|d"])));
     v.insert("r1".into(), ScopedVar::new(json!(["a.b"])));
     let scope = Scope { scoped: Some(&v), ..Scope::default() };
-    assert_eq!(interpolate("${r:regex}", &scope, None).unwrap(), r"test\.Gi3\/14-\(x\)");
-    assert_eq!(interpolate("${rs:regex}", &scope, None).unwrap(), r"(a\.b|c\|d)");
-    assert_eq!(interpolate("${r1:regex}", &scope, None).unwrap(), r"a\.b");
-    assert_eq!(interpolate("${r:regex}", &scope, Some(Format::Raw)).unwrap(), r"test\.Gi3\/14-\(x\)");
+    assert_eq!(interpolate_with("${r:regex}", &scope, None).unwrap(), r"test\.Gi3\/14-\(x\)");
+    assert_eq!(interpolate_with("${rs:regex}", &scope, None).unwrap(), r"(a\.b|c\|d)");
+    assert_eq!(interpolate_with("${r1:regex}", &scope, None).unwrap(), r"a\.b");
+    assert_eq!(interpolate_with("${r:regex}", &scope, Some(Format::Raw)).unwrap(), r"test\.Gi3\/14-\(x\)");
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn lucene() {
     v.insert("neg".into(), ScopedVar::new("-test"));
     v.insert("numeric".into(), ScopedVar::new("-1"));
     let scope = Scope { scoped: Some(&v), ..Scope::default() };
-    let i = |t: &str| interpolate(t, &scope, None).unwrap();
+    let i = |t: &str| interpolate_with(t, &scope, None).unwrap();
     assert_eq!(i("${l:lucene}"), r"foo\ bar");
     assert_eq!(i("${neg:lucene}"), r"\-test");
     assert_eq!(i("${numeric:lucene}"), "-1");
@@ -185,7 +185,7 @@ fn encodings() {
     let mut v = vars();
     v.insert("u".into(), ScopedVar::new("a b/c?d=e&f!'()*"));
     let scope = Scope { scoped: Some(&v), ..Scope::default() };
-    let i = |t: &str| interpolate(t, &scope, None).unwrap();
+    let i = |t: &str| interpolate_with(t, &scope, None).unwrap();
     assert_eq!(i("${u:percentencode}"), "a%20b%2Fc%3Fd%3De%26f%21%27%28%29%2A");
     assert_eq!(i("${multi:percentencode}"), "%7Ba%2Cb%7D");
     assert_eq!(i("${u:uriencode}"), "a%20b/c?d=e&f%21%27%28%29%2A");
@@ -197,7 +197,7 @@ fn quoting_formats() {
     let mut v = vars();
     v.insert("q".into(), ScopedVar::new(r#"it's "x""#));
     let scope = Scope { scoped: Some(&v), ..Scope::default() };
-    let i = |t: &str| interpolate(t, &scope, None).unwrap();
+    let i = |t: &str| interpolate_with(t, &scope, None).unwrap();
     assert_eq!(i("${q:singlequote}"), r#"'it\'s "x"'"#);
     assert_eq!(i("${q:doublequote}"), r#""it's \"x\"""#);
     assert_eq!(i("${q:sqlstring}"), r#"'it''s \"x\"'"#);
@@ -212,7 +212,7 @@ fn html_and_json() {
     v.insert("h".into(), ScopedVar::new(r#"<a href="x">Tom & 'Jerry'</a>"#));
     v.insert("mixed".into(), ScopedVar::new(json!(["test", 12])));
     let scope = Scope { scoped: Some(&v), ..Scope::default() };
-    let i = |t: &str| interpolate(t, &scope, None).unwrap();
+    let i = |t: &str| interpolate_with(t, &scope, None).unwrap();
     assert_eq!(i("${h:html}"), "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
     assert_eq!(i("${multi:html}"), "a, b");
     assert_eq!(i("${single:json}"), "a b");
@@ -257,7 +257,7 @@ fn date_formats() {
     v.insert("half".into(), ScopedVar::new("1500"));
     v.insert("old".into(), ScopedVar::new(-1)); // one ms before the epoch
     let scope = Scope { scoped: Some(&v), ..Scope::default() };
-    let i = |t: &str| interpolate(t, &scope, None).unwrap();
+    let i = |t: &str| interpolate_with(t, &scope, None).unwrap();
     assert_eq!(i("${t:date}"), "2000-02-29T00:00:00.999Z");
     assert_eq!(i("${t:date:DDDD}"), "060");
     assert_eq!(i("${half:date:seconds}"), "2"); // Math.round(1.5)
@@ -268,8 +268,8 @@ fn date_formats() {
 fn explicit_format_beats_default() {
     let (v, d) = (vars(), dashboard());
     let scope = Scope { scoped: Some(&v), variables: Some(&d), range: None };
-    assert_eq!(interpolate("$multi ${multi:pipe}", &scope, Some(Format::Csv)).unwrap(), "a,b a|b");
-    assert_eq!(interpolate("$multi", &scope, None).unwrap(), "{a,b}");
+    assert_eq!(interpolate_with("$multi ${multi:pipe}", &scope, Some(Format::Csv)).unwrap(), "a,b a|b");
+    assert_eq!(interpolate_with("$multi", &scope, None).unwrap(), "{a,b}");
 }
 
 // ---- found rule and usages ----

@@ -135,12 +135,36 @@ pub struct Correlator {
     pub(crate) diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }
 
-impl Correlator {
-    /// Builds a correlator from the provisioning document as JSON text.
-    pub fn new(provisioning_json: &str, options: Options) -> Result<Correlator> {
-        let doc: Value = serde_json::from_str(provisioning_json)
+/// What a [`Correlator`] can be built from: the provisioning document as JSON text or parsed.
+pub trait ProvisioningSource {
+    fn build(&self, options: Options) -> Result<Correlator>;
+}
+
+impl ProvisioningSource for str {
+    fn build(&self, options: Options) -> Result<Correlator> {
+        let doc: Value = serde_json::from_str(self)
             .map_err(|e| Error::new(ErrorCode::InvalidJson, "", format!("the settings are not valid JSON: {e}")))?;
         Correlator::from_value(&doc, options)
+    }
+}
+
+impl ProvisioningSource for String {
+    fn build(&self, options: Options) -> Result<Correlator> {
+        self.as_str().build(options)
+    }
+}
+
+impl ProvisioningSource for Value {
+    fn build(&self, options: Options) -> Result<Correlator> {
+        Correlator::from_value(self, options)
+    }
+}
+
+impl Correlator {
+    /// Builds a correlator from the provisioning document, as JSON text or a parsed
+    /// `serde_json::Value`.
+    pub fn new<P: ProvisioningSource + ?Sized>(provisioning: &P, options: Options) -> Result<Correlator> {
+        provisioning.build(options)
     }
 
     /// Builds a correlator from the parsed provisioning document.
@@ -306,13 +330,25 @@ impl Correlator {
     }
 
     /// Links of a log line of the Loki data source `loki` (uid or name): its derived fields
-    /// (grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels.
-    pub fn log_links(&self, loki: &str, line: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+    /// (grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels. The links
+    /// carry no time range; see [`Correlator::log_links_in_range`].
+    pub fn log_links(&self, loki: &str, line: &str, labels: &[(String, String)]) -> Result<Vec<Link>> {
+        derived::log_links(self, loki, line, labels, None)
+    }
+
+    /// [`Correlator::log_links`] with the Explore time range (epoch ms) the links open.
+    pub fn log_links_in_range(&self, loki: &str, line: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
         derived::log_links(self, loki, line, labels, range)
     }
 
-    /// Links of an exemplar of the Prometheus data source `prometheus` (grafana.md §9).
-    pub fn exemplar_links(&self, prometheus: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+    /// Links of an exemplar of the Prometheus data source `prometheus` (grafana.md §9), by its
+    /// labels (`trace_id`, …). The links carry no time range.
+    pub fn exemplar_links(&self, prometheus: &str, labels: &[(String, String)]) -> Result<Vec<Link>> {
+        derived::exemplar_links(self, prometheus, labels, None)
+    }
+
+    /// [`Correlator::exemplar_links`] with the Explore time range (epoch ms) the links open.
+    pub fn exemplar_links_in_range(&self, prometheus: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
         derived::exemplar_links(self, prometheus, labels, range)
     }
 

@@ -228,15 +228,40 @@ impl Template {
     }
 }
 
-/// Parses and renders `template` in one go (no escaping).
+/// Interpolates `template` with scoped variables (or a whole [`Scope`]) in Grafana's default
+/// format, glob.
+///
+/// ```
+/// use spanlink::{ScopedVar, ScopedVars};
+/// let mut vars = ScopedVars::new();
+/// vars.insert("__span".into(), ScopedVar::new(serde_json::json!({"tags": {"k8s.pod.name": "cart-7d9"}})));
+/// assert_eq!(spanlink::interpolate(r#"pod="${__span.tags["k8s.pod.name"]}""#, &vars).unwrap(), r#"pod="cart-7d9""#);
+/// ```
+pub fn interpolate<'a>(template: &str, scope: impl Into<Scope<'a>>) -> Result<String> {
+    interpolate_with(template, &scope.into(), None)
+}
+
+impl<'a> From<&'a ScopedVars> for Scope<'a> {
+    fn from(scoped: &'a ScopedVars) -> Scope<'a> {
+        Scope { scoped: Some(scoped), ..Scope::default() }
+    }
+}
+
+impl<'a> From<&Scope<'a>> for Scope<'a> {
+    fn from(scope: &Scope<'a>) -> Scope<'a> {
+        *scope
+    }
+}
+
+/// Parses and renders `template` in one go (no escaping), with a default format.
 ///
 /// ```
 /// use spanlink::template::{Format, Scope};
 /// let scope = Scope { range: Some((1602637200000.0, 1602640800000.0)), ..Scope::default() };
-/// let text = spanlink::interpolate("from=${__from:date}&to=$__to", &scope, None).unwrap();
+/// let text = spanlink::interpolate_with("from=${__from:date}&to=$__to", &scope, None).unwrap();
 /// assert_eq!(text, "from=2020-10-14T01:00:00.000Z&to=1602640800000");
 /// ```
-pub fn interpolate(template: &str, scope: &Scope, default_format: Option<Format>) -> Result<String> {
+pub fn interpolate_with(template: &str, scope: &Scope, default_format: Option<Format>) -> Result<String> {
     let opts = RenderOptions { default_format, escaper: None };
     Ok(Template::parse(template)?.render(scope, &opts).text)
 }

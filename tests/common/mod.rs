@@ -84,3 +84,34 @@ fn interpolate_reads_scoped_vars_and_names_bad_arguments() {
     let err = wasm::interpolate("$a".into(), JsValue::UNDEFINED, opts).unwrap_err();
     assert_error(err, "INVALID_TEMPLATE", "options.format");
 }
+
+const SETTINGS: &str = r#"{"datasources":[
+  {"name":"Tempo","type":"tempo","uid":"tempo","jsonData":{"tracesToLogsV2":{"datasourceUid":"loki","filterByTraceID":true}}},
+  {"name":"Loki","type":"loki","uid":"loki"}]}"#;
+const TRACE: &str = r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c","id":"b7ad6b7169203331","name":"get /cart",
+  "timestamp":1602637200000000,"duration":1000,"localEndpoint":{"serviceName":"cart"},"tags":{"cluster":"eu"}}]"#;
+
+#[wasm_bindgen_test]
+fn correlator_links_a_span_and_returns_a_map_for_the_trace() {
+    let settings = js_sys::JSON::parse(SETTINGS).unwrap();
+    let c = wasm::JsCorrelator::new(settings, JsValue::UNDEFINED).unwrap();
+    let trace = wasm::parse_trace(TRACE.into()).unwrap();
+    let links: js_sys::Array = c.span_links(&trace, "b7ad6b7169203331".into()).unwrap().dyn_into().unwrap();
+    assert_eq!(links.length(), 1);
+    let link = links.get(0);
+    assert_eq!(prop(&link, "type"), "logs");
+    assert!(prop(&link, "href").starts_with("/explore?left="));
+    let all = c.trace_links(&trace).unwrap();
+    assert_eq!(all.size(), 1);
+    assert!(all.get(&"b7ad6b7169203331".into()).is_instance_of::<js_sys::Array>());
+    assert_error(c.span_links(&trace, "nope".into()).unwrap_err(), "SPAN_NOT_FOUND", "spanId");
+}
+
+#[wasm_bindgen_test]
+fn correlator_errors_name_the_argument_or_setting() {
+    assert_error(wasm::JsCorrelator::new(JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap(), "INVALID_ARGUMENT", "provisioning");
+    let settings = js_sys::JSON::parse(SETTINGS).unwrap();
+    let opts = js_sys::JSON::parse(r#"{"tracingDatasource":"nope"}"#).unwrap();
+    let err = wasm::JsCorrelator::new(settings, opts).err().unwrap();
+    assert_error(err, "UNKNOWN_DATASOURCE", "options.tracingDatasource");
+}

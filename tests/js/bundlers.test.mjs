@@ -21,11 +21,13 @@ const expected = {
   provisioning: "a$b",
   error: "SpanlinkError:INVALID_ARGUMENT:text",
   traceError: "INVALID_TRACE",
+  links: ["logs:loki:/grafana/explore?left="],
+  traceLinks: ["b7ad6b7169203331"],
 };
 
 function check(json) {
   const got = JSON.parse(json);
-  for (const name of ["parseTrace", "parseInterval", "parseProvisioning", "Trace"]) assert.ok(got.exports.includes(name), name);
+  for (const name of ["Correlator", "Trace", "applyTransformations", "exploreUrl", "interpolate", "parseInterval", "parseProvisioning", "parseTrace"]) assert.ok(got.exports.includes(name), name);
   assert.deepEqual({ ...got, exports: null }, expected);
 }
 

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit --strict`: proves the published types describe the API precisely.
 // Every `@ts-expect-error` line is misuse that must NOT type-check.
-import { parseTrace, parseInterval, parseProvisioning, Trace, interpolate, applyTransformations } from "spanlink";
-import type { ScopedVars, Transformation, SpanData, SpanlinkError, ErrorCode, ProvisioningDocument, TraceFormat } from "spanlink";
+import { Correlator, exploreUrl, parseTrace, parseInterval, parseProvisioning, Trace, interpolate, applyTransformations } from "spanlink";
+import type { Link, SpanLink, Explanation, Diagnostic, ExploreState, CorrelatorOptions, ScopedVars, Transformation, SpanData, SpanlinkError, ErrorCode, ProvisioningDocument, TraceFormat } from "spanlink";
 import init, { parseInterval as webParseInterval } from "spanlink/web";
 import * as inline from "spanlink/inline";
 
@@ -15,6 +15,27 @@ const tagKeys: string[] = spans.flatMap((s) => s.tags.map((t) => t.key));
 const format: TraceFormat = trace.format;
 const id: string = trace.traceId;
 const n: number = trace.spanCount;
+
+const options: CorrelatorOptions = { tracingDatasource: "tempo", appSubUrl: "", features: { dynamicTraceToLogs: true } };
+const correlator = new Correlator(doc, options);
+const links: SpanLink[] = correlator.spanLinks(trace, spans[0].spanID);
+const hrefs: string[] = links.filter((l) => l.type === "logs").map((l) => l.href);
+const uids: (string | undefined)[] = links.map((l) => l.internal?.datasourceUid);
+const byId: Map<string, SpanLink[]> = correlator.traceLinks(trace);
+const firstOfEach: (Link | undefined)[] = [...byId.values()].map((ls) => ls[0]);
+const logsLink: Link | null = correlator.traceLogsLink(trace);
+const why: Explanation[] = correlator.explain(trace, spans[0].spanID);
+const outcomes: ("link" | "suppressed")[] = why.map((e) => e.outcome);
+const missing: (string | null)[] = why.flatMap((e) => e.variables.map((v) => v.value));
+const lint: Diagnostic[] = correlator.diagnostics();
+const severities: string[] = lint.map((d) => `${d.severity}:${d.suggestion ?? ""}`);
+const logLinks: Link[] = correlator.logLinks("loki", "traceID=abc", { job: "x" }, { from: 0, to: 1 });
+const exemplarLinks: Link[] = correlator.exemplarLinks("prom", { trace_id: "abc" });
+const fromText = new Correlator('{"datasources": []}');
+const state: ExploreState = { datasource: "loki", queries: [{ expr: "{}" }], range: { from: "now-1h", to: Date.now() } };
+const href: string = exploreUrl(state, "/grafana") + exploreUrl(state);
+correlator.free();
+fromText.free();
 trace.free();
 
 const ms: number = parseInterval("-2m");
@@ -57,7 +78,19 @@ interpolate("$a", { a: "x" });
 interpolate("$a", {}, { range: { from: 1 } });
 // @ts-expect-error the result is a string map
 const notNumbers: Record<string, number> = applyTransformations([], "x");
+// @ts-expect-error link types are a closed set
+const badType: Link["type"] = "dashboard";
+// @ts-expect-error traceLinks is a Map, not an object
+correlator.traceLinks(trace)["x"];
+// @ts-expect-error spanLinks needs a Trace handle, not span data
+correlator.spanLinks(spans[0], "x");
+// @ts-expect-error options are typed
+new Correlator(doc, { appSubUrl: 1 });
+// @ts-expect-error labels are strings
+correlator.logLinks("loki", "x", { a: 1 });
+// @ts-expect-error an explore state needs queries
+exploreUrl({ datasource: "x" });
 // @ts-expect-error parseProvisioning takes YAML text
 parseProvisioning({ datasources: [] });
 
-export { text, upper, notNumbers, firstName, names, tagKeys, format, id, n, ms, web, badFormat };
+export { hrefs, uids, firstOfEach, logsLink, outcomes, missing, severities, logLinks, exemplarLinks, href, badType, text, upper, notNumbers, firstName, names, tagKeys, format, id, n, ms, web, badFormat };
