@@ -167,7 +167,8 @@ pub(crate) fn exemplar_links(c: &Correlator, prometheus: &str, labels: &[(String
         if let Some(url) = rule.url.as_ref().map_err(Clone::clone)? {
             let (href, ok) = render(url, &vars, range);
             if ok {
-                let title = custom_title.unwrap_or_else(|| format!("Go to {}", s.url.as_deref().unwrap_or("")));
+                // Grafana's title is `Go to <url>`, interpolated like the URL by the data-link model.
+                let title = custom_title.unwrap_or_else(|| format!("Go to {href}"));
                 links.push(Link { kind: LinkType::External, title, href, target: LinkTarget::NewTab, internal: None, origin: s.path.clone() });
             }
         }

@@ -367,15 +367,26 @@ impl<'a> SpanLinks<'a> {
             (false, false) => LinkType::External,
         };
         let frame = FrameRow::new(self.span, tracing_is_tempo);
+        // The row's variables are built once per span, and only when some field has a link.
+        let mut row_vars: Option<ScopedVars> = None;
         for field in FRAME_FIELDS {
+            let has_profile = field == "tags" && profile.is_some();
+            if !has_profile && !c.span_correlations.iter().any(|r| r.settings.field == field) {
+                continue;
+            }
+            let base = row_vars.get_or_insert_with(|| {
+                let mut vars = self.vars.clone();
+                frame.add_row_vars(&mut vars);
+                vars
+            });
             let raw = frame.value(field);
-            let mut vars = self.vars.clone();
-            frame.add_row_vars(&mut vars, field);
+            let mut vars = base.clone();
+            if let Some(text) = FrameRow::display(&raw) {
+                vars.insert("__targetField".into(), ScopedVar::new(text));
+            }
             vars.insert("__value".into(), ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) });
-            if field == "tags" {
-                if let Some(p) = profile {
-                    self.profile_link(p, &vars, range, kind_for(true), has_profile_id, links, ex);
-                }
+            if let (true, Some(p)) = (has_profile, profile) {
+                self.profile_link(p, &vars, range, kind_for(true), has_profile_id, links, ex);
             }
             for rule in c.span_correlations.iter().filter(|r| r.settings.field == field) {
                 if let Some(link) = correlation_link(c, rule, &vars, &raw, &|name| frame.raw(name), Some(range), kind_for, ex) {
@@ -521,7 +532,11 @@ pub(crate) fn correlation_link(
         r.text
     });
     let external = s.kind == "external";
-    let rendered = body.render(&scope, &opts, &mut usages);
+    // beyond.md §1: a placeholder inside a quoted literal of the target query gets that
+    // language's escaping (the URL of an external link is left as Grafana writes it).
+    let lang = if external { Lang::Plain } else { Lang::of_datasource(&c.datasource(target).kind) };
+    let body_opts = RenderOptions { default_format: None, escaper: Some(&lang) };
+    let rendered = body.render(&scope, &body_opts, &mut usages);
     let mut variables = usage_variables(&usages);
     variables.extend(transformed.iter().map(|(k, v)| ExplainVariable { name: k.clone(), path: format!("transformation → {k}"), value: Some(v.clone()) }));
     if let Some(u) = first_unresolved_or(&usages) {
@@ -659,7 +674,7 @@ impl<'a> FrameRow<'a> {
     }
 
     /// What a field displays as: strings as they are, numbers in JS notation, objects as JSON.
-    fn display(value: &Value) -> Option<String> {
+    pub fn display(value: &Value) -> Option<String> {
         match value {
             Value::Null => None,
             Value::String(s) => Some(s.clone()),
@@ -668,17 +683,14 @@ impl<'a> FrameRow<'a> {
         }
     }
 
-    /// Grafana's per-row variables: `__data`, every field by name (display text), `__targetField`.
-    pub fn add_row_vars(&self, vars: &mut ScopedVars, target_field: &str) {
+    /// Grafana's per-row variables: `__data` and every field by name (display text).
+    pub fn add_row_vars(&self, vars: &mut ScopedVars) {
         let mut fields = Map::new();
         for name in FRAME_FIELDS {
             if let Some(text) = Self::display(&self.value(name)) {
                 fields.insert(name.to_string(), Value::String(text.clone()));
                 vars.insert(name.to_string(), ScopedVar::new(text));
             }
-        }
-        if let Some(Value::String(t)) = fields.get(target_field) {
-            vars.insert("__targetField".into(), ScopedVar::new(t.clone()));
         }
         vars.insert("__data".into(), ScopedVar { value: json!({ "name": "Trace", "refId": "A", "fields": fields }), text: Some("Data".into()) });
     }

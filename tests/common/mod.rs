@@ -1,117 +1,146 @@
-//! wasm-level tests of the binding (src/wasm.rs), run under Node (tests/node.rs) and headless
-//! Chromium (tests/browser.rs): error shapes, argument checks, hostile inputs.
-use js_sys::Reflect;
-use spanlink::wasm;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_test::wasm_bindgen_test;
+//! Shared fixtures for the golden tests: Grafana's running example span (grafana.md §3) and
+//! small helpers to read Explore URLs back. Nothing here computes an expected value.
+#![allow(dead_code)]
 
-fn prop(v: &JsValue, name: &str) -> String {
-    Reflect::get(v, &name.into()).unwrap().as_string().unwrap_or_default()
+use serde_json::Value;
+use spanlink::{Correlator, KeyValue, Link, Options, Span, Trace, TraceFormat};
+
+pub const TRACE_ID: &str = "7946b05c2e2e4e5a";
+pub const SPAN_ID: &str = "6605c7b08e715d6c";
+pub const PROFILE_ID: &str = "hdgfljn23u982nj";
+
+pub fn kv(key: &str, value: &str) -> KeyValue {
+    KeyValue::new(key, value)
 }
 
-/// Asserts a thrown SpanlinkError: a real `Error`, named, with code and path.
-fn assert_error(err: JsValue, code: &str, path: &str) {
-    assert!(err.is_instance_of::<js_sys::Error>(), "not an Error: {err:?}");
-    assert_eq!(prop(&err, "name"), "SpanlinkError");
-    assert_eq!(prop(&err, "code"), code, "message: {}", prop(&err, "message"));
-    assert_eq!(prop(&err, "path"), path);
-    assert!(!prop(&err, "message").is_empty());
+/// Grafana's fixture span: process tags `cluster=cluster1, hostname=hostname1, label2=val2,
+/// service.namespace=namespace1`, span tags `host=host`, `pyroscope.profile.id`, start
+/// 2020-10-14T01:00:00Z, duration 1 s.
+pub fn fixture_span() -> Span {
+    let mut span = spanlink::testing::span(TRACE_ID, SPAN_ID);
+    span.service_tags = vec![kv("cluster", "cluster1"), kv("hostname", "hostname1"), kv("label2", "val2"), kv("service.namespace", "namespace1")];
+    span.tags = vec![kv("host", "host"), kv("pyroscope.profile.id", PROFILE_ID)];
+    span
 }
 
-#[wasm_bindgen_test]
-fn parse_interval_rejects_non_strings_naming_the_argument() {
-    for v in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from_f64(5.0), js_sys::Object::new().into()] {
-        assert_error(wasm::parse_interval(v).unwrap_err(), "INVALID_ARGUMENT", "text");
+/// The fixture span without `pyroscope.profile.id`.
+pub fn fixture_span_without_profile() -> Span {
+    let mut span = fixture_span();
+    span.tags.retain(|t| t.key != "pyroscope.profile.id");
+    span
+}
+
+pub fn trace_of(spans: Vec<Span>) -> Trace {
+    Trace::from_spans(TraceFormat::Otlp, spans)
+}
+
+pub fn fixture_trace() -> Trace {
+    trace_of(vec![fixture_span()])
+}
+
+pub fn correlator(doc: Value) -> Correlator {
+    Correlator::new(&doc.to_string(), Options::default()).unwrap_or_else(|e| panic!("settings rejected: {e}"))
+}
+
+pub fn correlator_with(doc: Value, options: Options) -> Correlator {
+    Correlator::new(&doc.to_string(), options).unwrap_or_else(|e| panic!("settings rejected: {e}"))
+}
+
+/// `{datasources: [tempo with jsonData, ...others]}`.
+pub fn tempo_with(json_data: Value, others: Vec<Value>) -> Value {
+    let mut datasources = vec![serde_json::json!({"name": "Tempo", "type": "tempo", "uid": "tempo", "jsonData": json_data})];
+    datasources.extend(others);
+    serde_json::json!({ "datasources": datasources })
+}
+
+pub fn ds(name: &str, kind: &str, uid: &str) -> Value {
+    serde_json::json!({"name": name, "type": kind, "uid": uid})
+}
+
+/// The links of the fixture span.
+pub fn fixture_links(c: &Correlator) -> Vec<Link> {
+    c.span_links(&fixture_trace(), SPAN_ID).unwrap()
+}
+
+/// Percent-decoding (for reading `left=` back).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).expect("hex escape"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("utf-8")
+}
+
+/// JavaScript's `encodeURIComponent`, written independently of the crate.
+pub fn encode_uri_component(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        let c = b as char;
+        if c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The decoded `left=` state of an Explore href, as text (key order kept).
+pub fn left_text(href: &str) -> String {
+    let (_, encoded) = href.split_once("/explore?left=").unwrap_or_else(|| panic!("not an Explore href: {href}"));
+    percent_decode(encoded)
+}
+
+/// The decoded `left=` state of an Explore href.
+pub fn left(href: &str) -> Value {
+    serde_json::from_str(&left_text(href)).expect("left= is JSON")
+}
+
+pub fn range(link: &Link) -> (f64, f64) {
+    let r = link.internal.as_ref().expect("internal link").range.expect("range");
+    (r.from, r.to)
+}
+
+pub fn query(link: &Link) -> &Value {
+    &link.internal.as_ref().expect("internal link").query
+}
+
+pub const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/");
+
+/// YAML → JSON, then Grafana's provisioning `$$` → `$` in every string.
+pub fn unescape_dollars(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(s.replace("$$", "$")),
+        Value::Array(items) => Value::Array(items.into_iter().map(unescape_dollars).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, unescape_dollars(v))).collect()),
+        other => other,
     }
 }
 
-#[wasm_bindgen_test]
-fn parse_interval_errors_carry_the_core_code() {
-    assert_error(wasm::parse_interval("5 m".into()).unwrap_err(), "INVALID_INTERVAL", "");
+/// A shared provisioning file, read in place, or `None` (with a message) when it is absent.
+pub fn shared_provisioning(name: &str) -> Option<Value> {
+    let path = format!("{SHARED}provisioning/{name}");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("skipped: {path} not found");
+        return None;
+    };
+    Some(unescape_dollars(yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{path}: {e}"))))
 }
 
-#[wasm_bindgen_test]
-fn parse_trace_reports_bad_text_and_unknown_shapes() {
-    assert_error(wasm::parse_trace("{not json".into()).err().unwrap(), "INVALID_JSON", "");
-    assert_error(wasm::parse_trace(js_sys::Object::new().into()).err().unwrap(), "INVALID_TRACE", "");
-    assert_error(wasm::parse_trace(JsValue::UNDEFINED).err().unwrap(), "INVALID_ARGUMENT", "trace");
-}
-
-#[wasm_bindgen_test]
-fn hostile_objects_throw_instead_of_trapping() {
-    // A cycle: JSON.stringify throws, the binding maps it.
-    let o = js_sys::Object::new();
-    Reflect::set(&o, &"self".into(), &o).unwrap();
-    assert_error(wasm::parse_trace(o.into()).err().unwrap(), "INVALID_ARGUMENT", "trace");
-    // 100 000 levels of nesting: serde_json's depth limit, not a stack overflow.
-    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert_error(wasm::parse_trace(deep.into()).err().unwrap(), "INVALID_JSON", "");
-    // A BigInt.
-    let big = js_sys::BigInt::from(1u64);
-    assert_error(wasm::parse_trace(big.into()).err().unwrap(), "INVALID_ARGUMENT", "trace");
-}
-
-#[wasm_bindgen_test]
-fn parse_trace_reads_a_zipkin_trace_and_serializes_spans_as_plain_objects() {
-    let text = r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c","id":"b7ad6b7169203331","name":"get /cart",
-        "timestamp":1602637200000000,"duration":1000,"localEndpoint":{"serviceName":"cart"},"tags":{"k":"v"}}]"#;
-    let trace = wasm::parse_trace(text.into()).unwrap();
-    assert_eq!(trace.trace_id(), "0af7651916cd43dd8448eb211c80319c");
-    assert_eq!(trace.span_count(), 1);
-    let spans: js_sys::Array = trace.spans().unwrap().dyn_into().unwrap();
-    let span = spans.get(0);
-    assert_eq!(prop(&span, "serviceName"), "cart");
-    assert!(span.is_object() && !span.is_instance_of::<js_sys::Map>());
-}
-
-#[wasm_bindgen_test]
-fn apply_transformations_maps_errors_with_paths() {
-    let ts = js_sys::JSON::parse(r#"[{"type":"regex","expression":"("}]"#).unwrap();
-    let err = wasm::apply_transformations(ts, "x".into(), JsValue::UNDEFINED).unwrap_err();
-    assert_error(err, "INVALID_REGEX", "transformations[0].expression");
-    let ts = js_sys::JSON::parse(r#"[{"type":"logfmt"}]"#).unwrap();
-    let vars = wasm::apply_transformations(ts, "a=1 b=2".into(), JsValue::UNDEFINED).unwrap();
-    assert_eq!(js_sys::JSON::stringify(&vars).unwrap().as_string().unwrap(), r#"{"a":"1","b":"2"}"#);
-}
-
-#[wasm_bindgen_test]
-fn interpolate_reads_scoped_vars_and_names_bad_arguments() {
-    let vars = js_sys::JSON::parse(r#"{"__value":{"value":{"raw":"abc"}}}"#).unwrap();
-    assert_eq!(wasm::interpolate("id=${__value.raw}".into(), vars, JsValue::UNDEFINED).unwrap(), "id=abc");
-    let err = wasm::interpolate(JsValue::from_f64(1.0), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
-    assert_error(err, "INVALID_ARGUMENT", "template");
-    let opts = js_sys::JSON::parse(r#"{"format":"nope"}"#).unwrap();
-    let err = wasm::interpolate("$a".into(), JsValue::UNDEFINED, opts).unwrap_err();
-    assert_error(err, "INVALID_TEMPLATE", "options.format");
-}
-
-const SETTINGS: &str = r#"{"datasources":[
-  {"name":"Tempo","type":"tempo","uid":"tempo","jsonData":{"tracesToLogsV2":{"datasourceUid":"loki","filterByTraceID":true}}},
-  {"name":"Loki","type":"loki","uid":"loki"}]}"#;
-const TRACE: &str = r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c","id":"b7ad6b7169203331","name":"get /cart",
-  "timestamp":1602637200000000,"duration":1000,"localEndpoint":{"serviceName":"cart"},"tags":{"cluster":"eu"}}]"#;
-
-#[wasm_bindgen_test]
-fn correlator_links_a_span_and_returns_a_map_for_the_trace() {
-    let settings = js_sys::JSON::parse(SETTINGS).unwrap();
-    let c = wasm::JsCorrelator::new(settings, JsValue::UNDEFINED).unwrap();
-    let trace = wasm::parse_trace(TRACE.into()).unwrap();
-    let links: js_sys::Array = c.span_links(&trace, "b7ad6b7169203331".into()).unwrap().dyn_into().unwrap();
-    assert_eq!(links.length(), 1);
-    let link = links.get(0);
-    assert_eq!(prop(&link, "type"), "logs");
-    assert!(prop(&link, "href").starts_with("/explore?left="));
-    let all = c.trace_links(&trace).unwrap();
-    assert_eq!(all.size(), 1);
-    assert!(all.get(&"b7ad6b7169203331".into()).is_instance_of::<js_sys::Array>());
-    assert_error(c.span_links(&trace, "nope".into()).unwrap_err(), "SPAN_NOT_FOUND", "spanId");
-}
-
-#[wasm_bindgen_test]
-fn correlator_errors_name_the_argument_or_setting() {
-    assert_error(wasm::JsCorrelator::new(JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap(), "INVALID_ARGUMENT", "provisioning");
-    let settings = js_sys::JSON::parse(SETTINGS).unwrap();
-    let opts = js_sys::JSON::parse(r#"{"tracingDatasource":"nope"}"#).unwrap();
-    let err = wasm::JsCorrelator::new(settings, opts).err().unwrap();
-    assert_error(err, "UNKNOWN_DATASOURCE", "options.tracingDatasource");
+/// A shared trace file, read in place, or `None` (with a message) when it is absent.
+pub fn shared_trace(name: &str) -> Option<Trace> {
+    let path = format!("{SHARED}traces/{name}");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("skipped: {path} not found");
+        return None;
+    };
+    Some(Trace::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}")))
 }

@@ -1,0 +1,155 @@
+//! Loki derived fields (grafana.md §8) and Prometheus exemplar destinations (§9).
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use spanlink::{LinkTarget, LinkType, TimeRange};
+
+fn loki_with(derived: serde_json::Value) -> spanlink::Correlator {
+    correlator(json!({"datasources": [
+        {"name": "Loki", "type": "loki", "uid": "loki", "jsonData": {"derivedFields": derived}},
+        {"name": "Tempo", "type": "tempo", "uid": "tempo"},
+        {"name": "X-Ray", "type": "grafana-x-ray-datasource", "uid": "xray"}
+    ]}))
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+const LINE: &str = "level=info traceID=abc123 msg=\"done\"";
+
+#[test]
+fn regex_matcher_internal_to_tempo() {
+    let c = loki_with(json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo"}]));
+    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    assert_eq!(links.len(), 1);
+    let link = &links[0];
+    assert_eq!(link.title, "Tempo");
+    assert_eq!(link.target, LinkTarget::SameTab);
+    assert_eq!(link.kind, LinkType::Traces);
+    assert_eq!(link.origin, "datasources[0].jsonData.derivedFields[0]");
+    assert_eq!(
+        left_text(&link.href),
+        r#"{"datasource":"tempo","queries":[{"query":"abc123","queryType":"traceql","datasource":{"uid":"tempo"}}]}"#
+    );
+}
+
+#[test]
+fn internal_link_with_display_label_target_blank_and_range() {
+    let c = loki_with(json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo",
+        "urlDisplayLabel": "Trace ${__value.raw}", "targetBlank": true}]));
+    let range = TimeRange { from: 1602637200000.0, to: 1602637201000.0 };
+    let link = c.log_links("loki", LINE, &[], Some(range)).unwrap().remove(0);
+    assert_eq!(link.title, "Trace abc123");
+    assert_eq!(link.target, LinkTarget::NewTab);
+    assert_eq!(
+        left_text(&link.href),
+        r#"{"range":{"from":"1602637200000","to":"1602637201000"},"datasource":"tempo","queries":[{"query":"abc123","queryType":"traceql","datasource":{"uid":"tempo"}}]}"#
+    );
+}
+
+#[test]
+fn x_ray_gets_get_trace_and_others_no_query_type() {
+    let c = loki_with(json!([
+        {"name": "a", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "xray"},
+        {"name": "b", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "loki"}
+    ]));
+    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    assert_eq!(query(&links[0]), &json!({"query": "abc123", "queryType": "getTrace", "datasource": {"uid": "xray"}}));
+    assert_eq!(query(&links[1]), &json!({"query": "abc123", "datasource": {"uid": "loki"}}));
+}
+
+#[test]
+fn label_matcher() {
+    let c = loki_with(json!([{"name": "TraceID", "matcherType": "label", "matcherRegex": "trace_?id", "url": "${__value.raw}", "datasourceUid": "tempo"}]));
+    let links = c.log_links("loki", "no id in the line", &labels(&[("app", "cart"), ("traceid", "fromlabel")]), None).unwrap();
+    assert_eq!(query(&links[0])["query"], "fromlabel");
+    assert!(c.log_links("loki", "traceID=abc", &labels(&[("app", "cart")]), None).unwrap().is_empty());
+}
+
+#[test]
+fn external_with_host_title_and_display_label() {
+    let c = loki_with(json!([
+        {"name": "A", "matcherRegex": "traceID=(\\w+)", "url": "https://tempo.example.com:3200/trace/${__value.raw}"},
+        {"name": "B", "matcherRegex": "traceID=(\\w+)", "url": "http://regionalhost/${__value.raw}", "urlDisplayLabel": "Open ${__value.raw}"}
+    ]));
+    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!((links[0].kind, links[0].title.as_str(), links[0].href.as_str()), (LinkType::External, "tempo.example.com", "https://tempo.example.com:3200/trace/abc123"));
+    assert_eq!(links[0].target, LinkTarget::NewTab);
+    assert!(links[0].internal.is_none());
+    assert_eq!((links[1].title.as_str(), links[1].href.as_str()), ("Open abc123", "http://regionalhost/abc123"));
+}
+
+#[test]
+fn no_match_or_empty_group_or_no_url_gives_no_link() {
+    let c = loki_with(json!([
+        {"name": "A", "matcherRegex": "spanID=(\\w+)", "url": "x/${__value.raw}"},
+        {"name": "B", "matcherRegex": "traceID=(\\w*)", "url": "y/${__value.raw}"},
+        {"name": "C", "matcherRegex": "traceID=(\\w+)"}
+    ]));
+    assert!(c.log_links("loki", "traceID= msg=x", &[], None).unwrap().is_empty());
+}
+
+#[test]
+fn unknown_datasource_uid_names_the_data_source_not_found() {
+    let c = loki_with(json!([{"name": "T", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "gone"}]));
+    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    assert_eq!(links[0].title, "Data source not found");
+}
+
+#[test]
+fn the_first_config_of_a_name_decides_the_value() {
+    let c = loki_with(json!([
+        {"name": "T", "matcherRegex": "traceID=(\\w+)", "url": "https://a.example.com/${__value.raw}"},
+        {"name": "T", "matcherRegex": "msg=(\\w+)", "url": "https://b.example.com/${__value.raw}"}
+    ]));
+    let hrefs: Vec<String> = c.log_links("loki", LINE, &[], None).unwrap().into_iter().map(|l| l.href).collect();
+    assert_eq!(hrefs, ["https://a.example.com/abc123", "https://b.example.com/abc123"]);
+}
+
+// ---- Exemplars (§9) ----
+
+fn prom_with(dests: serde_json::Value) -> spanlink::Correlator {
+    correlator(json!({"datasources": [
+        {"name": "Mimir", "type": "prometheus", "uid": "mimir", "jsonData": {"exemplarTraceIdDestinations": dests}},
+        {"name": "Tempo", "type": "tempo", "uid": "tempo"}
+    ]}))
+}
+
+#[test]
+fn exemplar_internal_link() {
+    let c = prom_with(json!([{"name": "traceID", "datasourceUid": "tempo"}]));
+    let links = c.exemplar_links("mimir", &labels(&[("traceID", "abc123"), ("pod", "x")]), None).unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].title, "Query with Tempo");
+    assert_eq!(links[0].origin, "datasources[0].jsonData.exemplarTraceIdDestinations[0]");
+    assert_eq!(
+        left_text(&links[0].href),
+        r#"{"datasource":"tempo","queries":[{"query":"abc123","queryType":"traceql","datasource":{"uid":"tempo"}}]}"#
+    );
+}
+
+#[test]
+fn exemplar_external_links() {
+    let c = prom_with(json!([
+        {"name": "traceID", "url": "https://t.example.com/${__value.raw}"},
+        {"name": "traceID", "url": "https://u.example.com/${__value.raw}", "urlDisplayLabel": "Trace ${__value.raw}"}
+    ]));
+    let links = c.exemplar_links("mimir", &labels(&[("traceID", "abc123")]), None).unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0].kind, LinkType::External);
+    // Grafana's data-link model interpolates the title as well as the URL.
+    assert_eq!(links[0].title, "Go to https://t.example.com/abc123");
+    assert_eq!(links[0].href, "https://t.example.com/abc123");
+    assert_eq!(links[0].target, LinkTarget::NewTab);
+    assert_eq!((links[1].title.as_str(), links[1].href.as_str()), ("Trace abc123", "https://u.example.com/abc123"));
+}
+
+#[test]
+fn exemplar_with_unresolvable_uid_or_other_label_has_no_link() {
+    let c = prom_with(json!([{"name": "traceID", "datasourceUid": "gone"}, {"name": "trace_id", "datasourceUid": "tempo"}]));
+    assert!(c.exemplar_links("mimir", &labels(&[("traceID", "abc123")]), None).unwrap().is_empty());
+}
