@@ -100,16 +100,22 @@ const correlators = Object.fromEntries(
   ["tempo-loki", "tempo-custom", "tempo-es", "tempo-vl"].map((uid) => [uid, new Correlator(DOC, { tracingDatasource: uid })]),
 );
 
-/** The span's links made by `correlator`, by origin suffix (e.g. "tracesToMetrics.queries[1]"). */
+/**
+ * The query of the span's link made by the rule at this origin suffix (e.g. "tracesToMetrics.queries[1]");
+ * `.link(suffix)` gives the whole link.
+ */
 function linksOf(correlator, values) {
   const trace = parseTrace(otlpTrace(values));
   try {
     const links = correlator.spanLinks(trace, SPAN_ID);
-    return (suffix) => {
+    const link = (suffix) => {
       const found = links.filter((l) => l.origin.endsWith(suffix));
       assert.equal(found.length, 1, `one link from ${suffix}: ${JSON.stringify(links.map((l) => l.origin))}`);
-      return found[0].internal.query;
+      return found[0];
     };
+    const query = (suffix) => link(suffix).internal.query;
+    query.link = link;
+    return query;
   } finally {
     trace.free();
   }
@@ -319,6 +325,29 @@ test('LogQL: a custom query {${__tags}} |= "${__span.tags["http.route"]}" parses
     assert.deepEqual(selector, [["service_name", v.service], ["pod", v.pod], ["http_route_v2", v.route]]);
     assert.deepEqual(lineFilters, [v.route]);
   }));
+});
+
+test("LogQL: the dynamic trace-to-logs alternatives parse; the job regex matches the service literally", () => {
+  const correlator = new Correlator(DOC, { tracingDatasource: "tempo-loki", features: { dynamicTraceToLogs: true } });
+  const ids = new Set([TRACE_ID, SPAN_ID]);
+  check(fc.property(spanValues, (v) => {
+    const { internal } = linksOf(correlator, v).link("tracesToLogsV2");
+    assert.ok(internal.alternatives.length >= 7, "6 id field variants (× tags, job) + line contains");
+    for (const { expr } of [internal.query, ...internal.alternatives]) {
+      const { selector, filters, lineFilters } = logqlMatchers(expr);
+      if (selector[0][0] === "job") {
+        // `{job=~"(.*/)?(<escapeRegExp(service)>)"}`: RE2 and JS agree on these escapes.
+        assert.equal(selector.length, 1);
+        const re = new RegExp(`^(?:${selector[0][1]})$`, "su");
+        assert.ok(re.test(v.service) && re.test(`ns/${v.service}`), selector[0][1].slice(0, 200));
+      } else {
+        assert.deepEqual(selector, [["service_name", v.service], ["pod", v.pod], ["http_route_v2", v.route]]);
+      }
+      for (const [name, value] of filters) assert.ok(ids.has(value), `${name}=${value}`);
+      for (const value of lineFilters) assert.ok(ids.has(value), value);
+    }
+  }));
+  correlator.free();
 });
 
 test("PromQL: tracesToMetrics with $__tags and a quoted placeholder parses and decodes", () => {
