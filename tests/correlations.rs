@@ -55,7 +55,7 @@ fn mltp_statement_correlation_only_on_the_db_span() {
 fn mltp_loki_derived_field_back_to_tempo() {
     let Some(doc) = shared_provisioning("intro-to-mltp_datasources.yaml") else { return };
     let c = correlator(doc);
-    let links = c.log_links("loki", "level=info traceID=4290b5877a9930de79bb428365398ecc msg=done", &[], None).unwrap();
+    let links = c.log_links_in_range("loki", "level=info traceID=4290b5877a9930de79bb428365398ecc msg=done", &[], None).unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].title, "Tempo");
     assert_eq!(query(&links[0]), &json!({"query": "4290b5877a9930de79bb428365398ecc", "queryType": "traceql", "datasource": {"uid": "tempo"}}));
@@ -261,7 +261,7 @@ fn loki_sourced_correlation_on_log_lines() {
         {"name": "Prom", "type": "prometheus", "uid": "prom"}
     ]});
     let c = correlator(doc);
-    let links = c.log_links("loki", "app=cart level=info", &[], None).unwrap();
+    let links = c.log_links_in_range("loki", "app=cart level=info", &[], None).unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].title, "Metrics for cart");
     assert_eq!(query(&links[0]), &json!({"expr": "rate(x{app=\"cart\"}[5m])", "datasource": {"uid": "prom"}}));

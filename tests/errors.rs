@@ -52,7 +52,7 @@ fn parse_interval_errors() {
 fn bad_template() {
     let vars = ScopedVars::new();
     let scope = Scope { scoped: Some(&vars), ..Scope::default() };
-    let err = spanlink::interpolate("{job=\"${job\"}", &scope, None).unwrap_err();
+    let err = spanlink::interpolate("{job=\"${job\"}", &scope).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidTemplate);
 }
 
@@ -61,13 +61,13 @@ fn bad_derived_field_regex() {
     let doc = json!({"datasources": [
         {"name": "Loki", "type": "loki", "uid": "loki", "jsonData": {"derivedFields": [{"name": "t", "matcherRegex": "traceID=(\\w+", "url": "x"}]}}
     ]});
-    let err = correlator(doc).log_links("loki", "traceID=abc", &[], None).unwrap_err();
+    let err = correlator(doc).log_links_in_range("loki", "traceID=abc", &[], None).unwrap_err();
     assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidRegex, "datasources[0].jsonData.derivedFields[0].matcherRegex"));
 }
 
 #[test]
 fn unknown_loki_source_for_log_links() {
-    let err = correlator(json!({"datasources": []})).log_links("loki", "x", &[], None).unwrap_err();
+    let err = correlator(json!({"datasources": []})).log_links_in_range("loki", "x", &[], None).unwrap_err();
     assert_eq!(err.code, ErrorCode::UnknownDatasource);
 }
 

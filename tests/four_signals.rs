@@ -65,11 +65,11 @@ fn every_link_of_one_span() {
 fn the_way_back_from_logs_and_exemplars() {
     let c = stack();
     let labels = vec![("trace_id".to_string(), TRACE_ID.to_string())];
-    let logs = c.log_links("loki", "GET /cart 200", &labels, None).unwrap();
+    let logs = c.log_links_in_range("loki", "GET /cart 200", &labels, None).unwrap();
     assert_eq!(logs.len(), 1);
     assert_eq!((logs[0].title.as_str(), logs[0].kind), ("View trace", LinkType::Traces));
     assert_eq!(left_text(&logs[0].href), r#"{"datasource":"tempo","queries":[{"query":"7946b05c2e2e4e5a","queryType":"traceql","datasource":{"uid":"tempo"}}]}"#);
-    let exemplars = c.exemplar_links("mimir", &labels, None).unwrap();
+    let exemplars = c.exemplar_links_in_range("mimir", &labels, None).unwrap();
     assert_eq!(exemplars.len(), 1);
     assert_eq!(exemplars[0].title, "Query with Tempo");
     assert_eq!(left_text(&exemplars[0].href), left_text(&logs[0].href));

@@ -23,7 +23,7 @@ const LINE: &str = "level=info traceID=abc123 msg=\"done\"";
 #[test]
 fn regex_matcher_internal_to_tempo() {
     let c = loki_with(json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo"}]));
-    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
     assert_eq!(links.len(), 1);
     let link = &links[0];
     assert_eq!(link.title, "Tempo");
@@ -41,7 +41,7 @@ fn internal_link_with_display_label_target_blank_and_range() {
     let c = loki_with(json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo",
         "urlDisplayLabel": "Trace ${__value.raw}", "targetBlank": true}]));
     let range = TimeRange { from: 1602637200000.0, to: 1602637201000.0 };
-    let link = c.log_links("loki", LINE, &[], Some(range)).unwrap().remove(0);
+    let link = c.log_links_in_range("loki", LINE, &[], Some(range)).unwrap().remove(0);
     assert_eq!(link.title, "Trace abc123");
     assert_eq!(link.target, LinkTarget::NewTab);
     assert_eq!(
@@ -56,7 +56,7 @@ fn x_ray_gets_get_trace_and_others_no_query_type() {
         {"name": "a", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "xray"},
         {"name": "b", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "loki"}
     ]));
-    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
     assert_eq!(query(&links[0]), &json!({"query": "abc123", "queryType": "getTrace", "datasource": {"uid": "xray"}}));
     assert_eq!(query(&links[1]), &json!({"query": "abc123", "datasource": {"uid": "loki"}}));
 }
@@ -64,9 +64,9 @@ fn x_ray_gets_get_trace_and_others_no_query_type() {
 #[test]
 fn label_matcher() {
     let c = loki_with(json!([{"name": "TraceID", "matcherType": "label", "matcherRegex": "trace_?id", "url": "${__value.raw}", "datasourceUid": "tempo"}]));
-    let links = c.log_links("loki", "no id in the line", &labels(&[("app", "cart"), ("traceid", "fromlabel")]), None).unwrap();
+    let links = c.log_links_in_range("loki", "no id in the line", &labels(&[("app", "cart"), ("traceid", "fromlabel")]), None).unwrap();
     assert_eq!(query(&links[0])["query"], "fromlabel");
-    assert!(c.log_links("loki", "traceID=abc", &labels(&[("app", "cart")]), None).unwrap().is_empty());
+    assert!(c.log_links_in_range("loki", "traceID=abc", &labels(&[("app", "cart")]), None).unwrap().is_empty());
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn external_with_host_title_and_display_label() {
         {"name": "A", "matcherRegex": "traceID=(\\w+)", "url": "https://tempo.example.com:3200/trace/${__value.raw}"},
         {"name": "B", "matcherRegex": "traceID=(\\w+)", "url": "http://regionalhost/${__value.raw}", "urlDisplayLabel": "Open ${__value.raw}"}
     ]));
-    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
     assert_eq!(links.len(), 2);
     assert_eq!((links[0].kind, links[0].title.as_str(), links[0].href.as_str()), (LinkType::External, "tempo.example.com", "https://tempo.example.com:3200/trace/abc123"));
     assert_eq!(links[0].target, LinkTarget::NewTab);
@@ -90,13 +90,13 @@ fn no_match_or_empty_group_or_no_url_gives_no_link() {
         {"name": "B", "matcherRegex": "traceID=(\\w*)", "url": "y/${__value.raw}"},
         {"name": "C", "matcherRegex": "traceID=(\\w+)"}
     ]));
-    assert!(c.log_links("loki", "traceID= msg=x", &[], None).unwrap().is_empty());
+    assert!(c.log_links_in_range("loki", "traceID= msg=x", &[], None).unwrap().is_empty());
 }
 
 #[test]
 fn unknown_datasource_uid_names_the_data_source_not_found() {
     let c = loki_with(json!([{"name": "T", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "gone"}]));
-    let links = c.log_links("loki", LINE, &[], None).unwrap();
+    let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
     assert_eq!(links[0].title, "Data source not found");
 }
 
@@ -106,7 +106,7 @@ fn the_first_config_of_a_name_decides_the_value() {
         {"name": "T", "matcherRegex": "traceID=(\\w+)", "url": "https://a.example.com/${__value.raw}"},
         {"name": "T", "matcherRegex": "msg=(\\w+)", "url": "https://b.example.com/${__value.raw}"}
     ]));
-    let hrefs: Vec<String> = c.log_links("loki", LINE, &[], None).unwrap().into_iter().map(|l| l.href).collect();
+    let hrefs: Vec<String> = c.log_links_in_range("loki", LINE, &[], None).unwrap().into_iter().map(|l| l.href).collect();
     assert_eq!(hrefs, ["https://a.example.com/abc123", "https://b.example.com/abc123"]);
 }
 
@@ -122,7 +122,7 @@ fn prom_with(dests: serde_json::Value) -> spanlink::Correlator {
 #[test]
 fn exemplar_internal_link() {
     let c = prom_with(json!([{"name": "traceID", "datasourceUid": "tempo"}]));
-    let links = c.exemplar_links("mimir", &labels(&[("traceID", "abc123"), ("pod", "x")]), None).unwrap();
+    let links = c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123"), ("pod", "x")]), None).unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].title, "Query with Tempo");
     assert_eq!(links[0].origin, "datasources[0].jsonData.exemplarTraceIdDestinations[0]");
@@ -138,7 +138,7 @@ fn exemplar_external_links() {
         {"name": "traceID", "url": "https://t.example.com/${__value.raw}"},
         {"name": "traceID", "url": "https://u.example.com/${__value.raw}", "urlDisplayLabel": "Trace ${__value.raw}"}
     ]));
-    let links = c.exemplar_links("mimir", &labels(&[("traceID", "abc123")]), None).unwrap();
+    let links = c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123")]), None).unwrap();
     assert_eq!(links.len(), 2);
     assert_eq!(links[0].kind, LinkType::External);
     // Grafana's data-link model interpolates the title as well as the URL.
@@ -151,5 +151,21 @@ fn exemplar_external_links() {
 #[test]
 fn exemplar_with_unresolvable_uid_or_other_label_has_no_link() {
     let c = prom_with(json!([{"name": "traceID", "datasourceUid": "gone"}, {"name": "trace_id", "datasourceUid": "tempo"}]));
-    assert!(c.exemplar_links("mimir", &labels(&[("traceID", "abc123")]), None).unwrap().is_empty());
+    assert!(c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123")]), None).unwrap().is_empty());
+}
+
+#[test]
+fn external_urls_are_rendered_as_grafana_renders_data_links() {
+    let settings = json!({"datasources": [
+        {"name": "Prometheus", "type": "prometheus", "uid": "prom", "jsonData": {"exemplarTraceIdDestinations": [
+            {"name": "trace_id", "url": "/d/traces?var-trace=${__value.raw}"},
+            {"name": "trace_id", "url": "javascript:alert('${__value.raw}')"}
+        ]}}
+    ]});
+    let options = spanlink::Options { app_sub_url: "/grafana".into(), ..Default::default() };
+    let c = spanlink::Correlator::new(&settings, options).unwrap();
+    let links = c.exemplar_links("prom", &labels(&[("trace_id", "abc123")])).unwrap();
+    // A root-relative URL lives under appSubUrl; a script URL is never a link.
+    assert_eq!(links[0].href, "/grafana/d/traces?var-trace=abc123");
+    assert_eq!(links[1].href, "about:blank");
 }

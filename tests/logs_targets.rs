@@ -505,6 +505,8 @@ fn trace_level_link_uses_the_root_span_and_the_trace_window() {
     let c = logs_to("loki", both_filters());
     let link = c.trace_logs_link(&trace).unwrap().expect("trace link");
     assert_eq!(link.kind, LinkType::Logs);
+    // Grafana's button text for the trace: filterByTraceID is on.
+    assert_eq!(link.title, "Logs for this trace");
     assert_eq!(
         query(&link)["expr"],
         format!("{TAGS_LOKI} | label_format log_line_contains_trace_id=`{{{{ contains \"7946b05c2e2e4e5a\" __line__  }}}}` | log_line_contains_trace_id=\"true\" or trace_id=\"7946b05c2e2e4e5a\"")
@@ -519,6 +521,15 @@ fn trace_level_dynamic_drops_the_span_filter() {
     span.service_name = "svc".into();
     let link = c.trace_logs_link(&trace_of(vec![span])).unwrap().unwrap();
     assert_eq!(alternatives(&link), dynamic_expected(TRACE_ID, None, Some("svc")));
+    assert_eq!(link.title, "Logs for this trace");
+}
+
+#[test]
+fn trace_level_link_without_filters_is_titled_related_logs() {
+    let c = logs_to("loki", json!({}));
+    let link = c.trace_logs_link(&trace_of(vec![fixture_span()])).unwrap().unwrap();
+    assert_eq!(link.title, "Related logs");
+    assert_eq!(query(&link)["expr"], TAGS_LOKI);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::span::{correlation_link, internal_link, Explainer};
+use super::span::{correlation_link, external_href, internal_link, Explainer};
 use super::{Correlator, Link, LinkTarget, LinkType};
 use crate::error::{Error, ErrorCode, Result};
 use crate::explore::TimeRange;
@@ -105,6 +105,7 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
                 if !ok {
                     continue;
                 }
+                let href = external_href(c, &href);
                 let title = label.as_ref().map(|t| render(t, &vars, range).0).filter(|t| !t.is_empty()).unwrap_or_else(|| title_from_href(&href));
                 links.push(Link { kind: LinkType::External, title, href, target: LinkTarget::NewTab, internal: None, origin: s.path.clone() });
             }
@@ -167,6 +168,7 @@ pub(crate) fn exemplar_links(c: &Correlator, prometheus: &str, labels: &[(String
         if let Some(url) = rule.url.as_ref().map_err(Clone::clone)? {
             let (href, ok) = render(url, &vars, range);
             if ok {
+                let href = external_href(c, &href);
                 // Grafana's title is `Go to <url>`, interpolated like the URL by the data-link model.
                 let title = custom_title.unwrap_or_else(|| format!("Go to {href}"));
                 links.push(Link { kind: LinkType::External, title, href, target: LinkTarget::NewTab, internal: None, origin: s.path.clone() });

@@ -557,7 +557,7 @@ pub(crate) fn correlation_link(
         return None;
     }
     let link = if external {
-        let href = to_js_string(&rendered);
+        let href = external_href(c, &to_js_string(&rendered));
         Link {
             kind: if kind_for(false) == LinkType::Profiles { LinkType::Profiles } else { LinkType::External },
             title: title.filter(|t| !t.is_empty()).unwrap_or_else(|| "External URL".into()),
@@ -578,6 +578,20 @@ pub(crate) fn correlation_link(
     };
     ex.linked(origin, || format!("{} → {}", link.title, link.href), variables);
     Some(link)
+}
+
+/// An external link's href as Grafana renders data links: newlines dropped, a root-relative URL
+/// under `appSubUrl`, and `javascript:`-style URLs replaced by `about:blank` (its `sanitizeUrl`).
+pub(crate) fn external_href(c: &Correlator, url: &str) -> String {
+    let url = url.replace('\n', "");
+    let scheme: String = url.trim_start().chars().take_while(|ch| *ch != ':').filter(|ch| !ch.is_whitespace()).collect::<String>().to_lowercase();
+    if url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
+        return "about:blank".into();
+    }
+    if url.starts_with('/') && !url.starts_with("//") {
+        return format!("{}{url}", c.options.app_sub_url.trim_end_matches('/'));
+    }
+    url
 }
 
 fn as_text(v: &Value) -> String {
@@ -834,7 +848,9 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
             q
         }
     };
-    let mut link = internal_link(c, LinkType::Logs, "Logs for this trace".into(), ds, query, Some(range), None, &settings.path);
+    // Grafana's getLogsButtonCTA(traceDataSource, 'trace').
+    let title = if c.options.features.dynamic_trace_to_logs || settings.filter_by_trace_id { "Logs for this trace" } else { "Related logs" };
+    let mut link = internal_link(c, LinkType::Logs, title.into(), ds, query, Some(range), None, &settings.path);
     if let (Some(internal), Some(alts)) = (link.internal.as_mut(), alternatives) {
         internal.alternatives = Some(alts.into_iter().map(|mut q| {
             with_datasource_ref(&mut q, ds.reference());
