@@ -415,3 +415,21 @@ test("label names spanlink writes for LogQL and PromQL are valid for any configu
     }
   }));
 });
+
+test("Lucene: any configured field name is escaped so that it reads back exactly", () => {
+  const name = fc.oneof(fragments, fc.string({ unit: "binary", minLength: 1 })).filter((s) => s !== "" && !TAKEN.includes(s));
+  check(fc.property(name, (key) => {
+    const doc = {
+      datasources: [tempo("tempo", { tracesToLogsV2: { datasourceUid: "es", tags: [{ key }, { key: "k", value: key }] } }), ...TARGETS],
+    };
+    const correlator = new Correlator(doc);
+    const trace = parseTrace(otlpTrace({ service: "s", pod: "p", route: "r" }, [str(key, "v1"), str("k", "v2")]));
+    try {
+      const { query } = correlator.spanLinks(trace, SPAN_ID)[0].internal.query;
+      assert.deepEqual(luceneClauses(query), [[key, "v1"], [key, "v2"]]);
+    } finally {
+      trace.free();
+      correlator.free();
+    }
+  }));
+});
