@@ -21,7 +21,8 @@ if [ "$(command -v wasm-opt || true)" = /usr/bin/wasm-opt ]; then echo "WARNING:
 npm_install() {
   [ -f "$1/package.json" ] || return 0
   if [ ! "$1/node_modules/.package-lock.json" -nt "$1/package.json" ] || [ ! "$1/node_modules/.package-lock.json" -nt "$1/package-lock.json" ]; then
-    (cd "$1" && npm install --no-audit --no-fund)
+    # touch: npm writes the lock files in the same second, and -nt needs strictly newer.
+    (cd "$1" && npm install --no-audit --no-fund && touch node_modules/.package-lock.json)
   fi
 }
 npm_install npm
