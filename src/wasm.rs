@@ -70,10 +70,12 @@ fn js_message(e: &JsValue) -> String {
     js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default()
 }
 
-/// A result as plain JS objects and arrays (maps become objects, `None` becomes `null`).
+/// A result as plain JS objects and arrays: JSON text from serde_json, parsed by `JSON.parse`.
+/// (Smaller wasm than a serde-wasm-bindgen serializer, and faster for big results: one call
+/// into JS instead of one per field.)
 fn out<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| to_js(Error::new(ErrorCode::InvalidArgument, "", e.to_string())))
+    let text = serde_json::to_string(v).map_err(|e| to_js(Error::new(ErrorCode::InvalidArgument, "", e.to_string())))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// A parsed trace: parse once, query many spans.
@@ -287,9 +289,12 @@ impl JsCorrelator {
     /// The links of every span, by span id, in span order.
     #[wasm_bindgen(js_name = traceLinks, unchecked_return_type = "Map<string, SpanLink[]>")]
     pub fn trace_links(&self, trace: &JsTrace) -> JsResult<js_sys::Map> {
+        // One JSON text for the whole trace: [[spanId, links], ...], then a Map of it.
+        let pairs: js_sys::Array = out(&self.inner.trace_links(&trace.inner).map_err(to_js)?)?.unchecked_into();
         let map = js_sys::Map::new();
-        for (span_id, links) in self.inner.trace_links(&trace.inner).map_err(to_js)? {
-            map.set(&span_id.into(), &out(&links)?);
+        for pair in pairs.iter() {
+            let pair: js_sys::Array = pair.unchecked_into();
+            map.set(&pair.get(0), &pair.get(1));
         }
         Ok(map)
     }
