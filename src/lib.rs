@@ -12,6 +12,7 @@ pub mod js;
 pub mod model;
 pub mod template;
 pub mod transform;
+pub mod wasm;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use error::{Error, ErrorCode, Result};

@@ -152,6 +152,10 @@ pub struct Trace {
     /// span id → the spans whose non-first references point at it (Grafana's
     /// `subsidiarilyReferencedBy`), as (span index, reference index).
     referenced_by: HashMap<String, Vec<(usize, usize)>>,
+    /// Index of [`Trace::root_span`] and the value of [`Trace::time_bounds`], computed once: every
+    /// span's `__trace` variable needs them, and both scan the whole trace.
+    root: Option<usize>,
+    bounds: (f64, f64),
 }
 
 impl Trace {
@@ -195,7 +199,10 @@ impl Trace {
                 referenced_by.entry(reference.span_id.clone()).or_default().push((i, r));
             }
         }
-        Trace { format, spans, by_id, referenced_by }
+        let mut trace = Trace { format, spans, by_id, referenced_by, root: None, bounds: (0.0, 0.0) };
+        trace.root = trace.find_root();
+        trace.bounds = trace.find_bounds();
+        trace
     }
 
     /// The span with this id.
@@ -227,23 +234,33 @@ impl Trace {
     /// The root span as Grafana's trace view picks it: a span with no reference to another span
     /// of this trace; ties broken by fewest references, then earliest start; else the first span.
     pub fn root_span(&self) -> Option<&Span> {
+        self.root.map(|i| &self.spans[i])
+    }
+
+    fn find_root(&self) -> Option<usize> {
         let in_trace = |s: &Span| {
             s.references.iter().filter(|r| r.trace_id == s.trace_id && self.by_id.contains_key(&r.span_id)).count()
         };
         self.spans
             .iter()
-            .filter(|s| in_trace(s) == 0)
-            .min_by(|a, b| {
+            .enumerate()
+            .filter(|(_, s)| in_trace(s) == 0)
+            .min_by(|(_, a), (_, b)| {
                 a.references
                     .len()
                     .cmp(&b.references.len())
                     .then(a.start_time.partial_cmp(&b.start_time).unwrap_or(std::cmp::Ordering::Equal))
             })
-            .or_else(|| self.spans.first())
+            .map(|(i, _)| i)
+            .or(if self.spans.is_empty() { None } else { Some(0) })
     }
 
     /// Start (µs) and duration (µs) of the whole trace: earliest start to latest end.
     pub fn time_bounds(&self) -> (f64, f64) {
+        self.bounds
+    }
+
+    fn find_bounds(&self) -> (f64, f64) {
         let start = self.spans.iter().map(|s| s.start_time).fold(f64::INFINITY, f64::min);
         let end = self.spans.iter().map(|s| s.start_time + s.duration).fold(f64::NEG_INFINITY, f64::max);
         if start.is_finite() { (start, end - start) } else { (0.0, 0.0) }

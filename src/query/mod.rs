@@ -87,7 +87,7 @@ impl Lang {
     pub fn label_name<'a>(self, name: &'a str) -> Cow<'a, str> {
         match self {
             Lang::LogQL | Lang::PromQL => prometheus_label_name(name),
-            Lang::Lucene => backslashed(name, &[' ', ':', '\\', '"', '(', ')', '{', '}', '[', ']', '^', '~', '*', '?', '!', '+', '/', '&', '|']),
+            Lang::Lucene => lucene_field(name),
             _ => Cow::Borrowed(name),
         }
     }
@@ -113,6 +113,17 @@ fn prometheus_label_name(name: &str) -> Cow<'_, str> {
     }
     out.extend(name.chars().map(|c| if valid_char(c) { c } else { '_' }));
     Cow::Owned(out)
+}
+
+/// A Lucene term used as a field name: the query syntax's special characters and its whitespace
+/// (` `, tab, CR, LF, U+3000: anything else is term text) get a backslash. `-` is plain inside a
+/// term but negates at its start, so only a leading one is escaped (`k8s-pod` stays as Grafana writes it).
+fn lucene_field(name: &str) -> Cow<'_, str> {
+    const SPECIAL: &[char] = &[' ', '\t', '\n', '\r', '\u{3000}', ':', '\\', '"', '(', ')', '{', '}', '[', ']', '^', '~', '*', '?', '!', '+', '/', '&', '|'];
+    if !name.starts_with('-') {
+        return backslashed(name, SPECIAL);
+    }
+    format!("\\{}", backslashed(name, SPECIAL)).into()
 }
 
 fn backslashed<'a>(value: &'a str, special: &[char]) -> Cow<'a, str> {
@@ -195,4 +206,18 @@ pub fn tag_matchers(span: &Span, tags: &[TagMapping], style: TagStyle) -> Vec<St
 /// [`tag_matchers`] joined by the style's separator: Grafana's `__tags` value.
 pub fn formatted_tags(span: &Span, tags: &[TagMapping], style: TagStyle) -> String {
     tag_matchers(span, tags, style).join(style.join)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn lucene_field_names_escape_whitespace_and_a_leading_minus() {
+        assert_eq!(Lang::Lucene.label_name("k8s-pod.name"), "k8s-pod.name");
+        assert_eq!(Lang::Lucene.label_name("-x"), "\\-x");
+        assert_eq!(Lang::Lucene.label_name("--"), "\\--");
+        assert_eq!(Lang::Lucene.label_name("a b\tc\nd\re\u{3000}f"), "a\\ b\\\tc\\\nd\\\re\\\u{3000}f");
+        assert_eq!(Lang::Lucene.label_name("a:b"), "a\\:b");
+    }
 }

@@ -1,0 +1,6 @@
+// Bundlers (Vite, webpack 5) and browsers: ready on import. The .wasm is an asset the bundler
+// emits (new URL(..., import.meta.url)); top-level await instantiates it before any use.
+import init from "./glue-web.js";
+await init({ module_or_path: new URL("./spanlink_bg.wasm", import.meta.url) });
+export * from "./glue-web.js";
+export { parseProvisioning } from "./provisioning.js";

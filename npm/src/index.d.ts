@@ -1,0 +1,2 @@
+export * from "./glue.js";
+export { parseProvisioning } from "./provisioning.js";

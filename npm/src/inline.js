@@ -1,0 +1,12 @@
+// For hosts that cannot fetch a .wasm asset (Grafana plugins loaded by SystemJS): the wasm bytes
+// are embedded as base64 and instantiated synchronously on import.
+import { initSync } from "./glue-inline.js";
+import { wasmBase64 } from "./wasm-base64.js";
+
+const text = atob(wasmBase64);
+const bytes = new Uint8Array(text.length);
+for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+initSync({ module: bytes });
+
+export * from "./glue-inline.js";
+export { parseProvisioning } from "./provisioning.js";

@@ -1,0 +1,368 @@
+//! The JavaScript binding: argument conversion and error mapping only. The core never sees a
+//! JS type. Every error leaves as a JS `Error` named `SpanlinkError` with own `code`, `path`
+//! and `message` properties.
+//!
+//! Object arguments cross as JSON text (`JSON.stringify` in JS, `serde_json` here): serde_json
+//! limits nesting to 128 levels, so a hostile deep object cannot overflow wasm's stack, and a
+//! cycle or a BigInt becomes an `INVALID_ARGUMENT` error instead of a trap.
+#![cfg(target_family = "wasm")]
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorCode};
+
+type JsResult<T> = std::result::Result<T, JsValue>;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("wasm_types.d.ts");
+
+/// A core error as a thrown `SpanlinkError`.
+fn to_js(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name("SpanlinkError");
+    let obj: &JsValue = err.as_ref();
+    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code.as_str().into());
+    let _ = js_sys::Reflect::set(obj, &"path".into(), &e.path.as_str().into());
+    err.into()
+}
+
+fn invalid(arg: &str, message: String) -> JsValue {
+    to_js(Error::new(ErrorCode::InvalidArgument, arg, format!("{arg}: {message}")))
+}
+
+fn type_name(v: &JsValue) -> String {
+    if v.is_null() { "null".into() } else { v.js_typeof().as_string().unwrap_or_default() }
+}
+
+/// A required string argument.
+fn string_arg(v: &JsValue, arg: &str) -> JsResult<String> {
+    v.as_string().ok_or_else(|| invalid(arg, format!("expected a string, got {}", type_name(v))))
+}
+
+/// An optional string argument (`undefined` / `null` mean none).
+fn opt_string_arg(v: &JsValue, arg: &str) -> JsResult<Option<String>> {
+    if v.is_undefined() || v.is_null() { Ok(None) } else { string_arg(v, arg).map(Some) }
+}
+
+/// Any JSON-compatible argument, as JSON text.
+fn json_text_arg(v: &JsValue, arg: &str) -> JsResult<String> {
+    let text = js_sys::JSON::stringify(v)
+        .map_err(|e| invalid(arg, format!("not JSON-compatible: {}", js_message(&e))))?;
+    text.as_string().ok_or_else(|| invalid(arg, format!("expected a JSON value, got {}", type_name(v))))
+}
+
+/// Any JSON-compatible argument, parsed.
+fn json_arg(v: &JsValue, arg: &str) -> JsResult<Value> {
+    serde_json::from_str(&json_text_arg(v, arg)?).map_err(|e| invalid(arg, e.to_string()))
+}
+
+/// An optional object argument, deserialized into `T` (`undefined` / `null` mean the default).
+fn opt_arg<T: serde::de::DeserializeOwned + Default>(v: &JsValue, arg: &str) -> JsResult<T> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    serde_json::from_value(json_arg(v, arg)?).map_err(|e| invalid(arg, e.to_string()))
+}
+
+fn js_message(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default()
+}
+
+/// A result as plain JS objects and arrays: JSON text from serde_json, parsed by `JSON.parse`.
+/// (Smaller wasm than a serde-wasm-bindgen serializer, and faster for big results: one call
+/// into JS instead of one per field.)
+fn out<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
+    let text = serde_json::to_string(v).map_err(|e| to_js(Error::new(ErrorCode::InvalidArgument, "", e.to_string())))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// A parsed trace: parse once, query many spans.
+#[wasm_bindgen(js_name = Trace)]
+pub struct JsTrace {
+    inner: crate::Trace,
+}
+
+#[wasm_bindgen(js_class = Trace)]
+impl JsTrace {
+    /// Every span in document order, with Grafana's trace-view field names.
+    #[wasm_bindgen(unchecked_return_type = "SpanData[]")]
+    pub fn spans(&self) -> JsResult<JsValue> {
+        out(&self.inner.spans)
+    }
+
+    /// The trace id (of the first span).
+    #[wasm_bindgen(getter, js_name = traceId)]
+    pub fn trace_id(&self) -> String {
+        self.inner.trace_id().to_string()
+    }
+
+    /// The detected format.
+    #[wasm_bindgen(getter, unchecked_return_type = "TraceFormat")]
+    pub fn format(&self) -> JsResult<JsValue> {
+        out(&self.inner.format)
+    }
+
+    /// The number of spans.
+    #[wasm_bindgen(getter, js_name = spanCount)]
+    pub fn span_count(&self) -> u32 {
+        self.inner.spans.len() as u32
+    }
+}
+
+/// Parses a Tempo/OTLP, Jaeger or Zipkin v2 trace (JSON text or the parsed object).
+#[wasm_bindgen(js_name = parseTrace)]
+pub fn parse_trace(#[wasm_bindgen(unchecked_param_type = "string | object")] trace: JsValue) -> JsResult<JsTrace> {
+    let inner = match trace.as_string() {
+        Some(text) => crate::Trace::from_json(&text),
+        None => crate::Trace::from_json(&json_text_arg(&trace, "trace")?),
+    };
+    inner.map(|inner| JsTrace { inner }).map_err(to_js)
+}
+
+/// Grafana's interval text (`"-2m"`, `"1h"`) in milliseconds.
+#[wasm_bindgen(js_name = parseInterval)]
+pub fn parse_interval(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> JsResult<f64> {
+    crate::parse_interval(&string_arg(&text, "text")?).map(|ms| ms as f64).map_err(to_js)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TransformOptions {
+    #[serde(default)]
+    field_name: String,
+    #[serde(default)]
+    fields: serde_json::Map<String, Value>,
+}
+
+/// Runs correlation transformations (`regex`, `logfmt`, `json`) over a field value; returns the
+/// variables they make, in order.
+#[wasm_bindgen(js_name = applyTransformations, unchecked_return_type = "Record<string, string>")]
+pub fn apply_transformations(
+    #[wasm_bindgen(unchecked_param_type = "Transformation[]")] transformations: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "TransformOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    let compiled = crate::compile_all(&json_arg(&transformations, "transformations")?, "transformations").map_err(to_js)?;
+    let value = if value.is_undefined() { Value::Null } else { json_arg(&value, "value")? };
+    let options: TransformOptions = opt_arg(&options, "options")?;
+    let vars = crate::apply_transformations(&compiled, &value, &options.field_name, &|name| options.fields.get(name).cloned());
+    out(&vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename = "scoped variable { value, text? }")]
+struct JsScopedVar {
+    #[serde(default)]
+    value: Value,
+    text: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum VariableValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(serde::Deserialize, Default)]
+struct InterpolateOptions {
+    format: Option<String>,
+    #[serde(default)]
+    variables: std::collections::HashMap<String, VariableValue>,
+    range: Option<JsTimeRange>,
+}
+
+#[derive(serde::Deserialize)]
+struct JsTimeRange {
+    from: f64,
+    to: f64,
+}
+
+/// Grafana's template interpolation (`$v`, `${v.path:format}`, `[[v]]`) with scoped variables,
+/// dashboard variables and the time range.
+#[wasm_bindgen]
+pub fn interpolate(
+    #[wasm_bindgen(unchecked_param_type = "string")] template: JsValue,
+    #[wasm_bindgen(js_name = scopedVars, unchecked_param_type = "ScopedVars")] scoped_vars: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "InterpolateOptions")] options: JsValue,
+) -> JsResult<String> {
+    let template = string_arg(&template, "template")?;
+    let scoped: std::collections::HashMap<String, JsScopedVar> = opt_arg(&scoped_vars, "scopedVars")?;
+    let scoped: crate::ScopedVars =
+        scoped.into_iter().map(|(k, v)| (k, crate::ScopedVar { value: v.value, text: v.text })).collect();
+    let options: InterpolateOptions = opt_arg(&options, "options")?;
+    let format = match &options.format {
+        Some(f) => Some(crate::template::Format::parse(f).map_err(|e| to_js(e.at("options.format")))?),
+        None => None,
+    };
+    let variables: std::collections::HashMap<String, Vec<String>> = options
+        .variables
+        .into_iter()
+        .map(|(k, v)| (k, match v { VariableValue::One(s) => vec![s], VariableValue::Many(v) => v }))
+        .collect();
+    let scope = crate::Scope {
+        scoped: Some(&scoped),
+        variables: Some(&variables),
+        range: options.range.map(|r| (r.from, r.to)),
+    };
+    crate::template::interpolate_with(&template, &scope, format).map_err(to_js)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct CorrelatorOptions {
+    tracing_datasource: Option<String>,
+    #[serde(default)]
+    app_sub_url: String,
+    #[serde(default)]
+    features: FeatureOptions,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct FeatureOptions {
+    #[serde(default)]
+    dynamic_trace_to_logs: bool,
+}
+
+/// Labels as `Record<string, string>`, in the object's key order.
+fn labels_arg(v: &JsValue, arg: &str) -> JsResult<Vec<(String, String)>> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    let Value::Object(map) = json_arg(v, arg)? else {
+        return Err(invalid(arg, format!("expected an object of strings, got {}", type_name(v))));
+    };
+    map.into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k, s)),
+            other => Err(invalid(arg, format!("label {k:?} must be a string, got {other}"))),
+        })
+        .collect()
+}
+
+fn range_arg(v: &JsValue, arg: &str) -> JsResult<Option<crate::TimeRange>> {
+    let range: Option<JsTimeRange> = opt_arg(v, arg)?;
+    Ok(range.map(|r| crate::TimeRange { from: r.from, to: r.to }))
+}
+
+/// Span links from Grafana provisioning settings: built once (settings parsed, templates and
+/// regexes compiled), then asked for many spans' links.
+#[wasm_bindgen(js_name = Correlator)]
+pub struct JsCorrelator {
+    inner: crate::Correlator,
+}
+
+#[wasm_bindgen(js_class = Correlator)]
+impl JsCorrelator {
+    /// `provisioning` is the provisioning document (an object, or its JSON text).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ProvisioningDocument | string")] provisioning: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CorrelatorOptions")] options: JsValue,
+    ) -> JsResult<JsCorrelator> {
+        let text = match provisioning.as_string() {
+            Some(text) => text,
+            None => json_text_arg(&provisioning, "provisioning")?,
+        };
+        let o: CorrelatorOptions = opt_arg(&options, "options")?;
+        let options = crate::Options {
+            tracing_datasource: o.tracing_datasource,
+            app_sub_url: o.app_sub_url,
+            features: crate::Features { dynamic_trace_to_logs: o.features.dynamic_trace_to_logs },
+        };
+        crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
+    }
+
+    /// The links of one span, in Grafana's order.
+    #[wasm_bindgen(js_name = spanLinks, unchecked_return_type = "SpanLink[]")]
+    pub fn span_links(
+        &self,
+        trace: &JsTrace,
+        #[wasm_bindgen(js_name = spanId, unchecked_param_type = "string")] span_id: JsValue,
+    ) -> JsResult<JsValue> {
+        out(&self.inner.span_links(&trace.inner, &string_arg(&span_id, "spanId")?).map_err(to_js)?)
+    }
+
+    /// The links of every span, by span id, in span order.
+    #[wasm_bindgen(js_name = traceLinks, unchecked_return_type = "Map<string, SpanLink[]>")]
+    pub fn trace_links(&self, trace: &JsTrace) -> JsResult<js_sys::Map> {
+        // One JSON text for the whole trace: [[spanId, links], ...], then a Map of it.
+        let pairs: js_sys::Array = out(&self.inner.trace_links(&trace.inner).map_err(to_js)?)?.unchecked_into();
+        let map = js_sys::Map::new();
+        for pair in pairs.iter() {
+            let pair: js_sys::Array = pair.unchecked_into();
+            map.set(&pair.get(0), &pair.get(1));
+        }
+        Ok(map)
+    }
+
+    /// The trace-level "Logs for this trace" link, or null.
+    #[wasm_bindgen(js_name = traceLogsLink, unchecked_return_type = "Link | null")]
+    pub fn trace_logs_link(&self, trace: &JsTrace) -> JsResult<JsValue> {
+        out(&self.inner.trace_logs_link(&trace.inner).map_err(to_js)?)
+    }
+
+    /// Why each rule made a link for the span, or did not.
+    #[wasm_bindgen(unchecked_return_type = "Explanation[]")]
+    pub fn explain(
+        &self,
+        trace: &JsTrace,
+        #[wasm_bindgen(js_name = spanId, unchecked_param_type = "string")] span_id: JsValue,
+    ) -> JsResult<JsValue> {
+        out(&self.inner.explain(&trace.inner, &string_arg(&span_id, "spanId")?).map_err(to_js)?)
+    }
+
+    /// Findings of the settings lint.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn diagnostics(&self) -> JsResult<JsValue> {
+        out(self.inner.diagnostics())
+    }
+
+    /// Links of a log line of a Loki data source: derived fields and Loki-sourced correlations.
+    #[wasm_bindgen(js_name = logLinks, unchecked_return_type = "Link[]")]
+    pub fn log_links(
+        &self,
+        #[wasm_bindgen(js_name = lokiUid, unchecked_param_type = "string")] loki_uid: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string>")] labels: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeRange")] range: JsValue,
+    ) -> JsResult<JsValue> {
+        let links = self.inner.log_links_in_range(
+            &string_arg(&loki_uid, "lokiUid")?,
+            &string_arg(&line, "line")?,
+            &labels_arg(&labels, "labels")?,
+            range_arg(&range, "range")?,
+        );
+        out(&links.map_err(to_js)?)
+    }
+
+    /// Links of an exemplar of a Prometheus data source (`exemplarTraceIdDestinations`).
+    #[wasm_bindgen(js_name = exemplarLinks, unchecked_return_type = "Link[]")]
+    pub fn exemplar_links(
+        &self,
+        #[wasm_bindgen(js_name = prometheusUid, unchecked_param_type = "string")] prometheus_uid: JsValue,
+        #[wasm_bindgen(js_name = exemplarLabels, unchecked_param_type = "Record<string, string>")] labels: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeRange")] range: JsValue,
+    ) -> JsResult<JsValue> {
+        let links = self.inner.exemplar_links_in_range(
+            &string_arg(&prometheus_uid, "prometheusUid")?,
+            &labels_arg(&labels, "exemplarLabels")?,
+            range_arg(&range, "range")?,
+        );
+        out(&links.map_err(to_js)?)
+    }
+}
+
+/// The `/explore?left=` URL Grafana writes for an Explore state.
+#[wasm_bindgen(js_name = exploreUrl)]
+pub fn explore_url(
+    #[wasm_bindgen(unchecked_param_type = "ExploreState")] state: JsValue,
+    #[wasm_bindgen(js_name = appSubUrl, unchecked_optional_param_type = "string")] app_sub_url: JsValue,
+) -> JsResult<String> {
+    let state: crate::ExploreState =
+        serde_json::from_value(json_arg(&state, "state")?).map_err(|e| invalid("state", e.to_string()))?;
+    Ok(crate::explore_url(&state, &opt_string_arg(&app_sub_url, "appSubUrl")?.unwrap_or_default()))
+}

@@ -1,0 +1,176 @@
+/** Machine-readable error codes of {@link SpanlinkError}. */
+export type ErrorCode =
+  | "INVALID_JSON" | "INVALID_YAML" | "INVALID_SETTINGS" | "UNKNOWN_DATASOURCE" | "INVALID_INTERVAL"
+  | "INVALID_TEMPLATE" | "INVALID_REGEX" | "INVALID_TRACE" | "SPAN_NOT_FOUND" | "INVALID_ARGUMENT";
+
+/** What every spanlink function throws: a JS `Error` with `name === "SpanlinkError"`. */
+export interface SpanlinkError extends Error {
+  name: "SpanlinkError";
+  code: ErrorCode;
+  /** JSON path of the offending field, e.g. `datasources[0].jsonData.tracesToLogsV2.spanStartTimeShift`; "" for a whole argument. */
+  path: string;
+  message: string;
+}
+
+/** Epoch milliseconds. */
+export interface TimeRange { from: number; to: number }
+
+export type LinkType = "logs" | "metrics" | "profiles" | "traces" | "session" | "correlation" | "external";
+
+/** A link Grafana's trace view shows. */
+export interface Link {
+  type: LinkType;
+  title: string;
+  /** Explore URL for internal links, the interpolated URL for external ones. */
+  href: string;
+  target: "_self" | "_blank";
+  /** Present for links into a Grafana data source. */
+  internal?: {
+    datasourceUid: string;
+    datasourceName: string;
+    datasourceType: string;
+    /** Exactly the query object Grafana would open, interpolated. */
+    query: Record<string, unknown>;
+    range?: TimeRange;
+    /** With `features.dynamicTraceToLogs`: the other Loki queries, in order. */
+    alternatives?: Record<string, unknown>[];
+  };
+  /** The rule that made it, as a JSON path from the document root. */
+  origin: string;
+}
+export type SpanLink = Link;
+
+export interface ExplainedVariable { name: string; path: string; value: string | null }
+/** Why a rule made a link or not. */
+export interface Explanation {
+  origin: string;
+  outcome: "link" | "suppressed";
+  code: string;
+  message: string;
+  variables: ExplainedVariable[];
+}
+
+/** A finding of the settings lint. */
+export interface Diagnostic {
+  severity: "error" | "warning" | "hint";
+  code: string;
+  path: string;
+  message: string;
+  suggestion?: string;
+}
+
+/** A correlation inside a data source entry (Grafana's provisioning form). */
+export interface ProvisionedCorrelation {
+  targetUID?: string;
+  label: string;
+  description?: string;
+  config: CorrelationConfig;
+  [key: string]: unknown;
+}
+/** A top-level correlation (Grafana's API form). */
+export interface ApiCorrelation {
+  sourceUID: string;
+  targetUID?: string;
+  label: string;
+  description?: string;
+  type?: string;
+  config: CorrelationConfig;
+  [key: string]: unknown;
+}
+export interface CorrelationConfig {
+  type?: string;
+  field: string;
+  target: Record<string, unknown>;
+  transformations?: Transformation[];
+  [key: string]: unknown;
+}
+/** A correlation transformation: `regex`, `logfmt` or `json`. */
+export interface Transformation {
+  type: string;
+  field?: string;
+  expression?: string;
+  mapValue?: string;
+  [key: string]: unknown;
+}
+/** One data source of a provisioning file. */
+export interface DatasourceConfig {
+  name: string;
+  type: string;
+  uid?: string;
+  url?: string;
+  jsonData?: Record<string, unknown>;
+  correlations?: ProvisionedCorrelation[];
+  [key: string]: unknown;
+}
+/** The data source provisioning document (the YAML file, parsed). */
+export interface ProvisioningDocument {
+  apiVersion?: number;
+  datasources?: DatasourceConfig[];
+  correlations?: ApiCorrelation[];
+  [key: string]: unknown;
+}
+
+export interface CorrelatorOptions {
+  /** uid or name of the trace data source whose jsonData drives span links (default: the first tempo/jaeger/zipkin). */
+  tracingDatasource?: string | null;
+  /** Prefix of hrefs (Grafana's `appSubUrl`), default "". */
+  appSubUrl?: string;
+  /** Grafana feature toggles that change link shapes. */
+  features?: { dynamicTraceToLogs?: boolean };
+}
+
+/** Grafana's explore pane state, as `exploreUrl` writes it into `left=`. */
+export interface ExploreState {
+  datasource: string;
+  queries: Record<string, unknown>[];
+  /** Epoch ms, or relative text such as "now-1h". */
+  range?: { from: number | string; to: number | string };
+  panelsState?: Record<string, unknown>;
+}
+
+/** Grafana's scoped variables: `{ __value: { value: { raw: "abc" } } }`. */
+export type ScopedVars = Record<string, { value: unknown; text?: string }>;
+
+export interface InterpolateOptions {
+  /** Default format for placeholders without one (Grafana: glob). */
+  format?: string;
+  /** Dashboard variables, for panel plugins. */
+  variables?: Record<string, string | string[]>;
+  /** For `$__from` / `$__to` and date formats. */
+  range?: TimeRange;
+}
+
+export interface TransformOptions {
+  /** The link's own field name. */
+  fieldName?: string;
+  /** Other fields of the row, by name. */
+  fields?: Record<string, unknown>;
+}
+
+export type TraceFormat = "otlp" | "jaeger" | "zipkin";
+
+export interface KeyValue { key: string; value: unknown }
+export interface SpanEvent { timestamp: number; name?: string; fields: KeyValue[] }
+export interface SpanReference {
+  refType: "CHILD_OF" | "FOLLOWS_FROM" | "EXTERNAL";
+  traceID: string;
+  spanID: string;
+  tags?: KeyValue[];
+}
+/** A span as Grafana's trace view holds it: times in microseconds since the epoch, ids lower-case hex. */
+export interface SpanData {
+  traceID: string;
+  spanID: string;
+  parentSpanID?: string;
+  operationName: string;
+  serviceName: string;
+  startTime: number;
+  duration: number;
+  kind?: string;
+  statusCode?: string;
+  statusMessage?: string;
+  serviceTags: KeyValue[];
+  tags: KeyValue[];
+  logs: SpanEvent[];
+  references: SpanReference[];
+}

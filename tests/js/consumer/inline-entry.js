@@ -1,0 +1,3 @@
+import * as spanlink from "spanlink/inline";
+import { run } from "./app.js";
+console.log(run(spanlink));
