@@ -215,6 +215,7 @@ function computeLinksInWorker() {
 function linksOf(spanId: string): { links: Link[]; error?: ShownError } {
   const known = app.links.get(spanId);
   if (known) return { links: known };
+  if (app.settingsError) return { links: [], error: app.settingsError };
   if (app.linksError) return { links: [], error: app.linksError };
   if (!app.correlator || !app.trace) return { links: [] };
   let cached = app.spanLinkCache.get(spanId);
@@ -436,7 +437,10 @@ function renderSelected() {
       span,
       links: spanLinks.links,
       linksError: spanLinks.error,
-      explain: () => (correlator ? correlator.explain(trace, span.spanID) : []),
+      explain: () => {
+        if (!correlator) throw new Error("The settings have an error (see Problems): no rule to explain.");
+        return correlator.explain(trace, span.spanID);
+      },
       grafanaUrl: grafanaInput.value || DEFAULT_GRAFANA,
       onNavigate: (sid) => selectSpan(sid, { focus: true }),
       logLine:
