@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+
 use crate::js::{encode_uri_component, json_stringify};
 
 /// A time range in epoch milliseconds.
@@ -121,19 +122,7 @@ pub fn with_datasource_ref(query: &mut Value, uid: &str) {
 /// );
 /// ```
 pub fn explore_url(state: &ExploreState, app_sub_url: &str) -> String {
-    let mut left = Map::new();
-    if let Some(range) = &state.range {
-        let bound = |b: &RangeBound| match b {
-            RangeBound::Ms(ms) => Value::String(crate::js::f64_to_js_string(*ms)),
-            RangeBound::Text(t) => Value::String(t.clone()),
-        };
-        let mut r = Map::new();
-        r.insert("from".into(), bound(&range.from));
-        r.insert("to".into(), bound(&range.to));
-        left.insert("range".into(), Value::Object(r));
-    }
-    left.insert("datasource".into(), Value::String(state.datasource.clone()));
-    let queries = state
+    let queries: Vec<Value> = state
         .queries
         .iter()
         .map(|q| {
@@ -142,9 +131,41 @@ pub fn explore_url(state: &ExploreState, app_sub_url: &str) -> String {
             q
         })
         .collect();
-    left.insert("queries".into(), Value::Array(queries));
-    if let Some(panels) = &state.panels_state {
-        left.insert("panelsState".into(), panels.clone());
+    left_url(&state.datasource, &queries, state.range.as_ref(), state.panels_state.as_ref(), app_sub_url)
+}
+
+/// The `left=` URL for queries that already carry their datasource reference; written straight
+/// into one string, as `JSON.stringify` orders the state (`range`, `datasource`, `queries`,
+/// `panelsState`).
+pub(crate) fn left_url(datasource: &str, queries: &[Value], range: Option<&ExploreRange>, panels_state: Option<&Value>, app_sub_url: &str) -> String {
+    let mut json = String::with_capacity(256);
+    if let Some(range) = range {
+        let bound = |b: &RangeBound| match b {
+            RangeBound::Ms(ms) => crate::js::f64_to_js_string(*ms),
+            RangeBound::Text(t) => t.clone(),
+        };
+        json.push_str("{\"range\":{\"from\":");
+        crate::js::write_json_string(&mut json, &bound(&range.from));
+        json.push_str(",\"to\":");
+        crate::js::write_json_string(&mut json, &bound(&range.to));
+        json.push_str("},");
+    } else {
+        json.push('{');
     }
-    format!("{}/explore?left={}", app_sub_url.trim_end_matches('/'), encode_uri_component(&json_stringify(&Value::Object(left))))
+    json.push_str("\"datasource\":");
+    crate::js::write_json_string(&mut json, datasource);
+    json.push_str(",\"queries\":[");
+    for (i, q) in queries.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&json_stringify(q));
+    }
+    json.push(']');
+    if let Some(panels) = panels_state {
+        json.push_str(",\"panelsState\":");
+        json.push_str(&json_stringify(panels));
+    }
+    json.push('}');
+    format!("{}/explore?left={}", app_sub_url.trim_end_matches('/'), encode_uri_component(&json))
 }

@@ -122,22 +122,31 @@ fn write_json_object(out: &mut String, map: &Map<String, Value>) {
 
 /// A JSON string literal as `JSON.stringify` writes it.
 pub fn write_json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Copy runs of plain characters at once; only `"`, `\\` and control characters are escaped.
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
         }
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out.push('"');
 }
 
@@ -159,15 +168,17 @@ pub fn encode_uri(s: &str) -> String {
 
 /// Percent-encodes every byte for which `keep` is false.
 pub fn encode_except(s: &str, keep: impl Fn(u8) -> bool) -> String {
-    let mut out = String::with_capacity(s.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = Vec::with_capacity(s.len() + s.len() / 2);
     for &b in s.as_bytes() {
         if keep(b) {
-            out.push(b as char);
+            out.push(b);
         } else {
-            let _ = write!(out, "%{b:02X}");
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
     }
-    out
+    // Only ASCII bytes were added, and kept bytes are ASCII (every `keep` keeps ASCII only).
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `Number(s)` for a string: surrounding whitespace ignored, empty is `0`, `0x`/`0o`/`0b`

@@ -206,6 +206,7 @@ pub fn interpolate(
         scoped: Some(&scoped),
         variables: Some(&variables),
         range: options.range.map(|r| (r.from, r.to)),
+        ..crate::Scope::default()
     };
     crate::template::interpolate_with(&template, &scope, format).map_err(to_js)
 }

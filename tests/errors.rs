@@ -52,7 +52,7 @@ fn parse_interval_errors() {
 fn bad_template() {
     let vars = ScopedVars::new();
     let scope = Scope { scoped: Some(&vars), ..Scope::default() };
-    let err = spanlink::interpolate("{job=\"${job\"}", &scope).unwrap_err();
+    let err = spanlink::interpolate("{job=\"${job\"}", scope).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidTemplate);
 }
 

@@ -53,7 +53,7 @@ fn dashboard() -> HashMap<String, Vec<String>> {
 
 fn render_with(template: &str, opts: &RenderOptions) -> Rendered {
     let (v, d) = (vars(), dashboard());
-    let scope = Scope { scoped: Some(&v), variables: Some(&d), range: Some((FROM, TO)) };
+    let scope = Scope { scoped: Some(&v), variables: Some(&d), range: Some((FROM, TO)), ..Scope::default() };
     Template::parse(template).unwrap().render(&scope, opts)
 }
 
@@ -267,7 +267,7 @@ fn date_formats() {
 #[test]
 fn explicit_format_beats_default() {
     let (v, d) = (vars(), dashboard());
-    let scope = Scope { scoped: Some(&v), variables: Some(&d), range: None };
+    let scope = Scope { scoped: Some(&v), variables: Some(&d), range: None, ..Scope::default() };
     assert_eq!(interpolate_with("$multi ${multi:pipe}", &scope, Some(Format::Csv)).unwrap(), "a,b a|b");
     assert_eq!(interpolate_with("$multi", &scope, None).unwrap(), "{a,b}");
 }

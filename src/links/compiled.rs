@@ -27,6 +27,16 @@ impl CompiledValue {
         })
     }
 
+    /// Calls `f` with the name of every variable the value's templates reference.
+    pub fn for_each_name(&self, f: &mut impl FnMut(&str)) {
+        match self {
+            CompiledValue::Text(t) => t.placeholders().iter().for_each(|p| f(&p.name)),
+            CompiledValue::Array(items) => items.iter().for_each(|v| v.for_each_name(f)),
+            CompiledValue::Object(entries) => entries.iter().for_each(|(_, v)| v.for_each_name(f)),
+            CompiledValue::Other(_) => {}
+        }
+    }
+
     /// Renders every string, appending each variable reference to `usages` in document order.
     pub fn render(&self, scope: &Scope, opts: &RenderOptions, usages: &mut Vec<VarUsage>) -> Value {
         match self {

@@ -29,7 +29,7 @@ fn title_from_href(href: &str) -> String {
 }
 
 fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String, bool) {
-    let scope = Scope { scoped: Some(vars), variables: None, range: range.map(|r| (r.from, r.to)) };
+    let scope = Scope { scoped: Some(vars), range: range.map(|r| (r.from, r.to)), ..Scope::default() };
     let r = t.render(&scope, &RenderOptions::default());
     let defined = super::first_unresolved_or(&r.usages).is_none();
     (r.text, defined)
@@ -139,7 +139,7 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
             }
         }
         let kind_for = |internal: bool| if internal { LinkType::Correlation } else { LinkType::External };
-        if let Some(link) = correlation_link(c, rule, &vars, &raw, &field, range, kind_for, &mut ex) {
+        if let Some(link) = correlation_link(c, rule, &[], &vars, &raw, &field, range, kind_for, &mut ex) {
             links.push(link);
         }
     }

@@ -85,6 +85,9 @@ pub(crate) struct CorrelationRule {
     pub label: Result<Option<Template>>,
     /// The query object (query type) or the URL (external type), compiled.
     pub body: Result<CompiledValue>,
+    /// Whether the templates read the trace frame's row (`__data`, a field by name,
+    /// `__targetField`): building those variables is most of a data link's cost.
+    pub reads_row: bool,
 }
 
 pub(crate) struct DerivedRule {
@@ -393,7 +396,15 @@ fn compile_correlation(provisioning: &Provisioning, settings: CorrelationSetting
     } else {
         CompiledValue::compile(&settings.target).map_err(|e| e.at(&format!("{}.config.target", settings.path)))
     };
-    CorrelationRule { settings, target, transformations, label, body }
+    let mut reads_row = false;
+    let mut check = |name: &str| reads_row |= name == "__data" || name == "__targetField" || span::FRAME_FIELDS.contains(&name);
+    if let Ok(b) = &body {
+        b.for_each_name(&mut check);
+    }
+    if let Ok(Some(l)) = &label {
+        l.placeholders().iter().for_each(|p| check(&p.name));
+    }
+    CorrelationRule { settings, target, transformations, label, body, reads_row }
 }
 
 fn compile_derived(provisioning: &Provisioning, settings: DerivedFieldSettings) -> DerivedRule {

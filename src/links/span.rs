@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::{first_unresolved_or, CorrelationRule, Correlator, LogsRule, Reason};
 use super::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkType, Outcome};
 use crate::error::Result;
-use crate::explore::{explore_url, time_window, with_datasource_ref, ExploreState, TimeRange, Widen};
+use crate::explore::{left_url, time_window, with_datasource_ref, ExploreRange, TimeRange, Widen};
 use crate::js::{json_stringify, number_value, to_js_string};
 use crate::model::{KeyValue, RefType, Span, Trace};
 use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
@@ -367,29 +367,33 @@ impl<'a> SpanLinks<'a> {
             (false, false) => LinkType::External,
         };
         let frame = FrameRow::new(self.span, tracing_is_tempo);
-        // The row's variables are built once per span, and only when some field has a link.
+        // The row's variables are built once per span, and only when some field has a link;
+        // each field adds `__value` and `__targetField` on top (Grafana's object spreads).
         let mut row_vars: Option<ScopedVars> = None;
         for field in FRAME_FIELDS {
             let has_profile = field == "tags" && profile.is_some();
             if !has_profile && !c.span_correlations.iter().any(|r| r.settings.field == field) {
                 continue;
             }
-            let base = row_vars.get_or_insert_with(|| {
-                let mut vars = self.vars.clone();
-                frame.add_row_vars(&mut vars);
-                vars
-            });
+            let reads_row = c.span_correlations.iter().any(|r| r.settings.field == field && r.reads_row);
+            let empty = ScopedVars::new();
+            let row = if reads_row { &*row_vars.get_or_insert_with(|| frame.row_vars()) } else { &empty };
             let raw = frame.value(field);
-            let mut vars = base.clone();
-            if let Some(text) = FrameRow::display(&raw) {
-                vars.insert("__targetField".into(), ScopedVar::new(text));
+            let mut own = ScopedVars::with_capacity(2);
+            if reads_row {
+                if let Some(text) = FrameRow::display(&raw) {
+                    own.insert("__targetField".into(), ScopedVar::new(text));
+                }
             }
-            vars.insert("__value".into(), ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) });
+            own.insert("__value".into(), ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) });
+            let layers = [&own, row];
             if let (true, Some(p)) = (has_profile, profile) {
-                self.profile_link(p, &vars, range, kind_for(true), has_profile_id, links, ex);
+                let scope = Scope { overrides: &layers, scoped: Some(&self.vars), ..Scope::default() };
+                self.profile_link(p, &scope, range, kind_for(true), has_profile_id, links, ex);
             }
             for rule in c.span_correlations.iter().filter(|r| r.settings.field == field) {
-                if let Some(link) = correlation_link(c, rule, &vars, &raw, &|name| frame.raw(name), Some(range), kind_for, ex) {
+                let fields = |name: &str| frame.raw(name);
+                if let Some(link) = correlation_link(c, rule, &layers, &self.vars, &raw, &fields, Some(range), kind_for, ex) {
                     links.push(link);
                 }
             }
@@ -400,7 +404,7 @@ impl<'a> SpanLinks<'a> {
     fn profile_link(
         &self,
         p: &super::ProfilesRule,
-        vars: &ScopedVars,
+        scope: &Scope,
         range: TimeRange,
         kind: LinkType,
         has_profile_id: bool,
@@ -417,9 +421,8 @@ impl<'a> SpanLinks<'a> {
                 return;
             }
         };
-        let scope = Scope { scoped: Some(vars), variables: None, range: None };
         let mut usages = Vec::new();
-        let query = query.render(&scope, &RenderOptions { default_format: None, escaper: Some(&Lang::Pyroscope) }, &mut usages);
+        let query = query.render(scope, &RenderOptions { default_format: None, escaper: Some(&Lang::Pyroscope) }, &mut usages);
         let variables = usage_variables(&usages);
         if let Some(u) = first_unresolved_or(&usages) {
             let reason = if !has_profile_id {
@@ -436,7 +439,7 @@ impl<'a> SpanLinks<'a> {
     }
 
     fn scope(&self) -> Scope<'_> {
-        Scope { scoped: Some(&self.vars), variables: None, range: None }
+        Scope { scoped: Some(&self.vars), ..Scope::default() }
     }
 }
 
@@ -453,14 +456,8 @@ pub(crate) fn internal_link(
     origin: &str,
 ) -> Link {
     with_datasource_ref(&mut query, ds.reference());
-    let state = ExploreState {
-        datasource: ds.reference().to_string(),
-        queries: vec![query],
-        range: range.map(Into::into),
-        panels_state,
-    };
-    let href = explore_url(&state, &c.options.app_sub_url);
-    let query = state.queries.into_iter().next().unwrap_or(Value::Null);
+    let range_state = range.map(ExploreRange::from);
+    let href = left_url(ds.reference(), std::slice::from_ref(&query), range_state.as_ref(), panels_state.as_ref(), &c.options.app_sub_url);
     Link {
         kind,
         title,
@@ -490,6 +487,7 @@ fn focus_link(c: &Correlator, tracing: &Datasource, trace_id: &str, span_id: &st
 pub(crate) fn correlation_link(
     c: &Correlator,
     rule: &CorrelationRule,
+    layers: &[&ScopedVars],
     vars: &ScopedVars,
     raw: &Value,
     fields: &dyn Fn(&str) -> Option<Value>,
@@ -519,11 +517,10 @@ pub(crate) fn correlation_link(
         (Err(err), _) | (_, Err(err)) => return fail(ex, "INVALID_TEMPLATE", err.to_string()),
     };
     let (transformed, unmatched) = crate::transform::apply_with_report(transformations, raw, &s.field, fields);
-    let mut vars = vars.clone();
-    for (name, value) in &transformed {
-        vars.insert(name.clone(), ScopedVar::new(value.clone()));
-    }
-    let scope = Scope { scoped: Some(&vars), variables: None, range: range.map(|r| (r.from, r.to)) };
+    // Transformation variables sit above every other layer (Grafana: `{ ...scopedVars, ...vars }`).
+    let own: ScopedVars = transformed.iter().map(|(k, v)| (k.clone(), ScopedVar::new(v.clone()))).collect();
+    let all: Vec<&ScopedVars> = std::iter::once(&own).chain(layers.iter().copied()).collect();
+    let scope = Scope { overrides: &all, scoped: Some(vars), variables: None, range: range.map(|r| (r.from, r.to)) };
     let opts = RenderOptions::default();
     let mut usages = Vec::new();
     let title = label.as_ref().map(|t| {
@@ -698,7 +695,8 @@ impl<'a> FrameRow<'a> {
     }
 
     /// Grafana's per-row variables: `__data` and every field by name (display text).
-    pub fn add_row_vars(&self, vars: &mut ScopedVars) {
+    pub fn row_vars(&self) -> ScopedVars {
+        let mut vars = ScopedVars::with_capacity(FRAME_FIELDS.len() + 1);
         let mut fields = Map::new();
         for name in FRAME_FIELDS {
             if let Some(text) = Self::display(&self.value(name)) {
@@ -707,6 +705,7 @@ impl<'a> FrameRow<'a> {
             }
         }
         vars.insert("__data".into(), ScopedVar { value: json!({ "name": "Trace", "refId": "A", "fields": fields }), text: Some("Data".into()) });
+        vars
     }
 }
 
@@ -829,7 +828,7 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
             let mut vars = ScopedVars::new();
             vars.insert("__trace".into(), trace_var(trace));
             vars.insert("__tags".into(), ScopedVar::new(matchers.join(style.join)));
-            let scope = Scope { scoped: Some(&vars), variables: None, range: None };
+            let scope = Scope { scoped: Some(&vars), ..Scope::default() };
             let r = template.render(&scope, &RenderOptions { default_format: None, escaper: Some(&style.lang) });
             if first_unresolved_or(&r.usages).is_some() {
                 return Ok(None);

@@ -44,6 +44,9 @@ pub type ScopedVars = HashMap<String, ScopedVar>;
 /// `$__from` / `$__to` macros of the time range (epoch ms).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scope<'a> {
+    /// Scoped variables layered over `scoped`, first layer first: what Grafana builds with object
+    /// spreads (`{ ...spanVars, ...rowVars, __value }`), without copying the lower layers.
+    pub overrides: &'a [&'a ScopedVars],
     pub scoped: Option<&'a ScopedVars>,
     pub variables: Option<&'a HashMap<String, Vec<String>>>,
     pub range: Option<(f64, f64)>,
@@ -275,7 +278,8 @@ struct Resolved<'a> {
 /// Lookup order (§10.1): scoped variable with a non-null value, dashboard variable, `__from` /
 /// `__to`; `None` means not found.
 fn resolve<'a>(p: &Placeholder, scope: &Scope<'a>) -> Option<Resolved<'a>> {
-    if let Some(var) = scope.scoped.and_then(|vars| vars.get(&p.name)) {
+    let layered = scope.overrides.iter().find_map(|vars| vars.get(&p.name));
+    if let Some(var) = layered.or_else(|| scope.scoped.and_then(|vars| vars.get(&p.name))) {
         if let Some(value) = property(&var.value, &p.keys).filter(|v| !v.is_null()) {
             // `text` is the scoped var's text unless the path leads to a string (Grafana's
             // getVariableText).
