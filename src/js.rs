@@ -240,6 +240,13 @@ mod tests {
         assert_eq!(f64_to_js_string(-1.5), "-1.5");
         assert_eq!(f64_to_js_string(1e21), "1e+21");
         assert_eq!(f64_to_js_string(1.5e-7), "1.5e-7");
+        assert_eq!(f64_to_js_string(1e-7), "1e-7");
+        assert_eq!(f64_to_js_string(0.000001), "0.000001");
+        assert_eq!(f64_to_js_string(1e20), "100000000000000000000");
+        assert_eq!(f64_to_js_string(123.456), "123.456");
+        assert_eq!(f64_to_js_string(9007199254740992.0), "9007199254740992");
+        assert_eq!(f64_to_js_string(1.7976931348623157e308), "1.7976931348623157e+308");
+        assert_eq!(f64_to_js_string(5e-324), "5e-324");
         assert_eq!(json_stringify(&json!({"b": 1.0, "a": [true, null, "x\"\n\u{1}"]})), r#"{"b":1,"a":[true,null,"x\"\n\u0001"]}"#);
     }
 

@@ -25,7 +25,7 @@ fn title_from_href(href: &str) -> String {
     let authority = after.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
     let host = if host.starts_with('[') { host.split_inclusive(']').next().unwrap_or(host) } else { host.split(':').next().unwrap_or(host) };
-    if host.is_empty() { href.to_string() } else { host.to_lowercase() }
+    if host.is_empty() { href.to_string() } else { host.to_ascii_lowercase() }
 }
 
 fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String, bool) {

@@ -581,7 +581,7 @@ pub(crate) fn correlation_link(
 /// under `appSubUrl`, and `javascript:`-style URLs replaced by `about:blank` (its `sanitizeUrl`).
 pub(crate) fn external_href(c: &Correlator, url: &str) -> String {
     let url = url.replace('\n', "");
-    let scheme: String = url.trim_start().chars().take_while(|ch| *ch != ':').filter(|ch| !ch.is_whitespace()).collect::<String>().to_lowercase();
+    let scheme: String = url.trim_start().chars().take_while(|ch| *ch != ':').filter(|ch| !ch.is_whitespace()).collect::<String>().to_ascii_lowercase();
     if url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
         return "about:blank".into();
     }
@@ -758,14 +758,14 @@ pub(crate) fn near_miss(want: &str, have: &str) -> bool {
     if want == have {
         return false;
     }
-    let norm = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let norm = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
     let (w, h) = (norm(want), norm(have));
     if w == h {
         return true;
     }
-    let last = |s: &str| s.rsplit(['.', '_', '-']).nth(1).map(str::to_lowercase);
+    let last = |s: &str| s.rsplit(['.', '_', '-']).nth(1).map(str::to_ascii_lowercase);
     // `k8s.pod.name` → `pod`, `service.name` → `service`
-    last(have).as_deref() == Some(want.to_lowercase().as_str()) || last(want).as_deref() == Some(have.to_lowercase().as_str())
+    last(have).as_deref() == Some(want.to_ascii_lowercase().as_str()) || last(want).as_deref() == Some(have.to_ascii_lowercase().as_str())
 }
 
 fn unresolved_reason(u: &VarUsage, template_path: &str) -> Reason {

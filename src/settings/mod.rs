@@ -243,9 +243,9 @@ impl Provisioning {
 
     /// The closest data source by uid or name ignoring case (for "did you mean" messages).
     pub fn find_ignoring_case(&self, reference: &str) -> Option<&Datasource> {
-        let lower = reference.to_lowercase();
+        let lower = reference.to_ascii_lowercase();
         self.datasources.iter().find(|d| {
-            d.uid.as_deref().map(str::to_lowercase).as_deref() == Some(lower.as_str()) || d.name.to_lowercase() == lower
+            d.uid.as_deref().map(str::to_ascii_lowercase).as_deref() == Some(lower.as_str()) || d.name.to_ascii_lowercase() == lower
         })
     }
 }
