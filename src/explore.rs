@@ -1,13 +1,13 @@
 //! Explore URLs (grafana.md §6.1) and the time windows of span links (§3.5).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 
 use crate::js::{encode_uri_component, json_stringify};
 
 /// A time range in epoch milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TimeRange {
     pub from: f64,
     pub to: f64,
@@ -51,7 +51,7 @@ pub fn time_window(start_us: f64, duration_us: f64, start_shift_ms: i64, end_shi
 }
 
 /// One bound of an Explore range: epoch ms or relative text such as `"now-1h"`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RangeBound {
     Ms(f64),
@@ -59,7 +59,7 @@ pub enum RangeBound {
 }
 
 /// An Explore range as the URL carries it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExploreRange {
     pub from: RangeBound,
     pub to: RangeBound,
@@ -72,15 +72,15 @@ impl From<TimeRange> for ExploreRange {
 }
 
 /// What an Explore pane opens: a data source, its queries, a range and panel state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExploreState {
     /// Data source uid.
     pub datasource: String,
     pub queries: Vec<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<ExploreRange>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub panels_state: Option<Value>,
 }
 

@@ -8,7 +8,7 @@
 #![cfg(target_family = "wasm")]
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
@@ -58,12 +58,62 @@ fn json_arg(v: &JsValue, arg: &str) -> JsResult<Value> {
     serde_json::from_str(&json_text_arg(v, arg)?).map_err(|e| invalid(arg, e.to_string()))
 }
 
-/// An optional object argument, deserialized into `T` (`undefined` / `null` mean the default).
-fn opt_arg<T: serde::de::DeserializeOwned + Default>(v: &JsValue, arg: &str) -> JsResult<T> {
+/// An optional object argument (`undefined` / `null` are an empty object). Options are read by
+/// hand rather than with serde derives: each derived `Deserialize` costs kilobytes of wasm.
+fn opt_object(v: &JsValue, arg: &str) -> JsResult<Map<String, Value>> {
     if v.is_undefined() || v.is_null() {
-        return Ok(T::default());
+        return Ok(Map::new());
     }
-    serde_json::from_value(json_arg(v, arg)?).map_err(|e| invalid(arg, e.to_string()))
+    match json_arg(v, arg)? {
+        Value::Object(map) => Ok(map),
+        other => Err(invalid(arg, format!("expected an object, got {}", value_kind(&other)))),
+    }
+}
+
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `map[key]` as an optional string; `arg` names the object for errors (`options.appSubUrl`).
+fn field_string(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<Option<String>> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected a string, got {}", value_kind(other)))),
+    }
+}
+
+fn field_bool(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<bool> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected true or false, got {}", value_kind(other)))),
+    }
+}
+
+fn field_object<'m>(map: &'m Map<String, Value>, key: &str, arg: &str) -> JsResult<Option<&'m Map<String, Value>>> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(o)) => Ok(Some(o)),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected an object, got {}", value_kind(other)))),
+    }
+}
+
+/// `{ from, to }` in epoch milliseconds.
+fn time_range(map: &Map<String, Value>, arg: &str) -> JsResult<crate::TimeRange> {
+    let ms = |key: &str| match map.get(key) {
+        Some(Value::Number(n)) => n.as_f64().ok_or_else(|| invalid(&format!("{arg}.{key}"), "not a finite number".into())),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected epoch milliseconds, got {}", value_kind(other)))),
+        None => Err(invalid(&format!("{arg}.{key}"), "missing: a range is { from, to } in epoch milliseconds".into())),
+    };
+    Ok(crate::TimeRange { from: ms("from")?, to: ms("to")? })
 }
 
 fn js_message(e: &JsValue) -> String {
@@ -127,15 +177,6 @@ pub fn parse_interval(#[wasm_bindgen(unchecked_param_type = "string")] text: JsV
     crate::parse_interval(&string_arg(&text, "text")?).map(|ms| ms as f64).map_err(to_js)
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct TransformOptions {
-    #[serde(default)]
-    field_name: String,
-    #[serde(default)]
-    fields: serde_json::Map<String, Value>,
-}
-
 /// Runs correlation transformations (`regex`, `logfmt`, `json`) over a field value; returns the
 /// variables they make, in order.
 #[wasm_bindgen(js_name = applyTransformations, unchecked_return_type = "Record<string, string>")]
@@ -146,38 +187,11 @@ pub fn apply_transformations(
 ) -> JsResult<JsValue> {
     let compiled = crate::compile_all(&json_arg(&transformations, "transformations")?, "transformations").map_err(to_js)?;
     let value = if value.is_undefined() { Value::Null } else { json_arg(&value, "value")? };
-    let options: TransformOptions = opt_arg(&options, "options")?;
-    let vars = crate::apply_transformations(&compiled, &value, &options.field_name, &|name| options.fields.get(name).cloned());
+    let options = opt_object(&options, "options")?;
+    let field_name = field_string(&options, "fieldName", "options")?.unwrap_or_default();
+    let fields = field_object(&options, "fields", "options")?.cloned().unwrap_or_default();
+    let vars = crate::apply_transformations(&compiled, &value, &field_name, &|name| fields.get(name).cloned());
     out(&vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>())
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename = "scoped variable { value, text? }")]
-struct JsScopedVar {
-    #[serde(default)]
-    value: Value,
-    text: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum VariableValue {
-    One(String),
-    Many(Vec<String>),
-}
-
-#[derive(serde::Deserialize, Default)]
-struct InterpolateOptions {
-    format: Option<String>,
-    #[serde(default)]
-    variables: std::collections::HashMap<String, VariableValue>,
-    range: Option<JsTimeRange>,
-}
-
-#[derive(serde::Deserialize)]
-struct JsTimeRange {
-    from: f64,
-    to: f64,
 }
 
 /// Grafana's template interpolation (`$v`, `${v.path:format}`, `[[v]]`) with scoped variables,
@@ -189,43 +203,42 @@ pub fn interpolate(
     #[wasm_bindgen(unchecked_optional_param_type = "InterpolateOptions")] options: JsValue,
 ) -> JsResult<String> {
     let template = string_arg(&template, "template")?;
-    let scoped: std::collections::HashMap<String, JsScopedVar> = opt_arg(&scoped_vars, "scopedVars")?;
-    let scoped: crate::ScopedVars =
-        scoped.into_iter().map(|(k, v)| (k, crate::ScopedVar { value: v.value, text: v.text })).collect();
-    let options: InterpolateOptions = opt_arg(&options, "options")?;
-    let format = match &options.format {
-        Some(f) => Some(crate::template::Format::parse(f).map_err(|e| to_js(e.at("options.format")))?),
+    let mut scoped = crate::ScopedVars::new();
+    for (name, var) in opt_object(&scoped_vars, "scopedVars")? {
+        let arg = format!("scopedVars.{name}");
+        let Value::Object(mut var) = var else {
+            return Err(invalid(&arg, "expected a scoped variable { value, text? }".into()));
+        };
+        let text = field_string(&var, "text", &arg)?;
+        let value = var.remove("value").unwrap_or(Value::Null);
+        scoped.insert(name, crate::ScopedVar { value, text });
+    }
+    let options = opt_object(&options, "options")?;
+    let format = match field_string(&options, "format", "options")? {
+        Some(f) => Some(crate::template::Format::parse(&f).map_err(|e| to_js(e.at("options.format")))?),
         None => None,
     };
-    let variables: std::collections::HashMap<String, Vec<String>> = options
-        .variables
-        .into_iter()
-        .map(|(k, v)| (k, match v { VariableValue::One(s) => vec![s], VariableValue::Many(v) => v }))
-        .collect();
+    let mut variables = std::collections::HashMap::new();
+    for (name, value) in field_object(&options, "variables", "options")?.into_iter().flatten() {
+        let values = match value {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+            }
+            other => {
+                return Err(invalid(&format!("options.variables.{name}"), format!("expected a string or an array of strings, got {}", value_kind(other))))
+            }
+        };
+        variables.insert(name.clone(), values);
+    }
+    let range = field_object(&options, "range", "options")?.map(|r| time_range(r, "options.range")).transpose()?;
     let scope = crate::Scope {
         scoped: Some(&scoped),
         variables: Some(&variables),
-        range: options.range.map(|r| (r.from, r.to)),
+        range: range.map(|r| (r.from, r.to)),
         ..crate::Scope::default()
     };
     crate::template::interpolate_with(&template, &scope, format).map_err(to_js)
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct CorrelatorOptions {
-    tracing_datasource: Option<String>,
-    #[serde(default)]
-    app_sub_url: String,
-    #[serde(default)]
-    features: FeatureOptions,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct FeatureOptions {
-    #[serde(default)]
-    dynamic_trace_to_logs: bool,
 }
 
 /// Labels as `Record<string, string>`, in the object's key order.
@@ -245,8 +258,10 @@ fn labels_arg(v: &JsValue, arg: &str) -> JsResult<Vec<(String, String)>> {
 }
 
 fn range_arg(v: &JsValue, arg: &str) -> JsResult<Option<crate::TimeRange>> {
-    let range: Option<JsTimeRange> = opt_arg(v, arg)?;
-    Ok(range.map(|r| crate::TimeRange { from: r.from, to: r.to }))
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    time_range(&opt_object(v, arg)?, arg).map(Some)
 }
 
 /// Span links from Grafana provisioning settings: built once (settings parsed, templates and
@@ -268,11 +283,12 @@ impl JsCorrelator {
             Some(text) => text,
             None => json_text_arg(&provisioning, "provisioning")?,
         };
-        let o: CorrelatorOptions = opt_arg(&options, "options")?;
+        let o = opt_object(&options, "options")?;
+        let features = field_object(&o, "features", "options")?.cloned().unwrap_or_default();
         let options = crate::Options {
-            tracing_datasource: o.tracing_datasource,
-            app_sub_url: o.app_sub_url,
-            features: crate::Features { dynamic_trace_to_logs: o.features.dynamic_trace_to_logs },
+            tracing_datasource: field_string(&o, "tracingDatasource", "options")?,
+            app_sub_url: field_string(&o, "appSubUrl", "options")?.unwrap_or_default(),
+            features: crate::Features { dynamic_trace_to_logs: field_bool(&features, "dynamicTraceToLogs", "options.features")? },
         };
         crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
     }
@@ -363,7 +379,27 @@ pub fn explore_url(
     #[wasm_bindgen(unchecked_param_type = "ExploreState")] state: JsValue,
     #[wasm_bindgen(js_name = appSubUrl, unchecked_optional_param_type = "string")] app_sub_url: JsValue,
 ) -> JsResult<String> {
-    let state: crate::ExploreState =
-        serde_json::from_value(json_arg(&state, "state")?).map_err(|e| invalid("state", e.to_string()))?;
+    if state.is_undefined() || state.is_null() {
+        return Err(invalid("state", "expected an Explore state { datasource, queries, range?, panelsState? }".into()));
+    }
+    let map = opt_object(&state, "state")?;
+    let datasource = field_string(&map, "datasource", "state")?
+        .ok_or_else(|| invalid("state.datasource", "missing: the data source uid".into()))?;
+    let queries = match map.get("queries") {
+        Some(Value::Array(items)) => items.clone(),
+        None | Some(Value::Null) => Vec::new(),
+        Some(other) => return Err(invalid("state.queries", format!("expected an array, got {}", value_kind(other)))),
+    };
+    let bound = |r: &Map<String, Value>, key: &str| match r.get(key) {
+        Some(Value::Number(n)) => Ok(crate::explore::RangeBound::Ms(n.as_f64().unwrap_or(0.0))),
+        Some(Value::String(s)) => Ok(crate::explore::RangeBound::Text(s.clone())),
+        other => Err(invalid(&format!("state.range.{key}"), format!("expected epoch milliseconds or text like \"now-1h\", got {}", other.map_or("nothing", value_kind)))),
+    };
+    let range = match field_object(&map, "range", "state")? {
+        Some(r) => Some(crate::explore::ExploreRange { from: bound(r, "from")?, to: bound(r, "to")? }),
+        None => None,
+    };
+    let panels_state = map.get("panelsState").filter(|v| !v.is_null()).cloned();
+    let state = crate::ExploreState { datasource, queries, range, panels_state };
     Ok(crate::explore_url(&state, &opt_string_arg(&app_sub_url, "appSubUrl")?.unwrap_or_default()))
 }

@@ -171,7 +171,7 @@ test("applyTransformations: logfmt + regex mapValue, errors with JSON paths", ()
   throwsSpanlink(() => spanlink.applyTransformations([{ type: "regex", expression: "(" }], "x"), "INVALID_REGEX", "transformations[0].expression");
   throwsSpanlink(() => spanlink.applyTransformations("nope", "x"), "INVALID_SETTINGS", "transformations");
   throwsSpanlink(() => spanlink.applyTransformations(undefined, "x"), "INVALID_ARGUMENT", "transformations");
-  throwsSpanlink(() => spanlink.applyTransformations([], "x", { fieldName: 3 }), "INVALID_ARGUMENT", "options");
+  throwsSpanlink(() => spanlink.applyTransformations([], "x", { fieldName: 3 }), "INVALID_ARGUMENT", "options.fieldName");
 });
 
 test("interpolate: scoped vars, dashboard variables, range, default format; errors", () => {
@@ -184,7 +184,7 @@ test("interpolate: scoped vars, dashboard variables, range, default format; erro
   throwsSpanlink(() => spanlink.interpolate("${a", {}), "INVALID_TEMPLATE");
   throwsSpanlink(() => spanlink.interpolate("$a", {}, { format: "nope" }), "INVALID_TEMPLATE", "options.format");
   throwsSpanlink(() => spanlink.interpolate(undefined, {}), "INVALID_ARGUMENT", "template");
-  throwsSpanlink(() => spanlink.interpolate("$a", { a: 1 }), "INVALID_ARGUMENT", "scopedVars");
-  throwsSpanlink(() => spanlink.interpolate("$a", {}, { variables: { x: 1 } }), "INVALID_ARGUMENT", "options");
+  throwsSpanlink(() => spanlink.interpolate("$a", { a: 1 }), "INVALID_ARGUMENT", "scopedVars.a");
+  throwsSpanlink(() => spanlink.interpolate("$a", {}, { variables: { x: 1 } }), "INVALID_ARGUMENT", "options.variables.x");
   assert.equal(spanlink.interpolate("$" + "a".repeat(1_000_000), {}).length, 1_000_001);
 });

@@ -79,8 +79,8 @@ test("options: appSubUrl prefixes hrefs, tracingDatasource must exist, JSON text
   const c = new Correlator(JSON.stringify(doc), { tracingDatasource: "Tempo", appSubUrl: "/grafana", features: { dynamicTraceToLogs: false } });
   assert.ok(c.spanLinks(trace, id)[0].href.startsWith("/grafana/explore?left="));
   throwsSpanlink(() => new Correlator(doc, { tracingDatasource: "nope" }), "UNKNOWN_DATASOURCE", "options.tracingDatasource");
-  throwsSpanlink(() => new Correlator(doc, { appSubUrl: 4 }), "INVALID_ARGUMENT", "options");
-  throwsSpanlink(() => new Correlator(doc, { features: { dynamicTraceToLogs: "yes" } }), "INVALID_ARGUMENT", "options");
+  throwsSpanlink(() => new Correlator(doc, { appSubUrl: 4 }), "INVALID_ARGUMENT", "options.appSubUrl");
+  throwsSpanlink(() => new Correlator(doc, { features: { dynamicTraceToLogs: "yes" } }), "INVALID_ARGUMENT", "options.features.dynamicTraceToLogs");
   throwsSpanlink(() => new Correlator(doc, 7), "INVALID_ARGUMENT", "options");
   const dynamic = new Correlator(doc, { features: { dynamicTraceToLogs: true } });
   dynamic.spanLinks(trace, id).forEach(assertLink);
@@ -100,7 +100,7 @@ test("logLinks (derived fields) and exemplarLinks, with and without a range", ()
   assert.equal(ex[0].internal.range, undefined);
   throwsSpanlink(() => c.logLinks("loki", "x", { a: 1 }), "INVALID_ARGUMENT", "labels");
   throwsSpanlink(() => c.logLinks(undefined, "x"), "INVALID_ARGUMENT", "lokiUid");
-  throwsSpanlink(() => c.exemplarLinks("mimir", { a: "b" }, { from: "x" }), "INVALID_ARGUMENT", "range");
+  throwsSpanlink(() => c.exemplarLinks("mimir", { a: "b" }, { from: "x" }), "INVALID_ARGUMENT", "range.from");
 });
 
 test("exploreUrl writes Grafana's left= form with the datasource reference", () => {
@@ -109,7 +109,7 @@ test("exploreUrl writes Grafana's left= form with the datasource reference", () 
   const left = JSON.parse(decodeURIComponent(href.split("left=")[1]));
   assert.deepEqual(left, { range: { from: "now-1h", to: "now" }, datasource: "loki", queries: [{ expr: "{}", refId: "A", datasource: { uid: "loki" } }] });
   assert.ok(exploreUrl({ datasource: "x", queries: [] }).startsWith("/explore?left="));
-  throwsSpanlink(() => exploreUrl({}), "INVALID_ARGUMENT", "state");
+  throwsSpanlink(() => exploreUrl({}), "INVALID_ARGUMENT", "state.datasource");
   throwsSpanlink(() => exploreUrl(undefined), "INVALID_ARGUMENT", "state");
   throwsSpanlink(() => exploreUrl({ datasource: "x", queries: [] }, 5), "INVALID_ARGUMENT", "appSubUrl");
 });
