@@ -530,7 +530,7 @@ impl<'a> Lint<'a> {
                 self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, None);
                 continue;
             };
-            let amount: f64 = caps[1].parse().unwrap_or(0.0);
+            let amount = crate::js::js_string_to_number(&caps[1]);
             // A positive start shift starts the window after the span; a negative end shift
             // ends it before the span ends: logs/metrics of the span itself are cut off.
             if start && amount > 0.0 {
@@ -803,7 +803,7 @@ fn child(parent: &str, key: &str) -> String {
     match (parent.is_empty(), plain) {
         (true, true) => key.to_string(),
         (false, true) => format!("{parent}.{key}"),
-        (_, false) => format!("{parent}[{}]", Value::String(key.to_string())),
+        (_, false) => format!("{parent}[{}]", crate::js::json_stringify(&Value::String(key.to_string()))),
     }
 }
 

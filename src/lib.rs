@@ -22,6 +22,7 @@ pub use template::{interpolate, interpolate_with, Scope, ScopedVar, ScopedVars, 
 pub use transform::{apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation};
 
 pub mod explore;
+pub mod json_out;
 mod links;
 pub mod query;
 pub mod settings;

@@ -7,7 +7,7 @@
 //! cycle or a BigInt becomes an `INVALID_ARGUMENT` error instead of a trap.
 #![cfg(target_family = "wasm")]
 
-use serde::Serialize;
+use crate::json_out::ToJson;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
@@ -120,12 +120,11 @@ fn js_message(e: &JsValue) -> String {
     js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default()
 }
 
-/// A result as plain JS objects and arrays: JSON text from serde_json, parsed by `JSON.parse`.
-/// (Smaller wasm than a serde-wasm-bindgen serializer, and faster for big results: one call
-/// into JS instead of one per field.)
-fn out<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
-    let text = serde_json::to_string(v).map_err(|e| to_js(Error::new(ErrorCode::InvalidArgument, "", e.to_string())))?;
-    js_sys::JSON::parse(&text)
+/// A result as plain JS objects and arrays: JSON text written here, parsed by `JSON.parse`.
+/// (Smaller wasm than a serde serializer, and faster for big results: one call into JS instead of
+/// one per field.)
+fn out<T: ToJson + ?Sized>(v: &T) -> JsResult<JsValue> {
+    js_sys::JSON::parse(&crate::js::json_stringify(&v.to_json()))
 }
 
 /// A parsed trace: parse once, query many spans.
@@ -191,7 +190,8 @@ pub fn apply_transformations(
     let field_name = field_string(&options, "fieldName", "options")?.unwrap_or_default();
     let fields = field_object(&options, "fields", "options")?.cloned().unwrap_or_default();
     let vars = crate::apply_transformations(&compiled, &value, &field_name, &|name| fields.get(name).cloned());
-    out(&vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>())
+    let vars: Map<String, Value> = vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    js_sys::JSON::parse(&crate::js::json_stringify(&Value::Object(vars)))
 }
 
 /// Grafana's template interpolation (`$v`, `${v.path:format}`, `[[v]]`) with scoped variables,
@@ -252,7 +252,7 @@ fn labels_arg(v: &JsValue, arg: &str) -> JsResult<Vec<(String, String)>> {
     map.into_iter()
         .map(|(k, v)| match v {
             Value::String(s) => Ok((k, s)),
-            other => Err(invalid(arg, format!("label {k:?} must be a string, got {other}"))),
+            other => Err(invalid(arg, format!("label {k:?} must be a string, got {}", value_kind(&other)))),
         })
         .collect()
 }

@@ -173,7 +173,7 @@ fn tags(items: &[Value], path: &str) -> Result<Vec<KeyValue>> {
         let value = match (typ.as_str(), &value) {
             ("int64", Value::String(s)) => s.trim().parse::<i64>().map(Value::from).unwrap_or(value),
             ("float64", Value::String(s)) => {
-                s.trim().parse::<f64>().ok().filter(|x| x.is_finite()).map(crate::js::number_value).unwrap_or(value)
+                Some(crate::js::js_string_to_number(s)).filter(|x| x.is_finite() && !s.trim().is_empty()).map(crate::js::number_value).unwrap_or(value)
             }
             ("bool", Value::String(s)) if s == "true" || s == "false" => Value::Bool(s == "true"),
             _ => value,

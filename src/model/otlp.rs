@@ -221,10 +221,10 @@ fn any_value(value: &Value, path: &str) -> Result<Value> {
         "doubleValue" => match inner {
             Value::Number(_) => inner.clone(),
             // Proto3 JSON writes NaN/Infinity as strings; JSON has no such numbers, keep the text.
-            Value::String(s) => match s.trim().parse::<f64>() {
-                Ok(x) if x.is_finite() => crate::js::number_value(x),
-                Ok(_) => inner.clone(),
-                Err(_) => return Err(bad("a number")),
+            Value::String(s) => match crate::js::js_string_to_number(s) {
+                x if x.is_finite() && !s.trim().is_empty() => crate::js::number_value(x),
+                _ if matches!(s.trim(), "NaN" | "Infinity" | "-Infinity") => inner.clone(),
+                _ => return Err(bad("a number")),
             },
             _ => return Err(bad("a number")),
         },

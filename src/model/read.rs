@@ -96,7 +96,7 @@ pub(super) fn opt_number(obj: &Map<String, Value>, key: &str, path: &str) -> Res
                 return Ok(Some(0.0)); // Number("") is 0
             }
             // Rust also parses `inf`/`NaN`, which are not times; keep finite numbers only.
-            s.parse::<f64>().ok().filter(|x| x.is_finite()).map(Some).ok_or_else(bad)
+            Some(crate::js::js_string_to_number(s)).filter(|x| x.is_finite() && !s.trim().is_empty()).map(Some).ok_or_else(bad)
         }
         _ => Err(bad()),
     }
