@@ -38,7 +38,19 @@ fn number_to_js_string(n: &Number) -> String {
     }
 }
 
-/// `Number.prototype.toString()` for the numbers telemetry carries.
+/// `Number.prototype.toString()`: shortest round-trip digits, plain notation for
+/// 1e-6 <= |x| < 1e21, exponent notation (`1e+21`, `1.5e-7`) outside.
+///
+/// In the browser and Node the host's own `Number#toString` is used: it is the definition, and
+/// it spares the wasm module core's float formatting (about 8 KB gzipped).
+#[cfg(target_family = "wasm")]
+pub fn f64_to_js_string(x: f64) -> String {
+    js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_default()
+}
+
+/// `Number.prototype.toString()`: shortest round-trip digits, plain notation for
+/// 1e-6 <= |x| < 1e21, exponent notation (`1e+21`, `1.5e-7`) outside.
+#[cfg(not(target_family = "wasm"))]
 pub fn f64_to_js_string(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();

@@ -115,3 +115,16 @@ fn correlator_errors_name_the_argument_or_setting() {
     let err = wasm::JsCorrelator::new(settings, opts).err().unwrap();
     assert_error(err, "UNKNOWN_DATASOURCE", "options.tracingDatasource");
 }
+
+/// In wasm the host's `Number#toString` formats numbers: the same strings as the native
+/// implementation's unit tests expect.
+#[wasm_bindgen_test]
+fn numbers_format_as_javascript_formats_them() {
+    use spanlink::js::f64_to_js_string as js;
+    assert_eq!(js(1602637200000.0), "1602637200000");
+    assert_eq!(js(0.1), "0.1");
+    assert_eq!(js(-1.5), "-1.5");
+    assert_eq!(js(1e21), "1e+21");
+    assert_eq!(js(1.5e-7), "1.5e-7");
+    assert_eq!(js(f64::NAN), "NaN");
+}
