@@ -2,6 +2,7 @@
 # Runs every test. Each runner must report a count of tests that ran; a runner that ran none fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh   # installs what a fresh machine lacks; about a second on a warm one
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 logs="$(mktemp -d)"
