@@ -85,6 +85,18 @@ pub fn number_value(x: f64) -> Value {
     }
 }
 
+/// How messages name a JSON value's type: "a string", "an object", "null"…
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// `JSON.stringify(v)`: compact, keys in insertion order, numbers in JS notation.
 pub fn json_stringify(value: &Value) -> String {
     let mut out = String::new();

@@ -66,27 +66,17 @@ fn opt_object(v: &JsValue, arg: &str) -> JsResult<Map<String, Value>> {
     }
     match json_arg(v, arg)? {
         Value::Object(map) => Ok(map),
-        other => Err(invalid(arg, format!("expected an object, got {}", value_kind(&other)))),
+        other => Err(invalid(arg, format!("expected an object, got {}", crate::js::type_name(&other)))),
     }
 }
 
-fn value_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 /// `map[key]` as an optional string; `arg` names the object for errors (`options.appSubUrl`).
 fn field_string(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<Option<String>> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected a string, got {}", value_kind(other)))),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected a string, got {}", crate::js::type_name(other)))),
     }
 }
 
@@ -94,7 +84,7 @@ fn field_bool(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<bool> 
     match map.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected true or false, got {}", value_kind(other)))),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected true or false, got {}", crate::js::type_name(other)))),
     }
 }
 
@@ -102,7 +92,7 @@ fn field_object<'m>(map: &'m Map<String, Value>, key: &str, arg: &str) -> JsResu
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o)),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected an object, got {}", value_kind(other)))),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected an object, got {}", crate::js::type_name(other)))),
     }
 }
 
@@ -110,7 +100,7 @@ fn field_object<'m>(map: &'m Map<String, Value>, key: &str, arg: &str) -> JsResu
 fn time_range(map: &Map<String, Value>, arg: &str) -> JsResult<crate::TimeRange> {
     let ms = |key: &str| match map.get(key) {
         Some(Value::Number(n)) => n.as_f64().ok_or_else(|| invalid(&format!("{arg}.{key}"), "not a finite number".into())),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected epoch milliseconds, got {}", value_kind(other)))),
+        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected epoch milliseconds, got {}", crate::js::type_name(other)))),
         None => Err(invalid(&format!("{arg}.{key}"), "missing: a range is { from, to } in epoch milliseconds".into())),
     };
     Ok(crate::TimeRange { from: ms("from")?, to: ms("to")? })
@@ -226,7 +216,7 @@ pub fn interpolate(
                 items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
             }
             other => {
-                return Err(invalid(&format!("options.variables.{name}"), format!("expected a string or an array of strings, got {}", value_kind(other))))
+                return Err(invalid(&format!("options.variables.{name}"), format!("expected a string or an array of strings, got {}", crate::js::type_name(other))))
             }
         };
         variables.insert(name.clone(), values);
@@ -252,7 +242,7 @@ fn labels_arg(v: &JsValue, arg: &str) -> JsResult<Vec<(String, String)>> {
     map.into_iter()
         .map(|(k, v)| match v {
             Value::String(s) => Ok((k, s)),
-            other => Err(invalid(arg, format!("label {k:?} must be a string, got {}", value_kind(&other)))),
+            other => Err(invalid(arg, format!("label {k:?} must be a string, got {}", crate::js::type_name(&other)))),
         })
         .collect()
 }
@@ -388,12 +378,12 @@ pub fn explore_url(
     let queries = match map.get("queries") {
         Some(Value::Array(items)) => items.clone(),
         None | Some(Value::Null) => Vec::new(),
-        Some(other) => return Err(invalid("state.queries", format!("expected an array, got {}", value_kind(other)))),
+        Some(other) => return Err(invalid("state.queries", format!("expected an array, got {}", crate::js::type_name(other)))),
     };
     let bound = |r: &Map<String, Value>, key: &str| match r.get(key) {
         Some(Value::Number(n)) => Ok(crate::explore::RangeBound::Ms(n.as_f64().unwrap_or(0.0))),
         Some(Value::String(s)) => Ok(crate::explore::RangeBound::Text(s.clone())),
-        other => Err(invalid(&format!("state.range.{key}"), format!("expected epoch milliseconds or text like \"now-1h\", got {}", other.map_or("nothing", value_kind)))),
+        other => Err(invalid(&format!("state.range.{key}"), format!("expected epoch milliseconds or text like \"now-1h\", got {}", other.map_or("nothing", crate::js::type_name)))),
     };
     let range = match field_object(&map, "range", "state")? {
         Some(r) => Some(crate::explore::ExploreRange { from: bound(r, "from")?, to: bound(r, "to")? }),

@@ -32,19 +32,9 @@ pub(super) fn preview(value: &Value) -> String {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 fn wrong_type(path: &str, expected: &str, value: &Value) -> Error {
-    invalid(path, format!("expected {expected}, found {}: {}", type_name(value), preview(value)))
+    invalid(path, format!("expected {expected}, found {}: {}", crate::js::type_name(value), preview(value)))
 }
 
 /// `value` as an object.

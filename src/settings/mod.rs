@@ -431,53 +431,48 @@ impl TracingSettings {
     }
 }
 
-/// Reads a Loki data source's `derivedFields`.
-pub fn derived_fields(ds: &Datasource) -> Result<Vec<DerivedFieldSettings>> {
+/// Reads each entry of the list `jsonData.<key>` of a data source with `read(entry, path)`.
+fn json_data_list<T>(ds: &Datasource, key: &str, read: impl Fn(&Obj, String) -> Result<T>) -> Result<Vec<T>> {
     let path = join_path(&ds.path(), "jsonData");
     let Value::Object(map) = &ds.json_data else { return Ok(Vec::new()) };
     let jd = Obj { map, path: &path };
-    let Some(items) = jd.array("derivedFields")? else { return Ok(Vec::new()) };
-    let base = jd.child_path("derivedFields");
+    let Some(items) = jd.array(key)? else { return Ok(Vec::new()) };
+    let base = jd.child_path(key);
     items
         .iter()
         .enumerate()
         .map(|(i, item)| {
             let p = format!("{base}[{i}]");
-            let o = Obj::of(item, &p)?;
-            Ok(DerivedFieldSettings {
-                path: p.clone(),
-                name: o.string("name")?.unwrap_or_default(),
-                matcher_type: o.non_empty_string("matcherType")?.unwrap_or_else(|| "regex".into()),
-                matcher_regex: o.string("matcherRegex")?.unwrap_or_default(),
-                url: o.non_empty_string("url")?,
-                url_display_label: o.non_empty_string("urlDisplayLabel")?,
-                datasource_uid: o.non_empty_string("datasourceUid")?,
-                target_blank: o.bool("targetBlank")?,
-            })
+            read(&Obj::of(item, &p)?, p.clone())
         })
         .collect()
 }
 
+/// Reads a Loki data source's `derivedFields`.
+pub fn derived_fields(ds: &Datasource) -> Result<Vec<DerivedFieldSettings>> {
+    json_data_list(ds, "derivedFields", |o, path| {
+        Ok(DerivedFieldSettings {
+            path,
+            name: o.string("name")?.unwrap_or_default(),
+            matcher_type: o.non_empty_string("matcherType")?.unwrap_or_else(|| "regex".into()),
+            matcher_regex: o.string("matcherRegex")?.unwrap_or_default(),
+            url: o.non_empty_string("url")?,
+            url_display_label: o.non_empty_string("urlDisplayLabel")?,
+            datasource_uid: o.non_empty_string("datasourceUid")?,
+            target_blank: o.bool("targetBlank")?,
+        })
+    })
+}
+
 /// Reads a Prometheus data source's `exemplarTraceIdDestinations`.
 pub fn exemplar_destinations(ds: &Datasource) -> Result<Vec<ExemplarSettings>> {
-    let path = join_path(&ds.path(), "jsonData");
-    let Value::Object(map) = &ds.json_data else { return Ok(Vec::new()) };
-    let jd = Obj { map, path: &path };
-    let Some(items) = jd.array("exemplarTraceIdDestinations")? else { return Ok(Vec::new()) };
-    let base = jd.child_path("exemplarTraceIdDestinations");
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let p = format!("{base}[{i}]");
-            let o = Obj::of(item, &p)?;
-            Ok(ExemplarSettings {
-                path: p.clone(),
-                name: o.string("name")?.unwrap_or_default(),
-                datasource_uid: o.non_empty_string("datasourceUid")?,
-                url: o.non_empty_string("url")?,
-                url_display_label: o.non_empty_string("urlDisplayLabel")?,
-            })
+    json_data_list(ds, "exemplarTraceIdDestinations", |o, path| {
+        Ok(ExemplarSettings {
+            path,
+            name: o.string("name")?.unwrap_or_default(),
+            datasource_uid: o.non_empty_string("datasourceUid")?,
+            url: o.non_empty_string("url")?,
+            url_display_label: o.non_empty_string("urlDisplayLabel")?,
         })
-        .collect()
+    })
 }

@@ -11,21 +11,11 @@ pub(crate) struct Obj<'a> {
     pub path: &'a str,
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 pub(crate) fn wrong_type(path: &str, expected: &str, got: &Value) -> Error {
     let shown = crate::js::json_stringify(got);
     let shown = if shown.len() > 60 { format!("{}…", &shown[..shown.char_indices().nth(57).map_or(shown.len(), |(i, _)| i)]) } else { shown };
-    Error::new(ErrorCode::InvalidSettings, path, format!("expected {expected}, got {} ({shown})", type_name(got)))
+    Error::new(ErrorCode::InvalidSettings, path, format!("expected {expected}, got {} ({shown})", crate::js::type_name(got)))
 }
 
 impl<'a> Obj<'a> {
