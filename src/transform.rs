@@ -36,7 +36,9 @@ pub struct Transformation {
 
 #[derive(Debug, Clone)]
 enum Kind {
-    Regex(Regex),
+    /// The regex, and a literal (lower-case ASCII) every match contains, if one is plain to see:
+    /// checked first, it spares the regex engine the many spans that cannot match.
+    Regex(Regex, Option<String>),
     Logfmt,
     Json(Vec<Segment>),
 }
@@ -77,7 +79,8 @@ impl Transformation {
                 let Some(expr) = expression.as_deref().filter(|e| !e.is_empty()) else {
                     return Err(settings("expression", "a `regex` transformation needs an `expression`".into()));
                 };
-                Kind::Regex(compile_js_regex(expr, true).map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?)
+                let re = compile_js_regex(expr, true).map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?;
+                Kind::Regex(re, required_literal(expr))
             }
             "logfmt" => Kind::Logfmt,
             "json" => {
@@ -97,7 +100,7 @@ impl Transformation {
     /// `regex`, `logfmt` or `json`.
     pub fn kind(&self) -> &str {
         match self.kind {
-            Kind::Regex(_) => "regex",
+            Kind::Regex(..) => "regex",
             Kind::Logfmt => "logfmt",
             Kind::Json(_) => "json",
         }
@@ -122,8 +125,11 @@ impl Transformation {
     fn variables(&self, value: &Value, field_name: &str) -> Vec<(String, String)> {
         let mut vars = Vec::new();
         match &self.kind {
-            Kind::Regex(re) => {
+            Kind::Regex(re, literal) => {
                 let text = as_text(value);
+                if literal.as_ref().is_some_and(|l| !text.to_ascii_lowercase().contains(l.as_str())) {
+                    return vars;
+                }
                 let name = self.map_value.as_deref().unwrap_or(field_name);
                 for caps in re.captures_iter(&text) {
                     let named: Vec<_> = re.capture_names().flatten().collect();
@@ -358,6 +364,86 @@ fn js_braces(expr: &str) -> String {
         }
     }
     out
+}
+
+/// The longest literal that every match of the JS regex `pattern` contains, lower-cased, or
+/// `None` when that is not plain to see. Conservative: a pattern with `|` has none; only
+/// literals outside groups and classes count; a literal followed by `?`, `*` or `{` does not.
+///
+/// ```
+/// use spanlink::transform::required_literal;
+/// assert_eq!(required_literal(r#""value":"([^"]+)","key":"k8s\.pod\.name""#).as_deref(), Some(r#"","key":"k8s.pod.name""#));
+/// assert_eq!(required_literal(r"Host=(dev|prod)"), None);
+/// assert_eq!(required_literal(r"traceID=(\w+)").as_deref(), Some("traceid="));
+/// assert_eq!(required_literal(r"ab?c").as_deref(), Some("a"));
+/// assert_eq!(required_literal(r"(abc)?x*"), None);
+/// ```
+pub fn required_literal(pattern: &str) -> Option<String> {
+    if pattern.contains('|') {
+        return None;
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let (mut best, mut run) = (String::new(), String::new());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < chars.len() {
+        // The next atom: a literal character, or something that ends the run.
+        let (literal, width) = match chars[i] {
+            '\\' => match chars.get(i + 1) {
+                Some(&c) if c.is_ascii_punctuation() => (Some(c), 2),
+                _ => (None, 2),
+            },
+            '(' => {
+                depth += 1;
+                (None, 1)
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                (None, 1)
+            }
+            '[' => {
+                // Skip the class, escapes included.
+                let mut j = i + 1;
+                while j < chars.len() && chars[j] != ']' {
+                    j += if chars[j] == '\\' { 2 } else { 1 };
+                }
+                (None, j + 1 - i)
+            }
+            '{' => match quantifier_len(&pattern_from(&chars, i + 1)) {
+                // A `{n,m}` quantifier: skip it whole.
+                Some(len) => (None, 1 + len),
+                None => (Some('{'), 1),
+            },
+            '.' | '^' | '$' | '*' | '+' | '?' => (None, 1),
+            c => (Some(c), 1),
+        };
+        let next = chars.get(i + width).copied();
+        let optional = matches!(next, Some('?' | '*')) || (next == Some('{') && quantifier_len(&pattern_from(&chars, i + width + 1)).is_some());
+        match literal {
+            Some(c) if depth == 0 && !optional && c.is_ascii() => {
+                run.push(c.to_ascii_lowercase());
+                if next == Some('+') {
+                    keep_longest(&mut best, &mut run);
+                }
+            }
+            _ => keep_longest(&mut best, &mut run),
+        }
+        i += width;
+    }
+    keep_longest(&mut best, &mut run);
+    (!best.is_empty()).then_some(best)
+}
+
+fn keep_longest(best: &mut String, run: &mut String) {
+    if run.len() > best.len() {
+        *best = std::mem::take(run);
+    } else {
+        run.clear();
+    }
+}
+
+fn pattern_from(chars: &[char], at: usize) -> String {
+    chars.get(at..).map(|c| c.iter().collect()).unwrap_or_default()
 }
 
 /// The length of `n}`, `n,}` or `n,m}` at the start of `rest` (after a `{`).

@@ -130,3 +130,41 @@ fn javascript_escapes_compile() {
     // Patterns copied from JavaScript often escape `/` and `-`, which JS accepts.
     assert_eq!(vars(json!([{"type": "regex", "expression": r"\/api\/(\w+)\-v"}]), json!("/api/cart-v2")), pairs(&[("msg", "cart")]));
 }
+
+/// The literal prefilter never rejects an input the regex matches (case-insensitively too).
+#[test]
+fn the_literal_prefilter_agrees_with_the_regex() {
+    let patterns = [
+        r#""value":"([^"]+)","key":"k8s\.pod\.name""#,
+        r"traceID=(\w+)",
+        r"ab?c+d{2}e",
+        r"x{2,}y",
+        r"^GET (/api/\w+)$",
+        r"a\.b\-c",
+        r"[abc]+z",
+        r"(?:foo)?bar",
+    ];
+    let inputs = [
+        r#"[{"value":"cart-1","key":"k8s.pod.name"}]"#,
+        r#"[{"VALUE":"cart-1","KEY":"K8S.POD.NAME"}]"#,
+        "TRACEid=abc",
+        "abccdde",
+        "acdde",
+        "xxy",
+        "GET /api/cart",
+        "get /API/cart",
+        "A.B-C",
+        "cz",
+        "bar",
+        "nothing here",
+        "ſ K",
+    ];
+    for pattern in patterns {
+        let t = compile_all(&json!([{"type": "regex", "expression": pattern, "mapValue": "v"}]), "t").unwrap();
+        let reference = regex_lite::RegexBuilder::new(pattern).case_insensitive(true).build().unwrap();
+        for input in inputs {
+            let vars = apply_transformations(&t, &json!(input), "f", &|_| None);
+            assert_eq!(!vars.is_empty(), reference.is_match(input), "{pattern} on {input}");
+        }
+    }
+}
