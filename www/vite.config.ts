@@ -6,4 +6,6 @@ export default defineConfig({
   build: { target: "es2022", sourcemap: true },
   // the links worker imports spanlink/web (ES module + wasm asset)
   worker: { format: "es" },
+  // the dev server serves the package from ../npm (a `file:` dependency, outside www/)
+  server: { fs: { allow: [".."] } },
 });
