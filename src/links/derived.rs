@@ -139,7 +139,7 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
             }
         }
         let kind_for = |internal: bool| if internal { LinkType::Correlation } else { LinkType::External };
-        if let Some(link) = correlation_link(c, rule, &[], &vars, &raw, &field, range, kind_for, &mut ex) {
+        if let Some(link) = correlation_link(c, rule, None, &[], &vars, &raw, &field, range, kind_for, &mut ex) {
             links.push(link);
         }
     }

@@ -306,15 +306,16 @@ impl Correlator {
     /// the setting), and with `SPAN_NOT_FOUND` for an unknown span id.
     pub fn span_links(&self, trace: &Trace, span_id: &str) -> Result<Vec<Link>> {
         let span = trace.require_span(span_id)?;
-        span::SpanLinks::new(self, trace, span).links(None)
+        span::SpanLinks::new(self, trace, span, &Default::default()).links(None)
     }
 
     /// Every span's links, in span order.
     pub fn trace_links(&self, trace: &Trace) -> Result<Vec<(String, Vec<Link>)>> {
+        let memo = span::TransformMemo::default();
         trace
             .spans
             .iter()
-            .map(|span| Ok((span.span_id.clone(), span::SpanLinks::new(self, trace, span).links(None)?)))
+            .map(|span| Ok((span.span_id.clone(), span::SpanLinks::new(self, trace, span, &memo).links(None)?)))
             .collect()
     }
 
@@ -323,7 +324,7 @@ impl Correlator {
         let span = trace.require_span(span_id)?;
         let mut explanations = Vec::new();
         // Errors (a bad time shift) are explained per rule; the report itself never fails.
-        let _ = span::SpanLinks::new(self, trace, span).links(Some(&mut explanations));
+        let _ = span::SpanLinks::new(self, trace, span, &Default::default()).links(Some(&mut explanations));
         Ok(explanations)
     }
 

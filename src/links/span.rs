@@ -2,6 +2,7 @@
 //! rule (beyond.md §2).
 
 use serde_json::{json, Map, Value};
+use std::cell::RefCell;
 
 use super::{first_unresolved_or, CorrelationRule, Correlator, LogsRule, Reason};
 use super::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkType, Outcome};
@@ -106,19 +107,46 @@ fn shift_ms(shift: &TimeShift) -> Result<i64> {
     shift.ms.clone()
 }
 
+/// The last inputs and results of each correlation's transformations. In a trace, the spans of
+/// one resource come one after another, so inputs such as `serviceTags` repeat and their regexes
+/// run once instead of once per span.
+#[derive(Default)]
+pub(crate) struct TransformMemo(RefCell<Vec<Option<(String, Transformed)>>>);
+
+/// Transformation variables, and the transformations that produced none.
+type Transformed = (Vec<(String, String)>, Vec<usize>);
+
+impl TransformMemo {
+    fn get_or(&self, rule: usize, key: String, run: impl FnOnce() -> Transformed) -> Transformed {
+        if let Some(Some((k, hit))) = self.0.borrow().get(rule) {
+            if *k == key {
+                return hit.clone();
+            }
+        }
+        let result = run();
+        let mut slots = self.0.borrow_mut();
+        if slots.len() <= rule {
+            slots.resize(rule + 1, None);
+        }
+        slots[rule] = Some((key, result.clone()));
+        result
+    }
+}
+
 pub(crate) struct SpanLinks<'a> {
     c: &'a Correlator,
+    memo: &'a TransformMemo,
     trace: &'a Trace,
     span: &'a Span,
     vars: ScopedVars,
 }
 
 impl<'a> SpanLinks<'a> {
-    pub fn new(c: &'a Correlator, trace: &'a Trace, span: &'a Span) -> SpanLinks<'a> {
+    pub fn new(c: &'a Correlator, trace: &'a Trace, span: &'a Span, memo: &'a TransformMemo) -> SpanLinks<'a> {
         let mut vars = ScopedVars::with_capacity(8);
         vars.insert("__trace".into(), trace_var(trace));
         vars.insert("__span".into(), span_var(span));
-        SpanLinks { c, trace, span, vars }
+        SpanLinks { c, memo, trace, span, vars }
     }
 
     pub fn links(mut self, explain: Option<&mut Vec<Explanation>>) -> Result<Vec<Link>> {
@@ -391,9 +419,10 @@ impl<'a> SpanLinks<'a> {
                 let scope = Scope { overrides: &layers, scoped: Some(&self.vars), ..Scope::default() };
                 self.profile_link(p, &scope, range, kind_for(true), has_profile_id, links, ex);
             }
-            for rule in c.span_correlations.iter().filter(|r| r.settings.field == field) {
+            for (index, rule) in c.span_correlations.iter().enumerate().filter(|(_, r)| r.settings.field == field) {
                 let fields = |name: &str| frame.raw(name);
-                if let Some(link) = correlation_link(c, rule, &layers, &self.vars, &raw, &fields, Some(range), kind_for, ex) {
+                let memo = Some((self.memo, index));
+                if let Some(link) = correlation_link(c, rule, memo, &layers, &self.vars, &raw, &fields, Some(range), kind_for, ex) {
                     links.push(link);
                 }
             }
@@ -487,6 +516,7 @@ fn focus_link(c: &Correlator, tracing: &Datasource, trace_id: &str, span_id: &st
 pub(crate) fn correlation_link(
     c: &Correlator,
     rule: &CorrelationRule,
+    memo: Option<(&TransformMemo, usize)>,
     layers: &[&ScopedVars],
     vars: &ScopedVars,
     raw: &Value,
@@ -516,7 +546,20 @@ pub(crate) fn correlation_link(
         (Ok(l), Ok(b)) => (l, b),
         (Err(err), _) | (_, Err(err)) => return fail(ex, "INVALID_TEMPLATE", err.to_string()),
     };
-    let (transformed, unmatched) = crate::transform::apply_with_report(transformations, raw, &s.field, fields);
+    let run = || crate::transform::apply_with_report(transformations, raw, &s.field, fields);
+    let (transformed, unmatched) = match memo {
+        Some((memo, index)) if !transformations.is_empty() => {
+            // The key is every text the transformations read: the link's own field and the
+            // fields they name.
+            let mut key = as_text(raw);
+            for field in transformations.iter().filter_map(|t| t.field()) {
+                key.push('\u{0}');
+                key.push_str(&fields(field).map(|v| as_text(&v)).unwrap_or_default());
+            }
+            memo.get_or(index, key, run)
+        }
+        _ => run(),
+    };
     // Transformation variables sit above every other layer (Grafana: `{ ...scopedVars, ...vars }`).
     let own: ScopedVars = transformed.iter().map(|(k, v)| (k.clone(), ScopedVar::new(v.clone()))).collect();
     let all: Vec<&ScopedVars> = std::iter::once(&own).chain(layers.iter().copied()).collect();
