@@ -46,22 +46,30 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// How serious a lint finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The settings do not load, or a rule can never link (unknown data source, invalid shift).
     Error,
+    /// Probably a mistake: a link may be missing or not what was meant.
     Warning,
+    /// Worth knowing; the settings work as written.
     Hint,
 }
 
 /// One finding of the lint.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
+    /// How serious the finding is.
     pub severity: Severity,
+    /// A stable machine-readable code, e.g. `INVALID_INTERVAL`.
     pub code: &'static str,
     /// JSON path from the document root, e.g. `datasources[2].jsonData.tracesToLogsV2.spanStartTimeShift`.
     pub path: String,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// A concrete fix, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }

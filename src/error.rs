@@ -52,15 +52,18 @@ impl ErrorCode {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// What kind of error this is.
     pub code: ErrorCode,
     /// JSON path from the document root, e.g.
     /// `datasources[0].jsonData.tracesToLogsV2.spanStartTimeShift`; empty when the error is
     /// about a whole argument.
     pub path: String,
+    /// What went wrong, in a sentence.
     pub message: String,
 }
 
 impl Error {
+    /// An error with this code, JSON path and message.
     pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Error {
         Error { code, path: path.into(), message: message.into() }
     }
@@ -98,4 +101,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `Result` with spanlink's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

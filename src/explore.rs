@@ -9,7 +9,9 @@ use crate::js::{encode_uri_component, json_stringify};
 /// A time range in epoch milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TimeRange {
+    /// Start, epoch milliseconds.
     pub from: f64,
+    /// End, epoch milliseconds.
     pub to: f64,
 }
 
@@ -54,14 +56,18 @@ pub fn time_window(start_us: f64, duration_us: f64, start_shift_ms: i64, end_shi
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RangeBound {
+    /// Epoch milliseconds, written as a string (`"1602637200000"`).
     Ms(f64),
+    /// Relative time kept as written, e.g. `now-1h`.
     Text(String),
 }
 
 /// An Explore range as the URL carries it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExploreRange {
+    /// Range start.
     pub from: RangeBound,
+    /// Range end.
     pub to: RangeBound,
 }
 
@@ -77,9 +83,12 @@ impl From<TimeRange> for ExploreRange {
 pub struct ExploreState {
     /// Data source uid.
     pub datasource: String,
+    /// The query objects to run; each gets a `datasource` reference when it lacks one.
     pub queries: Vec<Value>,
+    /// The time range; omitted from the URL when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<ExploreRange>,
+    /// Explore panel state, e.g. `{"trace":{"spanId":…}}` to focus a span; omitted when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub panels_state: Option<Value>,
 }

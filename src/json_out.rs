@@ -12,6 +12,7 @@ use crate::model::{KeyValue, RefType, Span, SpanEvent, SpanReference, TraceForma
 
 /// A value's JSON form, in the shape its `Serialize` derive writes.
 pub trait ToJson {
+    /// This value as a JSON value.
     fn to_json(&self) -> Value;
 }
 

@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+
 //! spanlink: the links Grafana's trace view shows ("Logs for this span", metrics, profiles,
 //! correlations, linked spans), computed from the data source provisioning document users already
 //! write, byte for byte as Grafana 12/13 computes them, plus escaping, explanations and lint.

@@ -30,6 +30,36 @@ pub struct Features {
 }
 
 /// How a [`Correlator`] is built.
+///
+/// ```
+/// use spanlink::{Correlator, Options};
+/// // Two trace data sources: pick the second one, and serve Grafana under /grafana.
+/// let settings = r#"{"datasources": [
+///   {"name": "Jaeger", "type": "jaeger", "uid": "jaeger"},
+///   {"name": "Tempo", "type": "tempo", "uid": "tempo",
+///    "jsonData": {"tracesToLogsV2": {"datasourceUid": "loki", "tags": [{"key": "service.name"}]}}},
+///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
+/// let options = Options {
+///     tracing_datasource: Some("tempo".into()),
+///     app_sub_url: "/grafana".into(),
+///     ..Options::default()
+/// };
+/// let correlator = Correlator::new(settings, options)?;
+/// assert_eq!(correlator.tracing_datasource().unwrap().name, "Tempo");
+/// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
+///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
+///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+/// let links = correlator.span_links(&trace, "6605c7b08e715d6c")?;
+/// assert!(links[0].href.starts_with("/grafana/explore?left="));
+///
+/// // An unknown trace data source is an error, not a silent default.
+/// let bad = Options { tracing_datasource: Some("zipkin".into()), ..Options::default() };
+/// let err = Correlator::new(settings, bad).err().unwrap();
+/// assert_eq!(err.code, spanlink::ErrorCode::UnknownDatasource);
+/// assert_eq!(err.path, "options.tracingDatasource");
+/// # Ok::<(), spanlink::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Uid or name of the trace data source whose `jsonData` drives span links; default: the first
@@ -37,6 +67,7 @@ pub struct Options {
     pub tracing_datasource: Option<String>,
     /// Grafana's `appSubUrl`, prefixed to every Explore href.
     pub app_sub_url: String,
+    /// Grafana feature toggles that change link shapes.
     pub features: Features,
 }
 
@@ -140,6 +171,7 @@ pub struct Correlator {
 
 /// What a [`Correlator`] can be built from: the provisioning document as JSON text or parsed.
 pub trait ProvisioningSource {
+    /// Parses and validates the settings and compiles them into a [`Correlator`].
     fn build(&self, options: Options) -> Result<Correlator>;
 }
 
@@ -295,6 +327,20 @@ impl Correlator {
     }
 
     /// The settings lint (beyond.md §3), computed once when the correlator was built.
+    ///
+    /// ```
+    /// use spanlink::Severity;
+    /// // "5 m" is not an interval: Grafana would throw when building the span's links.
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo", "jsonData": {"tracesToLogsV2": {
+    ///     "datasourceUid": "loki", "tags": [{"key": "service.name"}], "spanStartTimeShift": "5 m"}}},
+    ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let finding = correlator.diagnostics().iter().find(|d| d.code == "INVALID_TIME_SHIFT").unwrap();
+    /// assert_eq!(finding.severity, Severity::Error);
+    /// assert_eq!(finding.path, "datasources[0].jsonData.tracesToLogsV2.spanStartTimeShift");
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn diagnostics(&self) -> &[crate::diagnostics::Diagnostic] {
         &self.diagnostics
     }
@@ -304,12 +350,55 @@ impl Correlator {
     ///
     /// Fails like Grafana when a time shift of a rule does not parse (`INVALID_INTERVAL`, naming
     /// the setting), and with `SPAN_NOT_FOUND` for an unknown span id.
+    ///
+    /// ```
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo", "jsonData": {"tracesToMetrics": {
+    ///     "datasourceUid": "prom", "tags": [{"key": "service.name", "value": "service"}],
+    ///     "queries": [{"name": "Request rate", "query": "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))"}]}}},
+    ///   {"name": "Prometheus", "type": "prometheus", "uid": "prom"}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
+    ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    /// let links = correlator.span_links(&trace, "6605c7b08e715d6c")?;
+    /// assert_eq!(links[0].kind, spanlink::LinkType::Metrics);
+    /// assert_eq!(links[0].title, "Request rate");
+    /// let internal = links[0].internal.as_ref().unwrap();
+    /// assert_eq!(internal.query["expr"], r#"sum(rate(traces_spanmetrics_calls_total{service="cart"}[5m]))"#);
+    /// // Grafana's default metrics window: the span ±2 minutes.
+    /// assert_eq!(internal.range, Some(spanlink::TimeRange { from: 1602637080000.0, to: 1602637321000.0 }));
+    ///
+    /// let err = correlator.span_links(&trace, "0000000000000000").unwrap_err();
+    /// assert_eq!(err.code, spanlink::ErrorCode::SpanNotFound);
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn span_links(&self, trace: &Trace, span_id: &str) -> Result<Vec<Link>> {
         let span = trace.require_span(span_id)?;
         span::SpanLinks::new(self, trace, span, &Default::default()).links(None)
     }
 
-    /// Every span's links, in span order.
+    /// Every span's links, in span order, as `(span id, links)` pairs: [`Correlator::span_links`]
+    /// for the whole trace at once.
+    ///
+    /// ```
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo",
+    ///    "jsonData": {"tracesToLogsV2": {"datasourceUid": "loki", "tags": [{"key": "service.name"}]}}},
+    ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
+    ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    /// let all = correlator.trace_links(&trace)?;
+    /// assert_eq!(all.len(), 1);
+    /// let (span_id, links) = &all[0];
+    /// assert_eq!(span_id, "6605c7b08e715d6c");
+    /// assert_eq!(links[0].internal.as_ref().unwrap().query["expr"], r#"{service_name="cart"}"#);
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn trace_links(&self, trace: &Trace) -> Result<Vec<(String, Vec<Link>)>> {
         let memo = span::TransformMemo::default();
         trace
@@ -320,6 +409,25 @@ impl Correlator {
     }
 
     /// For every configured rule, whether it links this span and why not (beyond.md §2).
+    ///
+    /// ```
+    /// use spanlink::Outcome;
+    /// // The logs rule matches on a pod name, but the span's resource has none.
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo",
+    ///    "jsonData": {"tracesToLogsV2": {"datasourceUid": "loki", "tags": [{"key": "k8s.pod.name", "value": "pod"}]}}},
+    ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
+    ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    /// let report = correlator.explain(&trace, "6605c7b08e715d6c")?;
+    /// assert_eq!(report[0].origin, "datasources[0].jsonData.tracesToLogsV2");
+    /// assert_eq!(report[0].outcome, Outcome::Suppressed);
+    /// assert_eq!(report[0].code, "NO_TAG_MATCHED");
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn explain(&self, trace: &Trace, span_id: &str) -> Result<Vec<Explanation>> {
         let span = trace.require_span(span_id)?;
         let mut explanations = Vec::new();
@@ -328,7 +436,27 @@ impl Correlator {
         Ok(explanations)
     }
 
-    /// The trace-level "Logs for this trace" link (grafana.md §3.7), from the first logs rule.
+    /// The trace-level "Logs for this trace" link (grafana.md §3.7), from the first logs rule:
+    /// the root span's tags, the trace id, the whole trace's time window. `None` when no logs
+    /// rule links.
+    ///
+    /// ```
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo", "jsonData": {"tracesToLogsV2": {
+    ///     "datasourceUid": "loki", "tags": [{"key": "service.name"}], "filterByTraceID": true}}},
+    ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
+    ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    /// let link = correlator.trace_logs_link(&trace)?.expect("a logs link");
+    /// assert_eq!(link.title, "Logs for this trace");
+    /// let expr = link.internal.as_ref().unwrap().query["expr"].as_str().unwrap();
+    /// assert!(expr.starts_with(r#"{service_name="cart"} | "#));
+    /// assert!(expr.ends_with(r#"trace_id="7946b05c2e2e4e5a7946b05c2e2e4e5a""#));
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn trace_logs_link(&self, trace: &Trace) -> Result<Option<Link>> {
         span::trace_logs_link(self, trace)
     }
@@ -336,6 +464,23 @@ impl Correlator {
     /// Links of a log line of the Loki data source `loki` (uid or name): its derived fields
     /// (grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels. The links
     /// carry no time range; see [`Correlator::log_links_in_range`].
+    ///
+    /// ```
+    /// // A derived field that turns `traceID=…` in a log line into a link to the trace in Tempo.
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo"},
+    ///   {"name": "Loki", "type": "loki", "uid": "loki", "jsonData": {"derivedFields": [
+    ///     {"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo"}]}}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let line = "level=info traceID=7946b05c2e2e4e5a7946b05c2e2e4e5a msg=\"cart updated\"";
+    /// let labels = [("service_name".to_string(), "cart".to_string())];
+    /// let links = correlator.log_links("loki", line, &labels)?;
+    /// assert_eq!(links[0].title, "Tempo"); // no urlDisplayLabel: the data source name
+    /// let internal = links[0].internal.as_ref().unwrap();
+    /// assert_eq!(internal.query["query"], "7946b05c2e2e4e5a7946b05c2e2e4e5a");
+    /// assert_eq!(internal.query["queryType"], "traceql");
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn log_links(&self, loki: &str, line: &str, labels: &[(String, String)]) -> Result<Vec<Link>> {
         derived::log_links(self, loki, line, labels, None)
     }
@@ -346,7 +491,21 @@ impl Correlator {
     }
 
     /// Links of an exemplar of the Prometheus data source `prometheus` (grafana.md §9), by its
-    /// labels (`trace_id`, …). The links carry no time range.
+    /// labels (`trace_id`, …). The links carry no time range; see
+    /// [`Correlator::exemplar_links_in_range`].
+    ///
+    /// ```
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo"},
+    ///   {"name": "Prometheus", "type": "prometheus", "uid": "prom", "jsonData": {
+    ///     "exemplarTraceIdDestinations": [{"name": "trace_id", "datasourceUid": "tempo"}]}}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let exemplar = [("trace_id".to_string(), "7946b05c2e2e4e5a7946b05c2e2e4e5a".to_string())];
+    /// let links = correlator.exemplar_links("prom", &exemplar)?;
+    /// assert_eq!(links[0].title, "Query with Tempo");
+    /// assert_eq!(links[0].internal.as_ref().unwrap().query["query"], "7946b05c2e2e4e5a7946b05c2e2e4e5a");
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn exemplar_links(&self, prometheus: &str, labels: &[(String, String)]) -> Result<Vec<Link>> {
         derived::exemplar_links(self, prometheus, labels, None)
     }

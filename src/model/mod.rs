@@ -15,11 +15,14 @@ mod zipkin;
 /// An attribute: a key and its JSON value (string, number, bool, array or object).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyValue {
+    /// Attribute name, e.g. `service.name`.
     pub key: String,
+    /// Attribute value.
     pub value: Value,
 }
 
 impl KeyValue {
+    /// An attribute with this key and value.
     pub fn new(key: impl Into<String>, value: impl Into<Value>) -> KeyValue {
         KeyValue { key: key.into(), value: value.into() }
     }
@@ -34,14 +37,17 @@ pub struct SpanEvent {
     /// The event name (OTLP `name`, Zipkin annotation `value`); Jaeger logs carry it as a field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The event's attributes (Jaeger log fields, OTLP event attributes).
     pub fields: Vec<KeyValue>,
 }
 
 /// How a span refers to another span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RefType {
+    /// The parent span (Grafana's trace view skips these for links).
     #[serde(rename = "CHILD_OF")]
     ChildOf,
+    /// A causal, non-parent reference (Jaeger/OpenTracing `FOLLOWS_FROM`).
     #[serde(rename = "FOLLOWS_FROM")]
     FollowsFrom,
     /// An OTel span link (Grafana calls these `EXTERNAL`).
@@ -53,11 +59,15 @@ pub enum RefType {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SpanReference {
+    /// How the span relates to the referenced one.
     pub ref_type: RefType,
+    /// Trace id of the referenced span, lower-case hex.
     #[serde(rename = "traceID")]
     pub trace_id: String,
+    /// Span id of the referenced span, lower-case hex.
     #[serde(rename = "spanID")]
     pub span_id: String,
+    /// Attributes of the reference (OTel span-link attributes).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<KeyValue>,
 }
@@ -67,14 +77,18 @@ pub struct SpanReference {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Span {
+    /// Trace id, lower-case hex.
     #[serde(rename = "traceID")]
     pub trace_id: String,
+    /// Span id, lower-case hex.
     #[serde(rename = "spanID")]
     pub span_id: String,
     /// The parent span id; `None` for a root.
     #[serde(rename = "parentSpanID", skip_serializing_if = "Option::is_none")]
     pub parent_span_id: Option<String>,
+    /// The span name (OTLP `name`, Jaeger `operationName`).
     pub operation_name: String,
+    /// The `service.name` resource attribute, or Jaeger's `process.serviceName`.
     pub service_name: String,
     /// Microseconds since the epoch.
     pub start_time: f64,
@@ -86,12 +100,14 @@ pub struct Span {
     /// `OK`, `ERROR` or `UNSET` when the format carries a status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<String>,
+    /// The status message (OTLP `status.message`), when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
     /// Resource attributes / process tags.
     pub service_tags: Vec<KeyValue>,
     /// Span attributes.
     pub tags: Vec<KeyValue>,
+    /// Span events (OTLP events, Jaeger logs, Zipkin annotations).
     pub logs: Vec<SpanEvent>,
     /// Parent first (`CHILD_OF`), then other references and span links, as the source lists them.
     pub references: Vec<SpanReference>,
@@ -145,6 +161,7 @@ pub enum TraceFormat {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Trace {
+    /// The format the document was detected as.
     pub format: TraceFormat,
     /// Spans in document order.
     pub spans: Vec<Span>,
@@ -205,7 +222,20 @@ impl Trace {
         trace
     }
 
-    /// The span with this id.
+    /// The span with this id (lower-case hex), `None` when the trace has none.
+    ///
+    /// ```
+    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
+    ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    /// let span = trace.span("6605c7b08e715d6c").unwrap();
+    /// assert_eq!(span.operation_name, "GET /cart");
+    /// assert_eq!(span.attribute("service.name").unwrap(), "cart");
+    /// assert_eq!(span.duration, 1_000_000.0); // microseconds
+    /// assert!(trace.span("0000000000000000").is_none());
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn span(&self, span_id: &str) -> Option<&Span> {
         self.by_id.get(span_id).map(|&i| &self.spans[i])
     }
@@ -233,6 +263,19 @@ impl Trace {
 
     /// The root span as Grafana's trace view picks it: a span with no reference to another span
     /// of this trace; ties broken by fewest references, then earliest start; else the first span.
+    ///
+    /// ```
+    /// // A Zipkin v2 trace whose child span comes first in the document.
+    /// let trace = spanlink::Trace::from_json(r#"[
+    ///   {"traceId": "7946b05c2e2e4e5a", "id": "b7ad6b7169203331", "parentId": "6605c7b08e715d6c",
+    ///    "name": "select cart", "timestamp": 1602637200100000, "duration": 2000, "localEndpoint": {"serviceName": "db"}},
+    ///   {"traceId": "7946b05c2e2e4e5a", "id": "6605c7b08e715d6c", "name": "get /cart",
+    ///    "timestamp": 1602637200000000, "duration": 5000, "localEndpoint": {"serviceName": "cart"}}]"#)?;
+    /// let root = trace.root_span().unwrap();
+    /// assert_eq!(root.span_id, "6605c7b08e715d6c");
+    /// assert_eq!(trace.name(), "cart: get /cart");
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn root_span(&self) -> Option<&Span> {
         self.root.map(|i| &self.spans[i])
     }

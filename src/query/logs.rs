@@ -7,21 +7,30 @@ use super::{Lang, TagStyle};
 /// A logs data source type Grafana's trace view can link to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogsTarget {
+    /// Grafana Loki (`loki`): LogQL.
     Loki,
+    /// Splunk (`grafana-splunk-datasource`): SPL.
     Splunk,
     /// Elasticsearch and OpenSearch.
     Elastic,
+    /// Google Cloud Logging (`googlecloud-logging-datasource`).
     CloudLogging,
+    /// Falcon LogScale (`grafana-falconlogscale-datasource`).
     LogScale,
+    /// VictoriaLogs (`victoriametrics-logs-datasource`): LogsQL.
     VictoriaLogs,
 }
 
 /// The span or trace a logs query is for. `span_id` is `None` for the trace-level link.
 #[derive(Debug, Clone, Copy)]
 pub struct LogsFor<'a> {
+    /// The trace id, lower-case hex.
     pub trace_id: &'a str,
+    /// The span id; `None` for the trace-level "Logs for this trace" link.
     pub span_id: Option<&'a str>,
+    /// `filterByTraceID`: add a trace id filter to the query.
     pub filter_by_trace_id: bool,
+    /// `filterBySpanID`: add a span id filter to the query (span links only).
     pub filter_by_span_id: bool,
 }
 

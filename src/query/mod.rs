@@ -168,9 +168,11 @@ fn go_quoted(value: &str, quote: char) -> Cow<'_, str> {
 /// How a target writes tag matchers (grafana.md §3 table).
 #[derive(Debug, Clone, Copy)]
 pub struct TagStyle {
+    /// The query language values are escaped for.
     pub lang: Lang,
     /// `=`, `:` or `:=`.
     pub sign: &'static str,
+    /// Separator between matchers: `, ` (LogQL), ` AND ` (Lucene), ` OR ` (LogScale), ….
     pub join: &'static str,
 }
 

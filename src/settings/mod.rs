@@ -15,6 +15,7 @@ pub(crate) use read::{wrong_type, Obj};
 pub struct Datasource {
     /// Position in `datasources`, for paths.
     pub index: usize,
+    /// Data source `name`; also its reference when `uid` is absent.
     pub name: String,
     /// `type`, e.g. `tempo`, `loki`, `prometheus`.
     pub kind: String,
@@ -44,7 +45,9 @@ impl Datasource {
 /// A `{key, value?}` tag mapping: span attribute `key`, written as label `value` when set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagMapping {
+    /// Span or resource attribute name to read.
     pub key: String,
+    /// Label name to write in the query instead of `key`; `None` or empty keeps `key`.
     pub value: Option<String>,
 }
 
@@ -72,7 +75,9 @@ fn default_tags(keys: &[&str]) -> Vec<TagMapping> {
 /// A time shift as written (`"-2m"`), with its parsed value or the reason it does not parse.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeShift {
+    /// The interval text as written; `None` when the key is absent.
     pub text: Option<String>,
+    /// JSON path of the shift setting, for errors and diagnostics.
     pub path: String,
     /// Milliseconds, or the `INVALID_INTERVAL` error that Grafana would throw when building links.
     pub ms: Result<i64>,
@@ -100,12 +105,17 @@ pub struct LogsSettings {
     pub path: String,
     /// A V3 destination's `name`.
     pub name: Option<String>,
+    /// `datasourceUid`: the logs data source; `None` (absent or empty) means no logs link.
     pub datasource_uid: Option<String>,
     /// Tags to use (defaults applied when absent or empty).
     pub tags: Vec<TagMapping>,
+    /// `spanStartTimeShift`, added to the span start (default 0).
     pub start_shift: TimeShift,
+    /// `spanEndTimeShift`, added to the span end (default 0).
     pub end_shift: TimeShift,
+    /// `filterByTraceID`: also filter the logs by the trace id.
     pub filter_by_trace_id: bool,
+    /// `filterBySpanID`: also filter the logs by the span id.
     pub filter_by_span_id: bool,
     /// The custom query, when `customQuery` is true and `query` non-empty.
     pub custom_query: Option<String>,
@@ -114,7 +124,9 @@ pub struct LogsSettings {
 /// One `tracesToMetrics.queries` entry.
 #[derive(Debug, Clone)]
 pub struct MetricsQuery {
+    /// JSON path of the entry: the link's `origin`.
     pub path: String,
+    /// `name`: the link title; `None` gives the title `""`.
     pub name: Option<String>,
     /// `query`; empty or absent means Grafana's default span-metrics query.
     pub query: Option<String>,
@@ -123,46 +135,68 @@ pub struct MetricsQuery {
 /// `tracesToMetrics`.
 #[derive(Debug, Clone)]
 pub struct MetricsSettings {
+    /// JSON path of the block.
     pub path: String,
+    /// `datasourceUid`: the metrics (Prometheus) data source; `None` means no metrics links.
     pub datasource_uid: Option<String>,
+    /// Tags that `$__tags` expands to (defaults applied when absent or empty).
     pub tags: Vec<TagMapping>,
     /// Absent `queries` means no metrics links at all.
     pub queries: Vec<MetricsQuery>,
+    /// `spanStartTimeShift`, default -2m.
     pub start_shift: TimeShift,
+    /// `spanEndTimeShift`, default +2m.
     pub end_shift: TimeShift,
 }
 
 /// `tracesToProfiles`.
 #[derive(Debug, Clone)]
 pub struct ProfilesSettings {
+    /// JSON path of the block: the profile link's `origin`.
     pub path: String,
+    /// `datasourceUid`: the Pyroscope data source; `None` means no profile link.
     pub datasource_uid: Option<String>,
+    /// Tags that `${__tags}` expands to in the label selector (default `service.name`, `service.namespace`).
     pub tags: Vec<TagMapping>,
+    /// `profileTypeId` written into the query, e.g. `process_cpu:cpu:nanoseconds:cpu:nanoseconds`; `""` when absent.
     pub profile_type_id: String,
+    /// `query`, used as the label selector when `customQuery` is true and it is non-empty.
     pub custom_query: Option<String>,
 }
 
 /// One Loki `derivedFields` entry (grafana.md §8).
 #[derive(Debug, Clone)]
 pub struct DerivedFieldSettings {
+    /// JSON path of the entry: the link's `origin`.
     pub path: String,
+    /// `name`: the derived field's name, also the correlation variable holding its value.
     pub name: String,
     /// `regex` (default) or `label`.
     pub matcher_type: String,
+    /// `matcherRegex`: matched against the log line (`regex`) or the label names (`label`).
     pub matcher_regex: String,
+    /// `url`: the external URL, or the query sent to `datasource_uid` (e.g. `${__value.raw}`).
     pub url: Option<String>,
+    /// `urlDisplayLabel`: the link title; `None` falls back to the data source name or URL host.
     pub url_display_label: Option<String>,
+    /// `datasourceUid`: the data source (usually Tempo) an internal link opens.
     pub datasource_uid: Option<String>,
+    /// `targetBlank`: open the link in a new tab.
     pub target_blank: bool,
 }
 
 /// One Prometheus `exemplarTraceIdDestinations` entry (grafana.md §9).
 #[derive(Debug, Clone)]
 pub struct ExemplarSettings {
+    /// JSON path of the entry: the link's `origin`.
     pub path: String,
+    /// `name`: the exemplar label holding the trace id (e.g. `trace_id`).
     pub name: String,
+    /// `datasourceUid`: the trace data source an internal link opens.
     pub datasource_uid: Option<String>,
+    /// `url`: an external URL template, linked besides (or instead of) the internal link.
     pub url: Option<String>,
+    /// `urlDisplayLabel`: the link title; default `Query with <name>` / `Go to <url>`.
     pub url_display_label: Option<String>,
 }
 
@@ -170,10 +204,15 @@ pub struct ExemplarSettings {
 /// top-level `correlations` (API form).
 #[derive(Debug, Clone)]
 pub struct CorrelationSettings {
+    /// JSON path of the correlation: the link's `origin`.
     pub path: String,
+    /// The data source whose fields carry the link: `sourceUID`, or the enclosing data source's uid or name.
     pub source_uid: String,
+    /// `targetUID`: the data source a `query` correlation opens.
     pub target_uid: Option<String>,
+    /// `label`: the link title; default the target's name or `External URL`.
     pub label: Option<String>,
+    /// `description`, shown in Grafana's correlation editor; not part of the link.
     pub description: Option<String>,
     /// `query` or `external`.
     pub kind: String,
@@ -188,7 +227,9 @@ pub struct CorrelationSettings {
 /// The provisioning document, read.
 #[derive(Debug, Clone)]
 pub struct Provisioning {
+    /// Every `datasources` entry, in document order.
     pub datasources: Vec<Datasource>,
+    /// Every correlation: per-data-source ones first, in document order, then top-level ones.
     pub correlations: Vec<CorrelationSettings>,
 }
 
@@ -362,7 +403,9 @@ impl LogsSettings {
 pub struct TracingSettings {
     /// Logs destinations: `tracesToLogsV3` entries, else `tracesToLogsV2`, else legacy `tracesToLogs`.
     pub logs: Vec<LogsSettings>,
+    /// `tracesToMetrics`, when present.
     pub metrics: Option<MetricsSettings>,
+    /// `tracesToProfiles`, when present.
     pub profiles: Option<ProfilesSettings>,
 }
 

@@ -27,11 +27,14 @@ pub use format::{encode_uri_component_strict, FORMAT_NAMES};
 /// A scoped variable as Grafana passes them: `{ value, text? }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScopedVar {
+    /// The value a placeholder reads; `${name.path}` looks `path` up inside it.
     pub value: Value,
+    /// Display text, returned by the `:text` format when no field path is used.
     pub text: Option<String>,
 }
 
 impl ScopedVar {
+    /// A scoped variable with this value and no text.
     pub fn new(value: impl Into<Value>) -> ScopedVar {
         ScopedVar { value: value.into(), text: None }
     }
@@ -47,8 +50,11 @@ pub struct Scope<'a> {
     /// Scoped variables layered over `scoped`, first layer first: what Grafana builds with object
     /// spreads (`{ ...spanVars, ...rowVars, __value }`), without copying the lower layers.
     pub overrides: &'a [&'a ScopedVars],
+    /// Scoped variables at the bottom of the stack (Grafana's `scopedVars`).
     pub scoped: Option<&'a ScopedVars>,
+    /// Dashboard variables by name; a list is a multi-value variable.
     pub variables: Option<&'a HashMap<String, Vec<String>>>,
+    /// The time range `(from, to)` in epoch ms, for `$__from`, `$__to` and date formats.
     pub range: Option<(f64, f64)>,
 }
 
@@ -56,6 +62,7 @@ pub struct Scope<'a> {
 /// the delimiter of the literal around the placeholder (`"`, `'` or `` ` ``). Only called for
 /// placeholders without an explicit `:format`.
 pub trait Escaper {
+    /// Escapes `value` for a string literal delimited by `quote`.
     fn escape(&self, value: &str, quote: char) -> String;
 }
 
@@ -86,31 +93,52 @@ pub struct VarUsage {
 /// The result of rendering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
+    /// The output text.
     pub text: String,
+    /// Every variable reference met, in template order.
     pub usages: Vec<VarUsage>,
 }
 
 /// A variable format (§10.2), with its arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Format {
+    /// `glob` (the default): a multi-value becomes `{a,b}`.
     Glob,
+    /// `raw`: values as they are, joined with `,`.
     Raw,
+    /// `regex`: regex-escaped; a multi-value becomes `(a|b)`.
     Regex,
+    /// `pipe`: joined with `|`.
     Pipe,
+    /// `distributed`: `a,<var>=b`, for distributed queries.
     Distributed,
+    /// `csv`: joined with `,`.
     Csv,
+    /// `join[:sep]`: joined with `sep` (default `,`).
     Join(Option<String>),
+    /// `html`: HTML-escaped.
     Html,
+    /// `json`: strings as they are, other values and lists as JSON.
     Json,
+    /// `lucene`: Lucene-escaped; a multi-value becomes `("a" OR "b")`.
     Lucene,
+    /// `percentencode`: RFC 3986 percent-encoding (`!'()*` included).
     PercentEncode,
+    /// `uriencode`: `encodeURI` plus `!'()*`.
     UriEncode,
+    /// `singlequote`: `'v'`, with `'` escaped as `\'`.
     SingleQuote,
+    /// `doublequote`: `"v"`, with `"` escaped as `\"`.
     DoubleQuote,
+    /// `sqlstring`: `'v'`, with `'` doubled.
     SqlString,
+    /// `date[:ms|seconds|iso|<pattern>]`: an epoch-ms value as a date (default ISO 8601 UTC).
     Date(Option<String>),
+    /// `text`: the variable's display text.
     Text,
+    /// `queryparam`: `var-<name>=<encoded value>`.
     QueryParam,
+    /// `customqueryparam[:name[:prefix]]`: `<name>=<prefix><encoded value>`.
     CustomQueryParam(Option<String>, Option<String>),
 }
 
