@@ -104,7 +104,8 @@ pub fn json_stringify(value: &Value) -> String {
     out
 }
 
-fn write_json(out: &mut String, value: &Value) {
+/// Appends `JSON.stringify(value)` to `out`.
+pub fn write_json(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

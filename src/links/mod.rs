@@ -119,6 +119,8 @@ pub(crate) struct CorrelationRule {
     /// Whether the templates read the trace frame's row (`__data`, a field by name,
     /// `__targetField`): building those variables is most of a data link's cost.
     pub reads_row: bool,
+    /// Whether the templates read `__value` (the link's own field, as a value).
+    pub reads_value: bool,
 }
 
 pub(crate) struct DerivedRule {
@@ -556,15 +558,18 @@ fn compile_correlation(provisioning: &Provisioning, settings: CorrelationSetting
     } else {
         CompiledValue::compile(&settings.target).map_err(|e| e.at(&format!("{}.config.target", settings.path)))
     };
-    let mut reads_row = false;
-    let mut check = |name: &str| reads_row |= name == "__data" || name == "__targetField" || span::FRAME_FIELDS.contains(&name);
+    let (mut reads_row, mut reads_value) = (false, false);
+    let mut check = |name: &str| {
+        reads_row |= name == "__data" || name == "__targetField" || span::FRAME_FIELDS.contains(&name);
+        reads_value |= name == "__value";
+    };
     if let Ok(b) = &body {
         b.for_each_name(&mut check);
     }
     if let Ok(Some(l)) = &label {
         l.placeholders().iter().for_each(|p| check(&p.name));
     }
-    CorrelationRule { settings, target, transformations, label, body, reads_row }
+    CorrelationRule { settings, target, transformations, label, body, reads_row, reads_value }
 }
 
 fn compile_derived(provisioning: &Provisioning, settings: DerivedFieldSettings) -> DerivedRule {

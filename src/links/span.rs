@@ -403,17 +403,23 @@ impl<'a> SpanLinks<'a> {
             if !has_profile && !c.span_correlations.iter().any(|r| r.settings.field == field) {
                 continue;
             }
-            let reads_row = c.span_correlations.iter().any(|r| r.settings.field == field && r.reads_row);
+            let here = || c.span_correlations.iter().filter(|r| r.settings.field == field);
+            let reads_row = here().any(|r| r.reads_row);
+            let reads_value = here().any(|r| r.reads_value);
+            let transforms = here().any(|r| r.transformations.as_ref().is_ok_and(|t| !t.is_empty()));
             let empty = ScopedVars::new();
             let row = if reads_row { &*row_vars.get_or_insert_with(|| frame.row_vars()) } else { &empty };
-            let raw = frame.value(field);
+            // The field's value is built only for templates that read it; transformations read
+            // its text (JSON for objects), written straight from the span.
+            let raw = (reads_row || reads_value).then(|| frame.value(field));
+            let input = if transforms { Value::String(frame.text(field)) } else { Value::Null };
             let mut own = ScopedVars::with_capacity(2);
-            if reads_row {
-                if let Some(text) = FrameRow::display(&raw) {
+            if let Some(raw) = &raw {
+                if let Some(text) = FrameRow::display(raw).filter(|_| reads_row) {
                     own.insert("__targetField".into(), ScopedVar::new(text));
                 }
+                own.insert("__value".into(), ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) });
             }
-            own.insert("__value".into(), ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) });
             let layers = [&own, row];
             if let (true, Some(p)) = (has_profile, profile) {
                 let scope = Scope { overrides: &layers, scoped: Some(&self.vars), ..Scope::default() };
@@ -422,7 +428,7 @@ impl<'a> SpanLinks<'a> {
             for (index, rule) in c.span_correlations.iter().enumerate().filter(|(_, r)| r.settings.field == field) {
                 let fields = |name: &str| frame.raw(name);
                 let memo = Some((self.memo, index));
-                if let Some(link) = correlation_link(c, rule, memo, &layers, &self.vars, &raw, &fields, Some(range), kind_for, ex) {
+                if let Some(link) = correlation_link(c, rule, memo, &layers, &self.vars, &input, &fields, Some(range), kind_for, ex) {
                     links.push(link);
                 }
             }
@@ -722,9 +728,44 @@ impl<'a> FrameRow<'a> {
         }
     }
 
-    /// A field's raw value by name, `None` for fields the frame lacks.
+    /// What a transformation reads from a field: its text, `None` for fields the frame lacks.
     pub fn raw(&self, field: &str) -> Option<Value> {
-        FRAME_FIELDS.contains(&field).then(|| self.value(field))
+        FRAME_FIELDS.contains(&field).then(|| Value::String(self.text(field)))
+    }
+
+    /// A field's text as transformations read it: strings as they are, everything else as
+    /// `JSON.stringify` writes it. Attribute lists are written straight from the span.
+    pub fn text(&self, field: &str) -> String {
+        match field {
+            "serviceTags" => self.kvs_text(&self.span.service_tags),
+            "tags" => self.kvs_text(&self.span.tags),
+            _ => as_text(&self.value(field)),
+        }
+    }
+
+    /// `json_stringify(&self.kvs(list))`, without building the objects.
+    fn kvs_text(&self, list: &[KeyValue]) -> String {
+        let mut out = String::with_capacity(2 + list.len() * 48);
+        out.push('[');
+        for (i, kv) in list.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if self.value_first {
+                out.push_str("{\"value\":");
+                crate::js::write_json(&mut out, &kv.value);
+                out.push_str(",\"key\":");
+                crate::js::write_json_string(&mut out, &kv.key);
+            } else {
+                out.push_str("{\"key\":");
+                crate::js::write_json_string(&mut out, &kv.key);
+                out.push_str(",\"value\":");
+                crate::js::write_json(&mut out, &kv.value);
+            }
+            out.push('}');
+        }
+        out.push(']');
+        out
     }
 
     /// What a field displays as: strings as they are, numbers in JS notation, objects as JSON.
@@ -900,4 +941,24 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
         }).collect());
     }
     Ok(Some(link))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FrameRow;
+    use crate::KeyValue;
+
+    #[test]
+    fn attribute_text_is_what_json_stringify_writes() {
+        let mut span = crate::testing::span("t", "s");
+        span.service_tags = vec![KeyValue::new("service.name", "cart"), KeyValue::new("n", 1.5)];
+        span.tags = vec![KeyValue::new("q\"", serde_json::json!([1, {"a": null}]))];
+        for value_first in [true, false] {
+            let row = FrameRow::new(&span, value_first);
+            for field in ["serviceTags", "tags"] {
+                assert_eq!(row.text(field), crate::js::json_stringify(&row.value(field)));
+            }
+        }
+        assert_eq!(FrameRow::new(&span, true).text("serviceTags"), r#"[{"value":"cart","key":"service.name"},{"value":1.5,"key":"n"}]"#);
+    }
 }
