@@ -296,8 +296,23 @@ impl JsCorrelator {
     /// The links of every span, by span id, in span order.
     #[wasm_bindgen(js_name = traceLinks, unchecked_return_type = "Map<string, SpanLink[]>")]
     pub fn trace_links(&self, trace: &JsTrace) -> JsResult<js_sys::Map> {
-        // One JSON text for the whole trace: [[spanId, links], ...], then a Map of it.
-        let pairs: js_sys::Array = out(&self.inner.trace_links(&trace.inner).map_err(to_js)?)?.unchecked_into();
+        // One JSON text for the whole trace, [[spanId, links], ...], written span by span so
+        // that only one span's links are in memory besides the text; then a Map of it.
+        let mut text = String::from("[");
+        self.inner
+            .each_span_links(&trace.inner, |span_id, links| {
+                if text.len() > 1 {
+                    text.push(',');
+                }
+                text.push('[');
+                crate::js::write_json_string(&mut text, span_id);
+                text.push(',');
+                crate::js::write_json(&mut text, &links.to_json());
+                text.push(']');
+            })
+            .map_err(to_js)?;
+        text.push(']');
+        let pairs: js_sys::Array = js_sys::JSON::parse(&text)?.unchecked_into();
         let map = js_sys::Map::new();
         for pair in pairs.iter() {
             let pair: js_sys::Array = pair.unchecked_into();

@@ -402,12 +402,20 @@ impl Correlator {
     /// # Ok::<(), spanlink::Error>(())
     /// ```
     pub fn trace_links(&self, trace: &Trace) -> Result<Vec<(String, Vec<Link>)>> {
+        let mut all = Vec::with_capacity(trace.spans.len());
+        self.each_span_links(trace, |span_id, links| all.push((span_id.to_string(), links)))?;
+        Ok(all)
+    }
+
+    /// Every span's links, handed to `f` span by span (in span order) instead of collected:
+    /// for callers that write them out as they come, such as the wasm binding.
+    pub fn each_span_links(&self, trace: &Trace, mut f: impl FnMut(&str, Vec<Link>)) -> Result<()> {
+        // Spans of one resource come together: their transformation inputs often repeat.
         let memo = span::TransformMemo::default();
-        trace
-            .spans
-            .iter()
-            .map(|span| Ok((span.span_id.clone(), span::SpanLinks::new(self, trace, span, &memo).links(None)?)))
-            .collect()
+        for span in &trace.spans {
+            f(&span.span_id, span::SpanLinks::new(self, trace, span, &memo).links(None)?);
+        }
+        Ok(())
     }
 
     /// For every configured rule, whether it links this span and why not (beyond.md §2).
