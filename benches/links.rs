@@ -53,13 +53,15 @@ fn generate_trace(n: usize) -> String {
         .iter()
         .zip(by_service)
         .enumerate()
-        .map(|(s, (svc, spans))| json!({
+        .map(|(s, (svc, spans))| {
+            json!({
             "resource": {"attributes": [
                 {"key": "service.name", "value": {"stringValue": svc}},
                 {"key": "k8s.namespace.name", "value": {"stringValue": "shop"}},
                 {"key": "k8s.pod.name", "value": {"stringValue": format!("{svc}-7d9f8c-{s}x")}},
                 {"key": "k8s.cluster.name", "value": {"stringValue": "eu-1"}}]},
-            "scopeSpans": [{"scope": {"name": "bench"}, "spans": spans}]}))
+            "scopeSpans": [{"scope": {"name": "bench"}, "spans": spans}]})
+        })
         .collect();
     json!({ "resourceSpans": resource_spans }).to_string()
 }
@@ -70,7 +72,15 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 }
 
 fn time(runs: usize, mut f: impl FnMut(usize)) -> Duration {
-    median((0..runs).map(|i| { let t = Instant::now(); f(i); t.elapsed() }).collect())
+    median(
+        (0..runs)
+            .map(|i| {
+                let t = Instant::now();
+                f(i);
+                t.elapsed()
+            })
+            .collect(),
+    )
 }
 
 fn main() {
@@ -79,19 +89,25 @@ fn main() {
     let text = generate_trace(n);
     let mb = text.len() as f64 / 1e6;
 
-    let construct = time(500, |_| drop(Correlator::new(settings.as_str(), Options::default()).unwrap()));
+    let construct =
+        time(500, |_| drop(Correlator::new(settings.as_str(), Options::default()).unwrap()));
     let parse = time(10, |_| drop(Trace::from_json(&text).unwrap()));
     let correlator = Correlator::new(settings.as_str(), Options::default()).unwrap();
     let trace = Trace::from_json(&text).unwrap();
     let ids: Vec<String> = trace.spans.iter().map(|s| s.span_id.clone()).collect();
     let runs = (200_000 / n).clamp(50, 5000);
-    let span = time(runs, |i| drop(correlator.span_links(&trace, &ids[(i * 7) % ids.len()]).unwrap()));
+    let span =
+        time(runs, |i| drop(correlator.span_links(&trace, &ids[(i * 7) % ids.len()]).unwrap()));
     let whole = time(3, |_| drop(correlator.trace_links(&trace).unwrap()));
 
     println!("spanlink native bench ({n} spans, {mb:.2} MB OTLP JSON)");
     println!("Correlator::new        median {:.1} µs", construct.as_secs_f64() * 1e6);
-    println!("Trace::from_json       median {:.1} ms = {:.1} MB/s, {:.0} spans/s",
-        parse.as_secs_f64() * 1e3, mb / parse.as_secs_f64(), n as f64 / parse.as_secs_f64());
+    println!(
+        "Trace::from_json       median {:.1} ms = {:.1} MB/s, {:.0} spans/s",
+        parse.as_secs_f64() * 1e3,
+        mb / parse.as_secs_f64(),
+        n as f64 / parse.as_secs_f64()
+    );
     println!("span_links per span    median {:.1} µs", span.as_secs_f64() * 1e6);
     println!("trace_links            median {:.1} ms", whole.as_secs_f64() * 1e3);
 }

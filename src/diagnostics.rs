@@ -65,7 +65,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A stable machine-readable code, e.g. `INVALID_INTERVAL`.
     pub code: &'static str,
-    /// JSON path from the document root, e.g. `datasources[2].jsonData.tracesToLogsV2.spanStartTimeShift`.
+    /// JSON path from the document root, e.g.
+    /// `datasources[2].jsonData.tracesToLogsV2.spanStartTimeShift`.
     pub path: String,
     /// What is wrong, in one sentence.
     pub message: String,
@@ -88,12 +89,24 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
             None => "the document has no `datasources` list",
             Some(_) => "`datasources` must be a list of data sources",
         };
-        return vec![diag(Severity::Error, "MISSING_DATASOURCES", "datasources".into(), message.into(), None)];
+        return vec![diag(
+            Severity::Error,
+            "MISSING_DATASOURCES",
+            "datasources".into(),
+            message.into(),
+            None,
+        )];
     };
-    let mut lint = Lint { sources: list.iter().enumerate().map(|(i, v)| Source::new(i, v)).collect(), out: Vec::new() };
+    let mut lint = Lint {
+        sources: list.iter().enumerate().map(|(i, v)| Source::new(i, v)).collect(),
+        out: Vec::new(),
+    };
     lint.document_shape();
-    if let Some(t) = tracing.filter(|t| !lint.sources.iter().any(|d| d.uid == Some(*t) || d.name == Some(*t))) {
-        let message = format!("no data source has uid or name `{t}`, so no trace source is checked");
+    if let Some(t) =
+        tracing.filter(|t| !lint.sources.iter().any(|d| d.uid == Some(*t) || d.name == Some(*t)))
+    {
+        let message =
+            format!("no data source has uid or name `{t}`, so no trace source is checked");
         lint.push(Severity::Error, "UNKNOWN_DATASOURCE", "datasources".into(), message, None);
     }
     for ds in &lint.sources.clone() {
@@ -109,9 +122,13 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
                 lint.derived_field(&format!("{}.jsonData.derivedFields[{j}]", ds.path), field);
             }
         }
-        if let Some(items) = ds.json_field("exemplarTraceIdDestinations").and_then(Value::as_array) {
+        if let Some(items) = ds.json_field("exemplarTraceIdDestinations").and_then(Value::as_array)
+        {
             for (j, dest) in items.iter().enumerate() {
-                lint.exemplar_destination(&format!("{}.jsonData.exemplarTraceIdDestinations[{j}]", ds.path), dest);
+                lint.exemplar_destination(
+                    &format!("{}.jsonData.exemplarTraceIdDestinations[{j}]", ds.path),
+                    dest,
+                );
             }
         }
         if let Some(items) = ds.value.get("correlations").and_then(Value::as_array) {
@@ -122,7 +139,10 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
     }
     if let Some(items) = doc.get("correlations").and_then(Value::as_array) {
         for (j, c) in items.iter().enumerate() {
-            let source = c.get("sourceUID").and_then(Value::as_str).and_then(|r| lint.resolve(r).source().cloned());
+            let source = c
+                .get("sourceUID")
+                .and_then(Value::as_str)
+                .and_then(|r| lint.resolve(r).source().cloned());
             lint.correlation(&format!("correlations[{j}]"), c, source.as_ref());
         }
     }
@@ -135,62 +155,148 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
 // Known keys and data source types (grafana.md §1).
 
 const LOGS_V2_KEYS: &[&str] = &[
-    "datasourceUid", "tags", "spanStartTimeShift", "spanEndTimeShift", "filterByTraceID", "filterBySpanID", "customQuery", "query",
+    "datasourceUid",
+    "tags",
+    "spanStartTimeShift",
+    "spanEndTimeShift",
+    "filterByTraceID",
+    "filterBySpanID",
+    "customQuery",
+    "query",
 ];
 const LOGS_V3_KEYS: &[&str] = &[
-    "name", "datasourceUid", "tags", "spanStartTimeShift", "spanEndTimeShift", "filterByTraceID", "filterBySpanID", "customQuery", "query",
+    "name",
+    "datasourceUid",
+    "tags",
+    "spanStartTimeShift",
+    "spanEndTimeShift",
+    "filterByTraceID",
+    "filterBySpanID",
+    "customQuery",
+    "query",
 ];
 const LOGS_LEGACY_KEYS: &[&str] = &[
-    "datasourceUid", "tags", "mappedTags", "mapTagNamesEnabled", "spanStartTimeShift", "spanEndTimeShift", "filterByTraceID",
-    "filterBySpanID", "lokiSearch",
+    "datasourceUid",
+    "tags",
+    "mappedTags",
+    "mapTagNamesEnabled",
+    "spanStartTimeShift",
+    "spanEndTimeShift",
+    "filterByTraceID",
+    "filterBySpanID",
+    "lokiSearch",
 ];
-const METRICS_KEYS: &[&str] = &["datasourceUid", "tags", "queries", "spanStartTimeShift", "spanEndTimeShift"];
+const METRICS_KEYS: &[&str] =
+    &["datasourceUid", "tags", "queries", "spanStartTimeShift", "spanEndTimeShift"];
 const PROFILES_KEYS: &[&str] = &["datasourceUid", "tags", "profileTypeId", "customQuery", "query"];
 const TAG_KEYS: &[&str] = &["key", "value"];
 const METRICS_QUERY_KEYS: &[&str] = &["name", "query"];
-const DERIVED_FIELD_KEYS: &[&str] =
-    &["name", "matcherType", "matcherRegex", "url", "urlDisplayLabel", "datasourceUid", "targetBlank"];
+const DERIVED_FIELD_KEYS: &[&str] = &[
+    "name",
+    "matcherType",
+    "matcherRegex",
+    "url",
+    "urlDisplayLabel",
+    "datasourceUid",
+    "targetBlank",
+];
 const EXEMPLAR_KEYS: &[&str] = &["name", "datasourceUid", "url", "urlDisplayLabel"];
-const CORRELATION_KEYS: &[&str] =
-    &["uid", "orgId", "sourceUID", "targetUID", "label", "description", "type", "config", "provisioned"];
+const CORRELATION_KEYS: &[&str] = &[
+    "uid",
+    "orgId",
+    "sourceUID",
+    "targetUID",
+    "label",
+    "description",
+    "type",
+    "config",
+    "provisioned",
+];
 const CORRELATION_CONFIG_KEYS: &[&str] = &["type", "field", "target", "transformations"];
 const TRANSFORMATION_KEYS: &[&str] = &["type", "field", "expression", "mapValue"];
 
 /// The trace source's link settings: a `jsonData` key close to one of these is probably a typo.
-const LINK_KEYS: &[&str] = &["tracesToLogsV2", "tracesToLogs", "tracesToMetrics", "tracesToProfiles", "serviceMap"];
+const LINK_KEYS: &[&str] =
+    &["tracesToLogsV2", "tracesToLogs", "tracesToMetrics", "tracesToProfiles", "serviceMap"];
 /// Other jsonData keys of trace data sources that are fine even though they look alike.
 const OTHER_TRACE_KEYS: &[&str] = &[
-    "nodeGraph", "search", "lokiSearch", "traceQuery", "spanBar", "httpMethod", "timeInterval", "streamingEnabled",
-    "traceIdTimeParams", "tlsAuth", "tlsSkipVerify", "oauthPassThru",
+    "nodeGraph",
+    "search",
+    "lokiSearch",
+    "traceQuery",
+    "spanBar",
+    "httpMethod",
+    "timeInterval",
+    "streamingEnabled",
+    "traceIdTimeParams",
+    "tlsAuth",
+    "tlsSkipVerify",
+    "oauthPassThru",
 ];
 
 const LOGS_TYPES: &[&str] = &[
-    "loki", "elasticsearch", "grafana-splunk-datasource", "grafana-opensearch-datasource", "grafana-falconlogscale-datasource",
-    "googlecloud-logging-datasource", "victoriametrics-logs-datasource",
+    "loki",
+    "elasticsearch",
+    "grafana-splunk-datasource",
+    "grafana-opensearch-datasource",
+    "grafana-falconlogscale-datasource",
+    "googlecloud-logging-datasource",
+    "victoriametrics-logs-datasource",
 ];
 const METRICS_TYPES: &[&str] = &["prometheus", "victoriametrics-metrics-datasource"];
-// `phlare` is the plugin's old id; Grafana still aliases it (and DEPRECATED_DATASOURCE_TYPE says so).
+// `phlare` is the plugin's old id; Grafana still aliases it (and DEPRECATED_DATASOURCE_TYPE says
+// so).
 const PROFILES_TYPES: &[&str] = &["grafana-pyroscope-datasource", "phlare"];
 
 /// Attributes with one value per pod/host/request: as Loki stream labels they explode the
 /// number of streams (Loki docs, "Label best practices").
 const HIGH_CARDINALITY: &[&str] = &[
-    "traceid", "spanid", "trace_id", "span_id", "pod", "k8s.pod.name", "k8s_pod_name", "pod_name", "hostname",
-    "host.name", "host_name", "ip", "host.ip", "client.address", "net.peer.ip", "service.instance.id",
-    "service_instance_id", "k8s.pod.uid", "container.id", "process.pid",
+    "traceid",
+    "spanid",
+    "trace_id",
+    "span_id",
+    "pod",
+    "k8s.pod.name",
+    "k8s_pod_name",
+    "pod_name",
+    "hostname",
+    "host.name",
+    "host_name",
+    "ip",
+    "host.ip",
+    "client.address",
+    "net.peer.ip",
+    "service.instance.id",
+    "service_instance_id",
+    "k8s.pod.uid",
+    "container.id",
+    "process.pid",
 ];
 
 /// Grafana's built-in variables, valid in any template (grafana.md §6.3).
 const BUILTIN_VARS: &[&str] = &[
-    "__from", "__to", "__interval", "__interval_ms", "__org", "__user", "__range", "__range_s", "__range_ms",
-    "__rate_interval", "__timeFilter", "__dashboard", "__name", "__timezone",
+    "__from",
+    "__to",
+    "__interval",
+    "__interval_ms",
+    "__org",
+    "__user",
+    "__range",
+    "__range_s",
+    "__range_ms",
+    "__rate_interval",
+    "__timeFilter",
+    "__dashboard",
+    "__name",
+    "__timezone",
 ];
 /// Scoped variables of span links (trace → logs/metrics/profiles queries).
 const SPAN_VARS: &[&str] = &["__span", "__trace", "__tags"];
 /// Scoped variables of data links (derived fields, exemplars, correlations).
 const DATA_LINK_VARS: &[&str] = &["__value", "__data", "__targetField", "__series", "__field"];
 /// Scoped variables of data links on a trace frame (grafana.md §7.3).
-const TRACE_FRAME_VARS: &[&str] = &["__value", "__data", "__targetField", "__series", "__field", "__span", "__trace", "__tags"];
+const TRACE_FRAME_VARS: &[&str] =
+    &["__value", "__data", "__targetField", "__series", "__field", "__span", "__trace", "__tags"];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -207,7 +313,13 @@ struct Source<'a> {
 impl<'a> Source<'a> {
     fn new(index: usize, value: &'a Value) -> Source<'a> {
         let s = |k: &str| value.get(k).and_then(Value::as_str);
-        Source { path: format!("datasources[{index}]"), name: s("name"), uid: s("uid"), ty: s("type"), value }
+        Source {
+            path: format!("datasources[{index}]"),
+            name: s("name"),
+            uid: s("uid"),
+            ty: s("type"),
+            value,
+        }
     }
 
     fn json_field(&self, key: &str) -> Option<&'a Value> {
@@ -262,12 +374,25 @@ struct Lint<'a> {
     out: Vec<Diagnostic>,
 }
 
-fn diag(severity: Severity, code: &'static str, path: String, message: String, suggestion: Option<String>) -> Diagnostic {
+fn diag(
+    severity: Severity,
+    code: &'static str,
+    path: String,
+    message: String,
+    suggestion: Option<String>,
+) -> Diagnostic {
     Diagnostic { severity, code, path, message, suggestion }
 }
 
 impl<'a> Lint<'a> {
-    fn push(&mut self, severity: Severity, code: &'static str, path: String, message: String, suggestion: Option<String>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        path: String,
+        message: String,
+        suggestion: Option<String>,
+    ) {
         self.out.push(diag(severity, code, path, message, suggestion));
     }
 
@@ -278,10 +403,22 @@ impl<'a> Lint<'a> {
         let mut names: HashMap<&str, String> = HashMap::new();
         for ds in self.sources.clone() {
             if ds.name.is_none() {
-                self.push(Severity::Error, "MISSING_NAME", format!("{}.name", ds.path), "a data source needs a `name`".into(), None);
+                self.push(
+                    Severity::Error,
+                    "MISSING_NAME",
+                    format!("{}.name", ds.path),
+                    "a data source needs a `name`".into(),
+                    None,
+                );
             }
             if ds.ty.is_none() {
-                self.push(Severity::Error, "MISSING_TYPE", format!("{}.type", ds.path), "a data source needs a `type`".into(), None);
+                self.push(
+                    Severity::Error,
+                    "MISSING_TYPE",
+                    format!("{}.type", ds.path),
+                    "a data source needs a `type`".into(),
+                    None,
+                );
             }
             if ds.ty == Some("phlare") {
                 self.push(
@@ -296,8 +433,15 @@ impl<'a> Lint<'a> {
             // overwrites the first, which is rarely what the author meant.
             if let Some(uid) = ds.uid {
                 if let Some(first) = uids.get(uid) {
-                    let message = format!("uid `{uid}` is already used by {first}; this entry replaces it");
-                    self.push(Severity::Warning, "DUPLICATE_UID", format!("{}.uid", ds.path), message, None);
+                    let message =
+                        format!("uid `{uid}` is already used by {first}; this entry replaces it");
+                    self.push(
+                        Severity::Warning,
+                        "DUPLICATE_UID",
+                        format!("{}.uid", ds.path),
+                        message,
+                        None,
+                    );
                 } else {
                     uids.insert(uid, ds.path.clone());
                 }
@@ -305,7 +449,13 @@ impl<'a> Lint<'a> {
             if let Some(name) = ds.name {
                 if let Some(first) = names.get(name) {
                     let message = format!("name `{name}` is already used by {first}");
-                    self.push(Severity::Warning, "DUPLICATE_NAME", format!("{}.name", ds.path), message, None);
+                    self.push(
+                        Severity::Warning,
+                        "DUPLICATE_NAME",
+                        format!("{}.name", ds.path),
+                        message,
+                        None,
+                    );
                 } else {
                     names.insert(name, ds.path.clone());
                 }
@@ -318,7 +468,10 @@ impl<'a> Lint<'a> {
     /// Grafana resolves by uid, or by name for data sources provisioned without uid.
     fn resolve(&self, reference: &str) -> Resolved<'_, 'a> {
         let s = &self.sources;
-        if let Some(ds) = s.iter().find(|d| d.uid == Some(reference) || (d.uid.is_none() && d.name == Some(reference))) {
+        if let Some(ds) = s
+            .iter()
+            .find(|d| d.uid == Some(reference) || (d.uid.is_none() && d.name == Some(reference)))
+        {
             return Resolved::Exact(ds);
         }
         let ci = |x: Option<&str>| x.is_some_and(|x| x.eq_ignore_ascii_case(reference));
@@ -343,16 +496,31 @@ impl<'a> Lint<'a> {
             Resolved::Exact(_) => {}
             Resolved::CaseOnly(ds) => {
                 let (right, message) = (ds.reference(), format!("`{reference}` matches `{}` only case-insensitively; uids are case-sensitive", ds.reference()));
-                self.push(Severity::Warning, "DATASOURCE_CASE_MISMATCH", path.into(), message, Some(right.into()));
+                self.push(
+                    Severity::Warning,
+                    "DATASOURCE_CASE_MISMATCH",
+                    path.into(),
+                    message,
+                    Some(right.into()),
+                );
             }
             Resolved::ByName(ds) => {
                 let right = ds.reference();
-                let message = format!("`{reference}` is the name of data source uid `{right}`; refer to it by uid");
-                self.push(Severity::Warning, "DATASOURCE_BY_NAME", path.into(), message, Some(right.into()));
+                let message = format!(
+                    "`{reference}` is the name of data source uid `{right}`; refer to it by uid"
+                );
+                self.push(
+                    Severity::Warning,
+                    "DATASOURCE_BY_NAME",
+                    path.into(),
+                    message,
+                    Some(right.into()),
+                );
             }
             Resolved::Nothing => {
                 let known: Vec<&str> = self.sources.iter().map(Source::reference).collect();
-                let message = format!("no data source has uid `{reference}`: this setting makes no link");
+                let message =
+                    format!("no data source has uid `{reference}`: this setting makes no link");
                 let suggestion = closest(reference, &known, 3).map(str::to_string);
                 self.push(Severity::Error, "UNKNOWN_DATASOURCE", path.into(), message, suggestion);
             }
@@ -362,7 +530,13 @@ impl<'a> Lint<'a> {
         if let Some(ty) = ds.ty {
             if !types.is_empty() && !types.contains(&ty) {
                 let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {})", ds.reference(), types.join(", "));
-                self.push(Severity::Error, "UNSUPPORTED_DATASOURCE_TYPE", path.into(), message, None);
+                self.push(
+                    Severity::Error,
+                    "UNSUPPORTED_DATASOURCE_TYPE",
+                    path.into(),
+                    message,
+                    None,
+                );
             }
         }
         found
@@ -376,7 +550,10 @@ impl<'a> Lint<'a> {
         for key in obj.keys() {
             if !known.contains(&key.as_str()) {
                 let suggestion = closest(key, known, 3).map(str::to_string);
-                let hint = suggestion.as_ref().map(|s| format!("; did you mean `{s}`")).unwrap_or_default();
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| format!("; did you mean `{s}`"))
+                    .unwrap_or_default();
                 let message = format!("`{key}` is not a {what} setting; Grafana ignores it{hint}");
                 self.push(Severity::Warning, "UNKNOWN_KEY", child(path, key), message, suggestion);
             }
@@ -402,7 +579,13 @@ impl<'a> Lint<'a> {
             }
             let hint = suggestion.map(|s| format!("; did you mean `{s}`")).unwrap_or_default();
             let message = format!("`{k}` is not a Grafana setting{hint}");
-            self.push(Severity::Warning, "UNKNOWN_KEY", child(path, k), message, suggestion.map(str::to_string));
+            self.push(
+                Severity::Warning,
+                "UNKNOWN_KEY",
+                child(path, k),
+                message,
+                suggestion.map(str::to_string),
+            );
         }
     }
 
@@ -413,19 +596,44 @@ impl<'a> Lint<'a> {
         let path = format!("{}.jsonData", ds.path);
         self.trace_json_keys(&path, json);
         if let Some(block) = json.get("tracesToLogsV2") {
-            self.logs_block(ds, &child(&path, "tracesToLogsV2"), block, LOGS_V2_KEYS, "tracesToLogsV2");
+            self.logs_block(
+                ds,
+                &child(&path, "tracesToLogsV2"),
+                block,
+                LOGS_V2_KEYS,
+                "tracesToLogsV2",
+            );
         }
         if let Some(block) = json.get("tracesToLogs") {
             if json.contains_key("tracesToLogsV2") {
-                let message = "`tracesToLogsV2` is set, so Grafana ignores the legacy `tracesToLogs`".into();
-                self.push(Severity::Hint, "LEGACY_SETTINGS_IGNORED", child(&path, "tracesToLogs"), message, None);
+                let message =
+                    "`tracesToLogsV2` is set, so Grafana ignores the legacy `tracesToLogs`".into();
+                self.push(
+                    Severity::Hint,
+                    "LEGACY_SETTINGS_IGNORED",
+                    child(&path, "tracesToLogs"),
+                    message,
+                    None,
+                );
             } else {
-                self.logs_block(ds, &child(&path, "tracesToLogs"), block, LOGS_LEGACY_KEYS, "tracesToLogs");
+                self.logs_block(
+                    ds,
+                    &child(&path, "tracesToLogs"),
+                    block,
+                    LOGS_LEGACY_KEYS,
+                    "tracesToLogs",
+                );
             }
         }
         if let Some(items) = json.get("tracesToLogsV3").and_then(Value::as_array) {
             for (i, block) in items.iter().enumerate() {
-                self.logs_block(ds, &format!("{path}.tracesToLogsV3[{i}]"), block, LOGS_V3_KEYS, "tracesToLogsV3");
+                self.logs_block(
+                    ds,
+                    &format!("{path}.tracesToLogsV3[{i}]"),
+                    block,
+                    LOGS_V3_KEYS,
+                    "tracesToLogsV3",
+                );
             }
         }
         if let Some(block) = json.get("tracesToMetrics") {
@@ -439,12 +647,23 @@ impl<'a> Lint<'a> {
         }
     }
 
-    fn logs_block(&mut self, trace: &Source<'a>, path: &str, block: &Value, known: &[&str], what: &str) {
+    fn logs_block(
+        &mut self,
+        trace: &Source<'a>,
+        path: &str,
+        block: &Value,
+        known: &[&str],
+        what: &str,
+    ) {
         self.known_keys(path, block, known, what);
-        let target = block.get("datasourceUid").and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Logs));
+        let target = block
+            .get("datasourceUid")
+            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Logs));
         self.time_shifts(path, block);
         for list in ["tags", "mappedTags"] {
-            for (i, tag) in block.get(list).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (i, tag) in
+                block.get(list).and_then(Value::as_array).into_iter().flatten().enumerate()
+            {
                 self.known_keys(&format!("{path}.{list}[{i}]"), tag, TAG_KEYS, "tag");
             }
         }
@@ -467,23 +686,42 @@ impl<'a> Lint<'a> {
 
     fn metrics_block(&mut self, path: &str, block: &Value) {
         self.known_keys(path, block, METRICS_KEYS, "tracesToMetrics");
-        let target = block.get("datasourceUid").and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Metrics));
+        let target = block
+            .get("datasourceUid")
+            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Metrics));
         self.time_shifts(path, block);
         self.tags(path, block, target.as_ref());
         let queries = block.get("queries").and_then(Value::as_array);
         if target.is_some() && queries.is_none_or(|q| q.is_empty()) {
-            let message = "without `queries` Grafana shows no metrics link at all, even with a data source".into();
+            let message =
+                "without `queries` Grafana shows no metrics link at all, even with a data source"
+                    .into();
             let suggestion = r#"queries: [{ name: "Request rate", query: "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))" }]"#;
-            self.push(Severity::Warning, "METRICS_WITHOUT_QUERIES", child(path, "queries"), message, Some(suggestion.into()));
+            self.push(
+                Severity::Warning,
+                "METRICS_WITHOUT_QUERIES",
+                child(path, "queries"),
+                message,
+                Some(suggestion.into()),
+            );
         }
         for (i, q) in queries.into_iter().flatten().enumerate() {
             let qpath = format!("{path}.queries[{i}]");
             self.known_keys(&qpath, q, METRICS_QUERY_KEYS, "metrics query");
             match q.get("name").and_then(Value::as_str) {
-                Some(name) if !name.is_empty() => self.template(&child(&qpath, "name"), name, SPAN_VARS),
+                Some(name) if !name.is_empty() => {
+                    self.template(&child(&qpath, "name"), name, SPAN_VARS)
+                }
                 _ => {
-                    let message = "a metrics query without `name` makes a link with an empty title".into();
-                    self.push(Severity::Hint, "METRICS_QUERY_WITHOUT_NAME", child(&qpath, "name"), message, None);
+                    let message =
+                        "a metrics query without `name` makes a link with an empty title".into();
+                    self.push(
+                        Severity::Hint,
+                        "METRICS_QUERY_WITHOUT_NAME",
+                        child(&qpath, "name"),
+                        message,
+                        None,
+                    );
                 }
             }
             if let Some(query) = q.get("query").and_then(Value::as_str) {
@@ -494,7 +732,9 @@ impl<'a> Lint<'a> {
 
     fn profiles_block(&mut self, path: &str, block: &Value) {
         self.known_keys(path, block, PROFILES_KEYS, "tracesToProfiles");
-        let target = block.get("datasourceUid").and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Profiles));
+        let target = block
+            .get("datasourceUid")
+            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Profiles));
         self.tags(path, block, target.as_ref());
         if let Some(q) = self.custom_query(path, block) {
             self.template(&child(path, "query"), q, SPAN_VARS);
@@ -511,10 +751,22 @@ impl<'a> Lint<'a> {
         let query = block.get("query").and_then(Value::as_str).unwrap_or("");
         if custom && query.is_empty() {
             let message = "`customQuery` is true but `query` is empty: Grafana ignores it and builds the default query".into();
-            self.push(Severity::Warning, "CUSTOM_QUERY_EMPTY", child(path, "customQuery"), message, None);
+            self.push(
+                Severity::Warning,
+                "CUSTOM_QUERY_EMPTY",
+                child(path, "customQuery"),
+                message,
+                None,
+            );
         } else if !custom && !query.is_empty() {
             let message = "`query` is only used with `customQuery: true`".into();
-            self.push(Severity::Hint, "QUERY_NOT_USED", child(path, "query"), message, Some("customQuery: true".into()));
+            self.push(
+                Severity::Hint,
+                "QUERY_NOT_USED",
+                child(path, "query"),
+                message,
+                Some("customQuery: true".into()),
+            );
         }
         (custom && !query.is_empty()).then_some(query)
     }
@@ -527,7 +779,13 @@ impl<'a> Lint<'a> {
             let spath = child(path, key);
             let Some(text) = value.as_str() else {
                 let message = format!("`{key}` must be a string such as \"-2m\"");
-                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, Some(format!("{value}s")));
+                self.push(
+                    Severity::Error,
+                    "INVALID_TIME_SHIFT",
+                    spath,
+                    message,
+                    Some(format!("{value}s")),
+                );
                 continue;
             };
             if text.is_empty() {
@@ -542,11 +800,26 @@ impl<'a> Lint<'a> {
             // A positive start shift starts the window after the span; a negative end shift
             // ends it before the span ends: logs/metrics of the span itself are cut off.
             if start && amount > 0.0 {
-                let message = format!("a positive start shift (`{text}`) starts the window after the span starts");
-                self.push(Severity::Warning, "NARROWING_TIME_SHIFT", spath, message, Some(format!("-{text}")));
+                let message = format!(
+                    "a positive start shift (`{text}`) starts the window after the span starts"
+                );
+                self.push(
+                    Severity::Warning,
+                    "NARROWING_TIME_SHIFT",
+                    spath,
+                    message,
+                    Some(format!("-{text}")),
+                );
             } else if !start && amount < 0.0 {
-                let message = format!("a negative end shift (`{text}`) ends the window before the span ends");
-                self.push(Severity::Warning, "NARROWING_TIME_SHIFT", spath, message, Some(text[1..].to_string()));
+                let message =
+                    format!("a negative end shift (`{text}`) ends the window before the span ends");
+                self.push(
+                    Severity::Warning,
+                    "NARROWING_TIME_SHIFT",
+                    spath,
+                    message,
+                    Some(text[1..].to_string()),
+                );
             }
         }
     }
@@ -556,7 +829,9 @@ impl<'a> Lint<'a> {
     /// Metrics and profiles tags: the label names must be valid Prometheus/Pyroscope labels.
     fn tags(&mut self, path: &str, block: &Value, target: Option<&Source>) {
         let Some(tags) = block.get("tags").and_then(Value::as_array) else { return };
-        let checks_labels = target.is_some_and(|t| t.ty.is_some_and(|ty| METRICS_TYPES.contains(&ty) || PROFILES_TYPES.contains(&ty)));
+        let checks_labels = target.is_some_and(|t| {
+            t.ty.is_some_and(|ty| METRICS_TYPES.contains(&ty) || PROFILES_TYPES.contains(&ty))
+        });
         for (i, tag) in tags.iter().enumerate() {
             let tpath = format!("{path}.tags[{i}]");
             self.known_keys(&tpath, tag, TAG_KEYS, "tag");
@@ -602,7 +877,13 @@ impl<'a> Lint<'a> {
                 loki.reference(),
                 trace.reference()
             );
-            self.push(Severity::Hint, "ONE_WAY_LOGS_LINK", child(path, "datasourceUid"), message, None);
+            self.push(
+                Severity::Hint,
+                "ONE_WAY_LOGS_LINK",
+                child(path, "datasourceUid"),
+                message,
+                None,
+            );
         }
     }
 
@@ -635,7 +916,8 @@ impl<'a> Lint<'a> {
             self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
         }
         if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
-            let message = "an exemplar destination without `datasourceUid` or `url` makes no link".into();
+            let message =
+                "an exemplar destination without `datasourceUid` or `url` makes no link".into();
             self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
         }
         if let Some(name) = dest.get("name").and_then(Value::as_str) {
@@ -645,7 +927,13 @@ impl<'a> Lint<'a> {
                 match USUAL.iter().find(|u| u.eq_ignore_ascii_case(name)) {
                     Some(usual) => {
                         let message = format!("exemplar label `{name}` differs only in case from the usual `{usual}`; label names are case-sensitive");
-                        self.push(Severity::Warning, "EXEMPLAR_LABEL_CASE", npath, message, Some(usual.to_string()));
+                        self.push(
+                            Severity::Warning,
+                            "EXEMPLAR_LABEL_CASE",
+                            npath,
+                            message,
+                            Some(usual.to_string()),
+                        );
                     }
                     None => {
                         let message = format!("exemplar label `{name}` is none of the usual `trace_id`, `traceID`, `traceId`; check your exemplars carry it");
@@ -672,12 +960,14 @@ impl<'a> Lint<'a> {
             self.reference(&child(path, "targetUID"), uid, Kind::Any);
         }
         // `type` sits at the top in the API form and in `config` in older provisioning files.
-        let ty = c.get("type").or(c.pointer("/config/type")).and_then(Value::as_str).unwrap_or("query");
+        let ty =
+            c.get("type").or(c.pointer("/config/type")).and_then(Value::as_str).unwrap_or("query");
         if ty != "external" && !has_text(c, "targetUID") {
             let message = "a `query` correlation without `targetUID` makes no link".into();
             self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
         }
-        let from_trace = source.is_some_and(|s| matches!(s.ty, Some("tempo" | "jaeger" | "zipkin")));
+        let from_trace =
+            source.is_some_and(|s| matches!(s.ty, Some("tempo" | "jaeger" | "zipkin")));
         let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
         if let Some(label) = c.get("label").and_then(Value::as_str) {
             self.template(&child(path, "label"), label, vars);
@@ -688,7 +978,13 @@ impl<'a> Lint<'a> {
         if let Some(target) = config.get("target") {
             self.template_strings(&child(&cpath, "target"), target, vars);
         }
-        for (i, t) in config.get("transformations").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, t) in config
+            .get("transformations")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let tpath = format!("{cpath}.transformations[{i}]");
             self.known_keys(&tpath, t, TRANSFORMATION_KEYS, "transformation");
             match t.get("type").and_then(Value::as_str) {
@@ -699,12 +995,29 @@ impl<'a> Lint<'a> {
                 }
                 Some("logfmt") => {}
                 Some("json") => {
-                    let message = "the `json` transformation is a spanlink extension; Grafana ignores it".into();
-                    self.push(Severity::Hint, "SPANLINK_EXTENSION", child(&tpath, "type"), message, None);
+                    let message =
+                        "the `json` transformation is a spanlink extension; Grafana ignores it"
+                            .into();
+                    self.push(
+                        Severity::Hint,
+                        "SPANLINK_EXTENSION",
+                        child(&tpath, "type"),
+                        message,
+                        None,
+                    );
                 }
                 other => {
-                    let message = format!("transformation type {} is not one of `regex`, `logfmt`", other.map(|o| format!("`{o}`")).unwrap_or("(missing)".into()));
-                    self.push(Severity::Warning, "UNKNOWN_TRANSFORMATION", child(&tpath, "type"), message, None);
+                    let message = format!(
+                        "transformation type {} is not one of `regex`, `logfmt`",
+                        other.map(|o| format!("`{o}`")).unwrap_or("(missing)".into())
+                    );
+                    self.push(
+                        Severity::Warning,
+                        "UNKNOWN_TRANSFORMATION",
+                        child(&tpath, "type"),
+                        message,
+                        None,
+                    );
                 }
             }
         }
@@ -724,14 +1037,26 @@ impl<'a> Lint<'a> {
         match regex_lite::Regex::new(&escape_literal_braces(pattern)) {
             Err(e) => {
                 let reason = e.to_string();
-                let reason = reason.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().trim_start_matches("error: ");
+                let reason = reason
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches("error: ");
                 let message = format!("the regex does not compile: {reason}");
                 self.push(Severity::Error, "INVALID_REGEX", path.into(), message, None);
                 return;
             }
             Ok(re) if needs_group && re.captures_len() < 2 => {
                 let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
-                self.push(Severity::Error, "REGEX_WITHOUT_GROUP", path.into(), message, Some(format!("({pattern})")));
+                self.push(
+                    Severity::Error,
+                    "REGEX_WITHOUT_GROUP",
+                    path.into(),
+                    message,
+                    Some(format!("({pattern})")),
+                );
             }
             Ok(_) => {}
         }
@@ -740,7 +1065,9 @@ impl<'a> Lint<'a> {
             let chars: Vec<String> = inner.chars().map(|c| format!("`{c}`")).collect();
             // Spell the characters out only when the class is a plain list (no range, no `^`).
             let listed = match chars.split_last() {
-                Some((last, rest)) if !inner.contains('-') && !inner.starts_with('^') => format!("{} or {last}", rest.join(", ")),
+                Some((last, rest)) if !inner.contains('-') && !inner.starts_with('^') => {
+                    format!("{} or {last}", rest.join(", "))
+                }
                 _ => "a literal `|` too".to_string(),
             };
             let message = format!("`{class}` matches {listed}; write `{fixed}`");
@@ -778,7 +1105,9 @@ impl<'a> Lint<'a> {
                 continue;
             }
             let name = cap.get(1).or(cap.get(2)).or(cap.get(4)).map_or("", |m| m.as_str());
-            let name = &name[..name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len())];
+            let name = &name[..name
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(name.len())];
             if !name.starts_with("__") || BUILTIN_VARS.contains(&name) {
                 continue;
             }
@@ -789,8 +1118,16 @@ impl<'a> Lint<'a> {
                 // `$__span.traceId` replaces `$__span` alone: "[object Object].traceId".
                 if name != "__tags" {
                     let fixed = format!("${{{name}{}}}", rest.as_str());
-                    let message = format!("`{whole}` interpolates `${name}` alone (an object); write `{fixed}`");
-                    self.push(Severity::Warning, "VARIABLE_PATH_NEEDS_BRACES", path.into(), message, Some(fixed));
+                    let message = format!(
+                        "`{whole}` interpolates `${name}` alone (an object); write `{fixed}`"
+                    );
+                    self.push(
+                        Severity::Warning,
+                        "VARIABLE_PATH_NEEDS_BRACES",
+                        path.into(),
+                        message,
+                        Some(fixed),
+                    );
                 }
             }
         }
@@ -811,7 +1148,9 @@ fn child(parent: &str, key: &str) -> String {
     match (parent.is_empty(), plain) {
         (true, true) => key.to_string(),
         (false, true) => format!("{parent}.{key}"),
-        (_, false) => format!("{parent}[{}]", crate::js::json_stringify(&Value::String(key.to_string()))),
+        (_, false) => {
+            format!("{parent}[{}]", crate::js::json_stringify(&Value::String(key.to_string())))
+        }
     }
 }
 
@@ -850,7 +1189,10 @@ fn shift_regex() -> &'static regex_lite::Regex {
 /// unclosed `${` (the whole match).
 fn template_regex() -> &'static regex_lite::Regex {
     static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex_lite::Regex::new(r"\$\{([^}]*)\}|\$(\w+)(\.\w+)?|\[\[(\w+)[^\]]*\]\]|\$\{").expect("valid"))
+    RE.get_or_init(|| {
+        regex_lite::Regex::new(r"\$\{([^}]*)\}|\$(\w+)(\.\w+)?|\[\[(\w+)[^\]]*\]\]|\$\{")
+            .expect("valid")
+    })
 }
 
 /// The label name a tag writes: its `value`, else the key with Grafana's `.`→`_`.
@@ -886,12 +1228,14 @@ fn logs_tags(path: &str, block: &Value) -> Vec<(String, String, String)> {
 
 fn is_label_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Other characters become `_`; a leading digit gets a `_` prefix.
 fn sanitize_label(s: &str) -> String {
-    let mapped: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mapped: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     if mapped.is_empty() || mapped.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{mapped}")
     } else {
@@ -997,9 +1341,14 @@ fn js_only_features(pattern: &str) -> Vec<(String, Option<String>)> {
             b'[' if !in_class => in_class = true,
             b']' if in_class => in_class = false,
             b'(' if !in_class => {
-                let kind = [("(?<=", "look-behind"), ("(?<!", "negative look-behind"), ("(?=", "look-ahead"), ("(?!", "negative look-ahead")]
-                    .into_iter()
-                    .find(|(open, _)| rest.starts_with(open));
+                let kind = [
+                    ("(?<=", "look-behind"),
+                    ("(?<!", "negative look-behind"),
+                    ("(?=", "look-ahead"),
+                    ("(?!", "negative look-ahead"),
+                ]
+                .into_iter()
+                .find(|(open, _)| rest.starts_with(open));
                 if let Some((open, name)) = kind {
                     let end = group_end(pattern, i).unwrap_or(pattern.len());
                     let group = &pattern[i..end];
@@ -1010,7 +1359,9 @@ fn js_only_features(pattern: &str) -> Vec<(String, Option<String>)> {
                         // The value comes from a capture group, so consuming the context
                         // instead of asserting it yields the same value.
                         "(?<=" => Some(format!("{before}(?:{inner}){after}")),
-                        "(?=" if after.is_empty() || after == "$" => Some(format!("{before}(?:{inner}){after}")),
+                        "(?=" if after.is_empty() || after == "$" => {
+                            Some(format!("{before}(?:{inner}){after}"))
+                        }
                         // Equivalent when the asserted text comes before what follows it
                         // (e.g. `"key":"host"` before `"value"` in a tag object).
                         "(?=" => Some(format!("{before}{inner}{after}")),

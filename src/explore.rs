@@ -3,7 +3,6 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-
 use crate::js::{encode_uri_component, json_stringify};
 
 /// A time range in epoch milliseconds.
@@ -32,11 +31,19 @@ pub enum Widen {
 /// ```
 /// use spanlink::explore::{time_window, TimeRange, Widen};
 /// let start = 1_602_637_200_000_000.0; // 2020-10-14T01:00:00Z in µs
-/// assert_eq!(time_window(start, 1e6, -60_000, 60_000, Widen::Normal),
-///            TimeRange { from: 1602637140000.0, to: 1602637261000.0 });
+/// assert_eq!(
+///     time_window(start, 1e6, -60_000, 60_000, Widen::Normal),
+///     TimeRange { from: 1602637140000.0, to: 1602637261000.0 }
+/// );
 /// assert_eq!(time_window(start, 0.0, 0, 0, Widen::Normal).to, 1602637200001.0);
 /// ```
-pub fn time_window(start_us: f64, duration_us: f64, start_shift_ms: i64, end_shift_ms: i64, widen: Widen) -> TimeRange {
+pub fn time_window(
+    start_us: f64,
+    duration_us: f64,
+    start_shift_ms: i64,
+    end_shift_ms: i64,
+    widen: Widen,
+) -> TimeRange {
     let mut from = (start_us / 1000.0 + start_shift_ms as f64).floor();
     let mut to = ((start_us + duration_us) / 1000.0 + end_shift_ms as f64).floor();
     match widen {
@@ -97,7 +104,8 @@ pub struct ExploreState {
 /// `datasource: { uid }` (added to an existing `datasource` object, else appended as the last key).
 pub fn with_datasource_ref(query: &mut Value, uid: &str) {
     let Value::Object(map) = query else { return };
-    let has_uid = map.get("datasource").and_then(|d| d.get("uid")).is_some_and(|u| !u.is_null() && u != "");
+    let has_uid =
+        map.get("datasource").and_then(|d| d.get("uid")).is_some_and(|u| !u.is_null() && u != "");
     if has_uid || uid.is_empty() {
         return;
     }
@@ -140,13 +148,25 @@ pub fn explore_url(state: &ExploreState, app_sub_url: &str) -> String {
             q
         })
         .collect();
-    left_url(&state.datasource, &queries, state.range.as_ref(), state.panels_state.as_ref(), app_sub_url)
+    left_url(
+        &state.datasource,
+        &queries,
+        state.range.as_ref(),
+        state.panels_state.as_ref(),
+        app_sub_url,
+    )
 }
 
 /// The `left=` URL for queries that already carry their datasource reference; written straight
 /// into one string, as `JSON.stringify` orders the state (`range`, `datasource`, `queries`,
 /// `panelsState`).
-pub(crate) fn left_url(datasource: &str, queries: &[Value], range: Option<&ExploreRange>, panels_state: Option<&Value>, app_sub_url: &str) -> String {
+pub(crate) fn left_url(
+    datasource: &str,
+    queries: &[Value],
+    range: Option<&ExploreRange>,
+    panels_state: Option<&Value>,
+    app_sub_url: &str,
+) -> String {
     let mut json = String::with_capacity(256);
     if let Some(range) = range {
         let bound = |b: &RangeBound| match b {

@@ -227,7 +227,9 @@ pub fn js_string_to_number(s: &str) -> f64 {
             if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
                 return f64::NAN;
             }
-            return digits.chars().fold(0.0, |acc, c| acc * radix as f64 + c.to_digit(radix).unwrap_or(0) as f64);
+            return digits
+                .chars()
+                .fold(0.0, |acc, c| acc * radix as f64 + c.to_digit(radix).unwrap_or(0) as f64);
         }
     }
     let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
@@ -307,7 +309,10 @@ mod tests {
         assert_eq!(js_string_to_number("1e-400"), 0.0);
         assert!(js_string_to_number("1.2.3").is_nan());
         assert!(js_string_to_number("inf").is_nan());
-        assert_eq!(json_stringify(&json!({"b": 1.0, "a": [true, null, "x\"\n\u{1}"]})), r#"{"b":1,"a":[true,null,"x\"\n\u0001"]}"#);
+        assert_eq!(
+            json_stringify(&json!({"b": 1.0, "a": [true, null, "x\"\n\u{1}"]})),
+            r#"{"b":1,"a":[true,null,"x\"\n\u0001"]}"#
+        );
     }
 
     #[test]

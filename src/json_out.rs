@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::explore::TimeRange;
 use crate::js::number_value;
-use crate::links::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkType, Outcome};
+use crate::links::{
+    ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkType, Outcome,
+};
 use crate::model::{KeyValue, RefType, Span, SpanEvent, SpanReference, TraceFormat};
 
 /// A value's JSON form, in the shape its `Serialize` derive writes.
@@ -179,8 +181,15 @@ impl ToJson for SpanReference {
             RefType::FollowsFrom => "FOLLOWS_FROM",
             RefType::External => "EXTERNAL",
         };
-        let obj = Obj::new().set("refType", ref_type).set("traceID", self.trace_id.as_str()).set("spanID", self.span_id.as_str());
-        if self.tags.is_empty() { obj.done() } else { obj.set("tags", self.tags.to_json()).done() }
+        let obj = Obj::new()
+            .set("refType", ref_type)
+            .set("traceID", self.trace_id.as_str())
+            .set("spanID", self.span_id.as_str());
+        if self.tags.is_empty() {
+            obj.done()
+        } else {
+            obj.set("tags", self.tags.to_json()).done()
+        }
     }
 }
 
@@ -233,8 +242,12 @@ mod tests {
     fn normalize(v: serde_json::Value) -> serde_json::Value {
         match v {
             serde_json::Value::Number(n) => json!(n.as_f64()),
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(normalize).collect()),
-            serde_json::Value::Object(m) => serde_json::Value::Object(m.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
+            serde_json::Value::Array(a) => {
+                serde_json::Value::Array(a.into_iter().map(normalize).collect())
+            }
+            serde_json::Value::Object(m) => {
+                serde_json::Value::Object(m.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+            }
             other => other,
         }
     }
@@ -248,12 +261,28 @@ mod tests {
                 "tracesToProfiles": {"datasourceUid": "pyro"}}},
             {"name": "Loki", "type": "loki", "uid": "loki"},
             {"name": "Pyro", "type": "grafana-pyroscope-datasource", "uid": "pyro"}]});
-        let c = crate::Correlator::new(&settings, crate::Options { features: crate::Features { dynamic_trace_to_logs: true }, ..Default::default() }).unwrap();
+        let c = crate::Correlator::new(
+            &settings,
+            crate::Options {
+                features: crate::Features { dynamic_trace_to_logs: true },
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let mut span = crate::testing::span("7946b05c2e2e4e5a", "6605c7b08e715d6c");
         span.service_tags = vec![crate::KeyValue::new("service.name", "cart")];
-        span.tags = vec![crate::KeyValue::new("pyroscope.profile.id", "p1"), crate::KeyValue::new("n", 1.5)];
-        span.logs = vec![crate::SpanEvent { timestamp: 1.5, name: Some("e".into()), fields: vec![] }];
-        span.references = vec![crate::SpanReference { ref_type: crate::RefType::External, trace_id: "t".into(), span_id: "s".into(), tags: vec![] }];
+        span.tags = vec![
+            crate::KeyValue::new("pyroscope.profile.id", "p1"),
+            crate::KeyValue::new("n", 1.5),
+        ];
+        span.logs =
+            vec![crate::SpanEvent { timestamp: 1.5, name: Some("e".into()), fields: vec![] }];
+        span.references = vec![crate::SpanReference {
+            ref_type: crate::RefType::External,
+            trace_id: "t".into(),
+            span_id: "s".into(),
+            tags: vec![],
+        }];
         span.kind = Some("server".into());
         let trace = crate::Trace::from_spans(crate::TraceFormat::Otlp, vec![span]);
         let links = c.span_links(&trace, "6605c7b08e715d6c").unwrap();

@@ -21,7 +21,9 @@ pub use error::{Error, ErrorCode, Result};
 pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
 pub use template::{interpolate, interpolate_with, Scope, ScopedVar, ScopedVars, Template};
-pub use transform::{apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation};
+pub use transform::{
+    apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation,
+};
 
 pub mod explore;
 pub mod json_out;
@@ -32,4 +34,7 @@ pub mod settings;
 pub mod testing;
 
 pub use explore::{explore_url, ExploreState, TimeRange};
-pub use links::{Correlator, ExplainVariable, Explanation, Features, InternalLink, Link, LinkTarget, LinkType, Options, Outcome, ProvisioningSource};
+pub use links::{
+    Correlator, ExplainVariable, Explanation, Features, InternalLink, Link, LinkTarget, LinkType,
+    Options, Outcome, ProvisioningSource,
+};

@@ -64,9 +64,14 @@ impl Transformation {
     /// assert_eq!((err.code, err.path.as_str()), (spanlink::ErrorCode::InvalidRegex, "t.expression"));
     /// ```
     pub fn compile(config: &Value, path: &str) -> Result<Transformation> {
-        let settings = |field: &str, message: String| Error::new(ErrorCode::InvalidSettings, join_path(path, field), message);
+        let settings = |field: &str, message: String| {
+            Error::new(ErrorCode::InvalidSettings, join_path(path, field), message)
+        };
         let Some(obj) = config.as_object() else {
-            return Err(settings("", format!("a transformation must be an object, found {}", json_stringify(config))));
+            return Err(settings(
+                "",
+                format!("a transformation must be an object, found {}", json_stringify(config)),
+            ));
         };
         let kind = opt_string(obj, "type", path)?.unwrap_or_default();
         let expression = opt_string(obj, "expression", path)?;
@@ -77,9 +82,13 @@ impl Transformation {
         let compiled = match kind.as_str() {
             "regex" => {
                 let Some(expr) = expression.as_deref().filter(|e| !e.is_empty()) else {
-                    return Err(settings("expression", "a `regex` transformation needs an `expression`".into()));
+                    return Err(settings(
+                        "expression",
+                        "a `regex` transformation needs an `expression`".into(),
+                    ));
                 };
-                let re = compile_js_regex(expr, true).map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?;
+                let re = compile_js_regex(expr, true)
+                    .map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?;
                 Kind::Regex(re, required_literal(expr))
             }
             "logfmt" => Kind::Logfmt,
@@ -90,7 +99,10 @@ impl Transformation {
             other => {
                 return Err(settings(
                     "type",
-                    format!("unknown transformation type {}; supported: {SUPPORTED}", json_stringify(&Value::from(other))),
+                    format!(
+                        "unknown transformation type {}; supported: {SUPPORTED}",
+                        json_stringify(&Value::from(other))
+                    ),
                 ))
             }
         };
@@ -127,7 +139,8 @@ impl Transformation {
         match &self.kind {
             Kind::Regex(re, literal) => {
                 let text = as_text(value);
-                if literal.as_ref().is_some_and(|l| !text.to_ascii_lowercase().contains(l.as_str())) {
+                if literal.as_ref().is_some_and(|l| !text.to_ascii_lowercase().contains(l.as_str()))
+                {
                     return vars;
                 }
                 let name = self.map_value.as_deref().unwrap_or(field_name);
@@ -139,11 +152,20 @@ impl Transformation {
                         let whole = caps.get(0).map(|m| m.as_str()).unwrap_or_default();
                         set(&mut vars, name, group.unwrap_or(whole).to_string());
                     } else {
-                        // `transformVars = { ...match.groups }`: the groups replace the map; a group
-                        // that did not take part is `undefined` in JS and renders as "".
+                        // `transformVars = { ...match.groups }`: the groups replace the map; a
+                        // group that did not take part is `undefined` in JS
+                        // and renders as "".
                         vars = named
                             .iter()
-                            .map(|n| (n.to_string(), caps.name(n).map(|m| m.as_str()).unwrap_or_default().to_string()))
+                            .map(|n| {
+                                (
+                                    n.to_string(),
+                                    caps.name(n)
+                                        .map(|m| m.as_str())
+                                        .unwrap_or_default()
+                                        .to_string(),
+                                )
+                            })
                             .collect();
                     }
                 }
@@ -195,9 +217,11 @@ impl Transformation {
 pub fn compile_all(configs: &Value, path: &str) -> Result<Vec<Transformation>> {
     match configs {
         Value::Null => Ok(Vec::new()),
-        Value::Array(items) => {
-            items.iter().enumerate().map(|(i, c)| Transformation::compile(c, &format!("{path}[{i}]"))).collect()
-        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Transformation::compile(c, &format!("{path}[{i}]")))
+            .collect(),
         other => Err(Error::new(
             ErrorCode::InvalidSettings,
             path,
@@ -273,7 +297,9 @@ pub fn js_only_feature(pattern: &str) -> Option<&'static str> {
                 if !in_class {
                     match next {
                         Some(b'1'..=b'9') => return Some("back-reference `\\1`"),
-                        Some(b'k') if bytes.get(i + 2) == Some(&b'<') => return Some("named back-reference `\\k<name>`"),
+                        Some(b'k') if bytes.get(i + 2) == Some(&b'<') => {
+                            return Some("named back-reference `\\k<name>`")
+                        }
                         _ => {}
                     }
                 }
@@ -307,7 +333,9 @@ pub fn js_only_feature(pattern: &str) -> Option<&'static str> {
 /// ```
 /// let re = spanlink::transform::compile_js_regex(r#".*{"key":"(\w+)"}"#, false).unwrap();
 /// assert!(re.is_match(r#"{"key":"host"}"#));
-/// assert!(spanlink::transform::compile_js_regex("a(?=b)", false).unwrap_err().contains("look-ahead"));
+/// assert!(spanlink::transform::compile_js_regex("a(?=b)", false)
+///     .unwrap_err()
+///     .contains("look-ahead"));
 /// ```
 pub fn compile_js_regex(expr: &str, case_insensitive: bool) -> std::result::Result<Regex, String> {
     if let Some(feature) = js_only_feature(expr) {
@@ -372,7 +400,10 @@ fn js_braces(expr: &str) -> String {
 ///
 /// ```
 /// use spanlink::transform::required_literal;
-/// assert_eq!(required_literal(r#""value":"([^"]+)","key":"k8s\.pod\.name""#).as_deref(), Some(r#"","key":"k8s.pod.name""#));
+/// assert_eq!(
+///     required_literal(r#""value":"([^"]+)","key":"k8s\.pod\.name""#).as_deref(),
+///     Some(r#"","key":"k8s.pod.name""#)
+/// );
 /// assert_eq!(required_literal(r"Host=(dev|prod)"), None);
 /// assert_eq!(required_literal(r"traceID=(\w+)").as_deref(), Some("traceid="));
 /// assert_eq!(required_literal(r"ab?c").as_deref(), Some("a"));
@@ -418,7 +449,9 @@ pub fn required_literal(pattern: &str) -> Option<String> {
             c => (Some(c), 1),
         };
         let next = chars.get(i + width).copied();
-        let optional = matches!(next, Some('?' | '*')) || (next == Some('{') && quantifier_len(&pattern_from(&chars, i + width + 1)).is_some());
+        let optional = matches!(next, Some('?' | '*'))
+            || (next == Some('{')
+                && quantifier_len(&pattern_from(&chars, i + width + 1)).is_some());
         match literal {
             Some(c) if depth == 0 && !optional && c.is_ascii() => {
                 run.push(c.to_ascii_lowercase());
@@ -542,8 +575,15 @@ fn logfmt(line: &str) -> Vec<(String, String)> {
 
 /// Parses `$`, `$.a.b`, `$['a.b']`, `$["k"]`, `$.list[0]`.
 fn parse_json_path(expr: &str) -> std::result::Result<Vec<Segment>, String> {
-    let bad = |why: &str| format!("{} is not a JSON path ({why}); write e.g. `$.a.b[0]` or `$['key.with.dots']`", json_stringify(&Value::from(expr)));
-    let Some(mut rest) = expr.trim().strip_prefix('$') else { return Err(bad("it must start with `$`")) };
+    let bad = |why: &str| {
+        format!(
+            "{} is not a JSON path ({why}); write e.g. `$.a.b[0]` or `$['key.with.dots']`",
+            json_stringify(&Value::from(expr))
+        )
+    };
+    let Some(mut rest) = expr.trim().strip_prefix('$') else {
+        return Err(bad("it must start with `$`"));
+    };
     let mut segments = Vec::new();
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('.') {
@@ -562,7 +602,9 @@ fn parse_json_path(expr: &str) -> std::result::Result<Vec<Segment>, String> {
                 .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
             match quoted {
                 Some(key) => segments.push(Segment::Key(key.to_string())),
-                None => segments.push(Segment::Index(inner.parse().map_err(|_| bad("`[…]` needs a number or a quoted key"))?)),
+                None => segments.push(Segment::Index(
+                    inner.parse().map_err(|_| bad("`[…]` needs a number or a quoted key"))?,
+                )),
             }
             rest = &after[close + 1..];
         } else {
@@ -587,7 +629,10 @@ mod tests {
     fn logfmt_like_the_npm_library() {
         let pairs = |line: &str| logfmt(line);
         let s = |a: &str, b: &str| (a.to_string(), b.to_string());
-        assert_eq!(pairs(r#"a=1 b="x y" c d= e=true"#), [s("a", "1"), s("b", "x y"), s("c", "true"), s("d", ""), s("e", "true")]);
+        assert_eq!(
+            pairs(r#"a=1 b="x y" c d= e=true"#),
+            [s("a", "1"), s("b", "x y"), s("c", "true"), s("d", ""), s("e", "true")]
+        );
         assert_eq!(pairs(r#"msg="say \"hi\"""#), [s("msg", r#"say "hi""#)]);
         assert_eq!(pairs("a=1 a=2\n"), [s("a", "2")]);
         assert_eq!(pairs(""), []);
@@ -604,7 +649,10 @@ mod tests {
 
     #[test]
     fn json_paths() {
-        assert_eq!(parse_json_path("$.a['b.c'][2]").unwrap(), [Segment::Key("a".into()), Segment::Key("b.c".into()), Segment::Index(2)]);
+        assert_eq!(
+            parse_json_path("$.a['b.c'][2]").unwrap(),
+            [Segment::Key("a".into()), Segment::Key("b.c".into()), Segment::Index(2)]
+        );
         assert!(parse_json_path("a.b").is_err());
         assert!(parse_json_path("$.a[x]").is_err());
         assert!(parse_json_path("$..a").is_err());

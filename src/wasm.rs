@@ -33,7 +33,11 @@ fn invalid(arg: &str, message: String) -> JsValue {
 }
 
 fn type_name(v: &JsValue) -> String {
-    if v.is_null() { "null".into() } else { v.js_typeof().as_string().unwrap_or_default() }
+    if v.is_null() {
+        "null".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
 }
 
 /// A required string argument.
@@ -43,14 +47,19 @@ fn string_arg(v: &JsValue, arg: &str) -> JsResult<String> {
 
 /// An optional string argument (`undefined` / `null` mean none).
 fn opt_string_arg(v: &JsValue, arg: &str) -> JsResult<Option<String>> {
-    if v.is_undefined() || v.is_null() { Ok(None) } else { string_arg(v, arg).map(Some) }
+    if v.is_undefined() || v.is_null() {
+        Ok(None)
+    } else {
+        string_arg(v, arg).map(Some)
+    }
 }
 
 /// Any JSON-compatible argument, as JSON text.
 fn json_text_arg(v: &JsValue, arg: &str) -> JsResult<String> {
     let text = js_sys::JSON::stringify(v)
         .map_err(|e| invalid(arg, format!("not JSON-compatible: {}", js_message(&e))))?;
-    text.as_string().ok_or_else(|| invalid(arg, format!("expected a JSON value, got {}", type_name(v))))
+    text.as_string()
+        .ok_or_else(|| invalid(arg, format!("expected a JSON value, got {}", type_name(v))))
 }
 
 /// Any JSON-compatible argument, parsed.
@@ -66,17 +75,21 @@ fn opt_object(v: &JsValue, arg: &str) -> JsResult<Map<String, Value>> {
     }
     match json_arg(v, arg)? {
         Value::Object(map) => Ok(map),
-        other => Err(invalid(arg, format!("expected an object, got {}", crate::js::type_name(&other)))),
+        other => {
+            Err(invalid(arg, format!("expected an object, got {}", crate::js::type_name(&other))))
+        }
     }
 }
-
 
 /// `map[key]` as an optional string; `arg` names the object for errors (`options.appSubUrl`).
 fn field_string(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<Option<String>> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected a string, got {}", crate::js::type_name(other)))),
+        Some(other) => Err(invalid(
+            &format!("{arg}.{key}"),
+            format!("expected a string, got {}", crate::js::type_name(other)),
+        )),
     }
 }
 
@@ -84,24 +97,42 @@ fn field_bool(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<bool> 
     match map.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected true or false, got {}", crate::js::type_name(other)))),
+        Some(other) => Err(invalid(
+            &format!("{arg}.{key}"),
+            format!("expected true or false, got {}", crate::js::type_name(other)),
+        )),
     }
 }
 
-fn field_object<'m>(map: &'m Map<String, Value>, key: &str, arg: &str) -> JsResult<Option<&'m Map<String, Value>>> {
+fn field_object<'m>(
+    map: &'m Map<String, Value>,
+    key: &str,
+    arg: &str,
+) -> JsResult<Option<&'m Map<String, Value>>> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o)),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected an object, got {}", crate::js::type_name(other)))),
+        Some(other) => Err(invalid(
+            &format!("{arg}.{key}"),
+            format!("expected an object, got {}", crate::js::type_name(other)),
+        )),
     }
 }
 
 /// `{ from, to }` in epoch milliseconds.
 fn time_range(map: &Map<String, Value>, arg: &str) -> JsResult<crate::TimeRange> {
     let ms = |key: &str| match map.get(key) {
-        Some(Value::Number(n)) => n.as_f64().ok_or_else(|| invalid(&format!("{arg}.{key}"), "not a finite number".into())),
-        Some(other) => Err(invalid(&format!("{arg}.{key}"), format!("expected epoch milliseconds, got {}", crate::js::type_name(other)))),
-        None => Err(invalid(&format!("{arg}.{key}"), "missing: a range is { from, to } in epoch milliseconds".into())),
+        Some(Value::Number(n)) => {
+            n.as_f64().ok_or_else(|| invalid(&format!("{arg}.{key}"), "not a finite number".into()))
+        }
+        Some(other) => Err(invalid(
+            &format!("{arg}.{key}"),
+            format!("expected epoch milliseconds, got {}", crate::js::type_name(other)),
+        )),
+        None => Err(invalid(
+            &format!("{arg}.{key}"),
+            "missing: a range is { from, to } in epoch milliseconds".into(),
+        )),
     };
     Ok(crate::TimeRange { from: ms("from")?, to: ms("to")? })
 }
@@ -152,7 +183,9 @@ impl JsTrace {
 
 /// Parses a Tempo/OTLP, Jaeger or Zipkin v2 trace (JSON text or the parsed object).
 #[wasm_bindgen(js_name = parseTrace)]
-pub fn parse_trace(#[wasm_bindgen(unchecked_param_type = "string | object")] trace: JsValue) -> JsResult<JsTrace> {
+pub fn parse_trace(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] trace: JsValue,
+) -> JsResult<JsTrace> {
     let inner = match trace.as_string() {
         Some(text) => crate::Trace::from_json(&text),
         None => crate::Trace::from_json(&json_text_arg(&trace, "trace")?),
@@ -162,7 +195,9 @@ pub fn parse_trace(#[wasm_bindgen(unchecked_param_type = "string | object")] tra
 
 /// Grafana's interval text (`"-2m"`, `"1h"`) in milliseconds.
 #[wasm_bindgen(js_name = parseInterval)]
-pub fn parse_interval(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> JsResult<f64> {
+pub fn parse_interval(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> JsResult<f64> {
     crate::parse_interval(&string_arg(&text, "text")?).map(|ms| ms as f64).map_err(to_js)
 }
 
@@ -174,12 +209,16 @@ pub fn apply_transformations(
     #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "TransformOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
-    let compiled = crate::compile_all(&json_arg(&transformations, "transformations")?, "transformations").map_err(to_js)?;
+    let compiled =
+        crate::compile_all(&json_arg(&transformations, "transformations")?, "transformations")
+            .map_err(to_js)?;
     let value = if value.is_undefined() { Value::Null } else { json_arg(&value, "value")? };
     let options = opt_object(&options, "options")?;
     let field_name = field_string(&options, "fieldName", "options")?.unwrap_or_default();
     let fields = field_object(&options, "fields", "options")?.cloned().unwrap_or_default();
-    let vars = crate::apply_transformations(&compiled, &value, &field_name, &|name| fields.get(name).cloned());
+    let vars = crate::apply_transformations(&compiled, &value, &field_name, &|name| {
+        fields.get(name).cloned()
+    });
     let vars: Map<String, Value> = vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
     js_sys::JSON::parse(&crate::js::json_stringify(&Value::Object(vars)))
 }
@@ -205,7 +244,9 @@ pub fn interpolate(
     }
     let options = opt_object(&options, "options")?;
     let format = match field_string(&options, "format", "options")? {
-        Some(f) => Some(crate::template::Format::parse(&f).map_err(|e| to_js(e.at("options.format")))?),
+        Some(f) => {
+            Some(crate::template::Format::parse(&f).map_err(|e| to_js(e.at("options.format")))?)
+        }
         None => None,
     };
     let mut variables = std::collections::HashMap::new();
@@ -216,12 +257,20 @@ pub fn interpolate(
                 items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
             }
             other => {
-                return Err(invalid(&format!("options.variables.{name}"), format!("expected a string or an array of strings, got {}", crate::js::type_name(other))))
+                return Err(invalid(
+                    &format!("options.variables.{name}"),
+                    format!(
+                        "expected a string or an array of strings, got {}",
+                        crate::js::type_name(other)
+                    ),
+                ))
             }
         };
         variables.insert(name.clone(), values);
     }
-    let range = field_object(&options, "range", "options")?.map(|r| time_range(r, "options.range")).transpose()?;
+    let range = field_object(&options, "range", "options")?
+        .map(|r| time_range(r, "options.range"))
+        .transpose()?;
     let scope = crate::Scope {
         scoped: Some(&scoped),
         variables: Some(&variables),
@@ -242,7 +291,10 @@ fn labels_arg(v: &JsValue, arg: &str) -> JsResult<Vec<(String, String)>> {
     map.into_iter()
         .map(|(k, v)| match v {
             Value::String(s) => Ok((k, s)),
-            other => Err(invalid(arg, format!("label {k:?} must be a string, got {}", crate::js::type_name(&other)))),
+            other => Err(invalid(
+                arg,
+                format!("label {k:?} must be a string, got {}", crate::js::type_name(&other)),
+            )),
         })
         .collect()
 }
@@ -266,7 +318,8 @@ impl JsCorrelator {
     /// `provisioning` is the provisioning document (an object, or its JSON text).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ProvisioningDocument | string")] provisioning: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ProvisioningDocument | string")]
+        provisioning: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CorrelatorOptions")] options: JsValue,
     ) -> JsResult<JsCorrelator> {
         let text = match provisioning.as_string() {
@@ -278,7 +331,13 @@ impl JsCorrelator {
         let options = crate::Options {
             tracing_datasource: field_string(&o, "tracingDatasource", "options")?,
             app_sub_url: field_string(&o, "appSubUrl", "options")?.unwrap_or_default(),
-            features: crate::Features { dynamic_trace_to_logs: field_bool(&features, "dynamicTraceToLogs", "options.features")? },
+            features: crate::Features {
+                dynamic_trace_to_logs: field_bool(
+                    &features,
+                    "dynamicTraceToLogs",
+                    "options.features",
+                )?,
+            },
         };
         crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
     }
@@ -290,7 +349,10 @@ impl JsCorrelator {
         trace: &JsTrace,
         #[wasm_bindgen(js_name = spanId, unchecked_param_type = "string")] span_id: JsValue,
     ) -> JsResult<JsValue> {
-        out(&self.inner.span_links(&trace.inner, &string_arg(&span_id, "spanId")?).map_err(to_js)?)
+        out(&self
+            .inner
+            .span_links(&trace.inner, &string_arg(&span_id, "spanId")?)
+            .map_err(to_js)?)
     }
 
     /// The links of every span, by span id, in span order.
@@ -365,8 +427,10 @@ impl JsCorrelator {
     #[wasm_bindgen(js_name = exemplarLinks, unchecked_return_type = "Link[]")]
     pub fn exemplar_links(
         &self,
-        #[wasm_bindgen(js_name = prometheusUid, unchecked_param_type = "string")] prometheus_uid: JsValue,
-        #[wasm_bindgen(js_name = exemplarLabels, unchecked_param_type = "Record<string, string>")] labels: JsValue,
+        #[wasm_bindgen(js_name = prometheusUid, unchecked_param_type = "string")]
+        prometheus_uid: JsValue,
+        #[wasm_bindgen(js_name = exemplarLabels, unchecked_param_type = "Record<string, string>")]
+        labels: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeRange")] range: JsValue,
     ) -> JsResult<JsValue> {
         let links = self.inner.exemplar_links_in_range(
@@ -382,10 +446,14 @@ impl JsCorrelator {
 #[wasm_bindgen(js_name = exploreUrl)]
 pub fn explore_url(
     #[wasm_bindgen(unchecked_param_type = "ExploreState")] state: JsValue,
-    #[wasm_bindgen(js_name = appSubUrl, unchecked_optional_param_type = "string")] app_sub_url: JsValue,
+    #[wasm_bindgen(js_name = appSubUrl, unchecked_optional_param_type = "string")]
+    app_sub_url: JsValue,
 ) -> JsResult<String> {
     if state.is_undefined() || state.is_null() {
-        return Err(invalid("state", "expected an Explore state { datasource, queries, range?, panelsState? }".into()));
+        return Err(invalid(
+            "state",
+            "expected an Explore state { datasource, queries, range?, panelsState? }".into(),
+        ));
     }
     let map = opt_object(&state, "state")?;
     let datasource = field_string(&map, "datasource", "state")?
@@ -393,15 +461,28 @@ pub fn explore_url(
     let queries = match map.get("queries") {
         Some(Value::Array(items)) => items.clone(),
         None | Some(Value::Null) => Vec::new(),
-        Some(other) => return Err(invalid("state.queries", format!("expected an array, got {}", crate::js::type_name(other)))),
+        Some(other) => {
+            return Err(invalid(
+                "state.queries",
+                format!("expected an array, got {}", crate::js::type_name(other)),
+            ))
+        }
     };
     let bound = |r: &Map<String, Value>, key: &str| match r.get(key) {
         Some(Value::Number(n)) => Ok(crate::explore::RangeBound::Ms(n.as_f64().unwrap_or(0.0))),
         Some(Value::String(s)) => Ok(crate::explore::RangeBound::Text(s.clone())),
-        other => Err(invalid(&format!("state.range.{key}"), format!("expected epoch milliseconds or text like \"now-1h\", got {}", other.map_or("nothing", crate::js::type_name)))),
+        other => Err(invalid(
+            &format!("state.range.{key}"),
+            format!(
+                "expected epoch milliseconds or text like \"now-1h\", got {}",
+                other.map_or("nothing", crate::js::type_name)
+            ),
+        )),
     };
     let range = match field_object(&map, "range", "state")? {
-        Some(r) => Some(crate::explore::ExploreRange { from: bound(r, "from")?, to: bound(r, "to")? }),
+        Some(r) => {
+            Some(crate::explore::ExploreRange { from: bound(r, "from")?, to: bound(r, "to")? })
+        }
         None => None,
     };
     let panels_state = map.get("panelsState").filter(|v| !v.is_null()).cloned();

@@ -11,17 +11,26 @@ use spanlink::{LinkTarget, LinkType};
 
 #[test]
 fn mltp_count_beast_in_table() {
-    let (Some(doc), Some(trace)) = (shared_provisioning("intro-to-mltp_datasources.yaml"), shared_trace("tempo-otlp_mythical-queue-database.json")) else {
+    let (Some(doc), Some(trace)) = (
+        shared_provisioning("intro-to-mltp_datasources.yaml"),
+        shared_trace("tempo-otlp_mythical-queue-database.json"),
+    ) else {
         return;
     };
     let c = correlator(doc);
     let links = c.span_links(&trace, "d606579e57787587").unwrap();
     let summary: Vec<(LinkType, &str)> = links.iter().map(|l| (l.kind, l.title.as_str())).collect();
-    assert_eq!(summary, [(LinkType::Logs, "Related logs"), (LinkType::Correlation, "Count manticore in table")]);
+    assert_eq!(
+        summary,
+        [(LinkType::Logs, "Related logs"), (LinkType::Correlation, "Count manticore in table")]
+    );
 
     // Legacy tracesToLogs: tags ['beast'], ±500 ms, no trace filter. Span 1658320854877522.688 µs
     // to 1658320854923357.184 µs.
-    assert_eq!(query(&links[0]), &json!({"expr": r#"{beast="manticore"}"#, "refId": "", "datasource": {"uid": "loki"}}));
+    assert_eq!(
+        query(&links[0]),
+        &json!({"expr": r#"{beast="manticore"}"#, "refId": "", "datasource": {"uid": "loki"}})
+    );
     assert_eq!(range(&links[0]), (1658320854377.0, 1658320855423.0));
 
     let count = &links[1];
@@ -32,14 +41,24 @@ fn mltp_count_beast_in_table() {
     );
     assert_eq!(range(count), (1658320854877.0, 1658320854923.0));
     let internal = count.internal.as_ref().unwrap();
-    assert_eq!((internal.datasource_uid.as_str(), internal.datasource_name.as_str(), internal.datasource_type.as_str()), ("postgres", "Postgres", "postgres"));
+    assert_eq!(
+        (
+            internal.datasource_uid.as_str(),
+            internal.datasource_name.as_str(),
+            internal.datasource_type.as_str()
+        ),
+        ("postgres", "Postgres", "postgres")
+    );
     assert_eq!(left(&count.href)["datasource"], "postgres");
     assert_eq!(left(&count.href)["range"], json!({"from": "1658320854877", "to": "1658320854923"}));
 }
 
 #[test]
 fn mltp_statement_correlation_only_on_the_db_span() {
-    let (Some(doc), Some(trace)) = (shared_provisioning("intro-to-mltp_datasources.yaml"), shared_trace("tempo-otlp_mythical-queue-database.json")) else {
+    let (Some(doc), Some(trace)) = (
+        shared_provisioning("intro-to-mltp_datasources.yaml"),
+        shared_trace("tempo-otlp_mythical-queue-database.json"),
+    ) else {
         return;
     };
     let c = correlator(doc);
@@ -55,10 +74,20 @@ fn mltp_statement_correlation_only_on_the_db_span() {
 fn mltp_loki_derived_field_back_to_tempo() {
     let Some(doc) = shared_provisioning("intro-to-mltp_datasources.yaml") else { return };
     let c = correlator(doc);
-    let links = c.log_links_in_range("loki", "level=info traceID=4290b5877a9930de79bb428365398ecc msg=done", &[], None).unwrap();
+    let links = c
+        .log_links_in_range(
+            "loki",
+            "level=info traceID=4290b5877a9930de79bb428365398ecc msg=done",
+            &[],
+            None,
+        )
+        .unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].title, "Tempo");
-    assert_eq!(query(&links[0]), &json!({"query": "4290b5877a9930de79bb428365398ecc", "queryType": "traceql", "datasource": {"uid": "tempo"}}));
+    assert_eq!(
+        query(&links[0]),
+        &json!({"query": "4290b5877a9930de79bb428365398ecc", "queryType": "traceql", "datasource": {"uid": "tempo"}})
+    );
 }
 
 // ---- NGINX-style Loki example ----
@@ -77,9 +106,13 @@ fn nginx_style_loki_example() {
         {"name": "Loki", "type": "loki", "uid": "loki"}
     ]});
     let mut span = fixture_span();
-    span.service_tags = vec![kv("service.name", "nginx"), kv("namespace", "ingress"), kv("pod", "nginx-7c9f")];
+    span.service_tags =
+        vec![kv("service.name", "nginx"), kv("namespace", "ingress"), kv("pod", "nginx-7c9f")];
     let links = correlator(doc).span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
-    assert_eq!(query(&links[0])["expr"], r#"{service_name="nginx", namespace="ingress", pod="nginx-7c9f"}"#);
+    assert_eq!(
+        query(&links[0])["expr"],
+        r#"{service_name="nginx", namespace="ingress", pod="nginx-7c9f"}"#
+    );
     assert_eq!(range(&links[0]), (1602637198000.0, 1602637203000.0));
 }
 
@@ -109,10 +142,15 @@ fn links_of(c: &spanlink::Correlator, span: spanlink::Span) -> Vec<spanlink::Lin
 #[test]
 fn provisioning_and_api_forms_give_the_same_link() {
     let target = json!({"expr": "{op=\"${__value.raw}\"}", "refId": "A"});
-    let provisioned = tempo_loki(json!([{"targetUID": "loki", "label": "Op logs", "config": {"type": "query", "field": "operationName", "target": target}}]), None);
+    let provisioned = tempo_loki(
+        json!([{"targetUID": "loki", "label": "Op logs", "config": {"type": "query", "field": "operationName", "target": target}}]),
+        None,
+    );
     let api = tempo_loki(
         json!([]),
-        Some(json!([{"sourceUID": "tempo", "targetUID": "loki", "label": "Op logs", "type": "query", "config": {"field": "operationName", "target": target}}])),
+        Some(
+            json!([{"sourceUID": "tempo", "targetUID": "loki", "label": "Op logs", "type": "query", "config": {"field": "operationName", "target": target}}]),
+        ),
     );
     let a = links_of(&provisioned, span_with_op("checkout"));
     let b = links_of(&api, span_with_op("checkout"));
@@ -130,7 +168,10 @@ fn provisioning_and_api_forms_give_the_same_link() {
 
 #[test]
 fn query_correlation_without_label_is_titled_with_the_target_name() {
-    let c = tempo_loki(json!([{"targetUID": "loki", "config": {"type": "query", "field": "spanID", "target": {"expr": "x"}}}]), None);
+    let c = tempo_loki(
+        json!([{"targetUID": "loki", "config": {"type": "query", "field": "spanID", "target": {"expr": "x"}}}]),
+        None,
+    );
     assert_eq!(links_of(&c, fixture_span_without_profile())[0].title, "Loki");
 }
 
@@ -163,7 +204,10 @@ fn field_by_name_and_data_fields() {
     );
     let link = &links_of(&c, span_with_op("checkout"))[0];
     assert_eq!(link.title, "checkout in service");
-    assert_eq!(query(link)["expr"], r#"{svc="service"} |= "7946b05c2e2e4e5a" |= "6605c7b08e715d6c" |= "host""#);
+    assert_eq!(
+        query(link)["expr"],
+        r#"{svc="service"} |= "7946b05c2e2e4e5a" |= "6605c7b08e715d6c" |= "host""#
+    );
 }
 
 #[test]
@@ -227,7 +271,10 @@ fn logfmt_then_regex() {
             "transformations": [{"type": "logfmt"}, {"type": "regex", "expression": "host=(dev|prod)", "mapValue": "environment"}]}}]),
         None,
     );
-    assert_eq!(links_of(&c, span_with_op("application=foo host=dev-001 flag"))[0].title, "foo dev true");
+    assert_eq!(
+        links_of(&c, span_with_op("application=foo host=dev-001 flag"))[0].title,
+        "foo dev true"
+    );
 }
 
 #[test]
@@ -264,5 +311,8 @@ fn loki_sourced_correlation_on_log_lines() {
     let links = c.log_links_in_range("loki", "app=cart level=info", &[], None).unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].title, "Metrics for cart");
-    assert_eq!(query(&links[0]), &json!({"expr": "rate(x{app=\"cart\"}[5m])", "datasource": {"uid": "prom"}}));
+    assert_eq!(
+        query(&links[0]),
+        &json!({"expr": "rate(x{app=\"cart\"}[5m])", "datasource": {"uid": "prom"}})
+    );
 }

@@ -13,14 +13,18 @@ fn unescape(value: Value) -> Value {
     match value {
         Value::String(s) => Value::String(s.replace("$$", "$")),
         Value::Array(items) => Value::Array(items.into_iter().map(unescape).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, unescape(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, unescape(v))).collect())
+        }
         other => other,
     }
 }
 
 fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap();
-    unescape(yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    unescape(
+        yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
 }
 
 /// A file of the data set, or None (with a message) when the data set is not there.
@@ -32,18 +36,26 @@ fn provisioning(name: &str) -> Option<Value> {
     }
     if path.is_dir() {
         // Grafana reads every file of a provisioning folder into one set of data sources.
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();
-        let all: Vec<Value> = files.iter().flat_map(|f| load(f)["datasources"].as_array().cloned().unwrap_or_default()).collect();
+        let all: Vec<Value> = files
+            .iter()
+            .flat_map(|f| load(f)["datasources"].as_array().cloned().unwrap_or_default())
+            .collect();
         return Some(json!({ "apiVersion": 1, "datasources": all }));
     }
     Some(load(&path))
 }
 
 fn dump(found: &[Diagnostic]) -> String {
-    found.iter().map(|d| format!("{:?} {} {} | {} | {:?}\n", d.severity, d.code, d.path, d.message, d.suggestion)).collect()
+    found
+        .iter()
+        .map(|d| {
+            format!("{:?} {} {} | {} | {:?}\n", d.severity, d.code, d.path, d.message, d.suggestion)
+        })
+        .collect()
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Minimal documents, one per code.
@@ -72,7 +84,11 @@ fn findings(doc: &Value) -> Vec<(Severity, &'static str, String)> {
     check(doc).into_iter().map(|d| (d.severity, d.code, d.path)).collect()
 }
 
-fn one(severity: Severity, code: &'static str, path: &str) -> Vec<(Severity, &'static str, String)> {
+fn one(
+    severity: Severity,
+    code: &'static str,
+    path: &str,
+) -> Vec<(Severity, &'static str, String)> {
     vec![(severity, code, path.to_string())]
 }
 
@@ -80,7 +96,12 @@ fn one(severity: Severity, code: &'static str, path: &str) -> Vec<(Severity, &'s
 fn only(doc: &Value, severity: Severity, code: &'static str, path: &str) -> Diagnostic {
     let found = check(doc);
     assert_eq!(found.len(), 1, "{}", dump(&found));
-    assert_eq!((found[0].severity, found[0].code, found[0].path.as_str()), (severity, code, path), "{}", dump(&found));
+    assert_eq!(
+        (found[0].severity, found[0].code, found[0].path.as_str()),
+        (severity, code, path),
+        "{}",
+        dump(&found)
+    );
     found[0].clone()
 }
 
@@ -104,14 +125,26 @@ fn a_clean_document_has_no_findings() {
 
 #[test]
 fn missing_datasources() {
-    assert_eq!(findings(&json!({ "apiVersion": 1 })), one(Error, "MISSING_DATASOURCES", "datasources"));
-    assert_eq!(findings(&json!({ "datasources": {} })), one(Error, "MISSING_DATASOURCES", "datasources"));
+    assert_eq!(
+        findings(&json!({ "apiVersion": 1 })),
+        one(Error, "MISSING_DATASOURCES", "datasources")
+    );
+    assert_eq!(
+        findings(&json!({ "datasources": {} })),
+        one(Error, "MISSING_DATASOURCES", "datasources")
+    );
 }
 
 #[test]
 fn missing_name_and_type() {
     let d = doc(vec![json!({ "uid": "a", "type": "loki" }), json!({ "name": "B" })]);
-    assert_eq!(findings(&d), vec![(Error, "MISSING_NAME", "datasources[0].name".into()), (Error, "MISSING_TYPE", "datasources[1].type".into())]);
+    assert_eq!(
+        findings(&d),
+        vec![
+            (Error, "MISSING_NAME", "datasources[0].name".into()),
+            (Error, "MISSING_TYPE", "datasources[1].type".into())
+        ]
+    );
 }
 
 #[test]
@@ -119,7 +152,10 @@ fn duplicates() {
     let d = doc(vec![prom(), json!({ "name": "Prometheus", "uid": "prom", "type": "prometheus" })]);
     assert_eq!(
         findings(&d),
-        vec![(Warning, "DUPLICATE_NAME", "datasources[1].name".into()), (Warning, "DUPLICATE_UID", "datasources[1].uid".into())]
+        vec![
+            (Warning, "DUPLICATE_NAME", "datasources[1].name".into()),
+            (Warning, "DUPLICATE_UID", "datasources[1].uid".into())
+        ]
     );
 }
 
@@ -132,14 +168,20 @@ fn deprecated_phlare() {
 
 #[test]
 fn unknown_key_in_a_block() {
-    let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "filterByTraceId": true } })), loki()]);
-    let f = only(&d, Warning, "UNKNOWN_KEY", "datasources[0].jsonData.tracesToLogsV2.filterByTraceId");
+    let d = doc(vec![
+        tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "filterByTraceId": true } })),
+        loki(),
+    ]);
+    let f =
+        only(&d, Warning, "UNKNOWN_KEY", "datasources[0].jsonData.tracesToLogsV2.filterByTraceId");
     assert_eq!(f.suggestion.as_deref(), Some("filterByTraceID"));
 }
 
 #[test]
 fn unknown_key_on_the_trace_json_data() {
-    let d = doc(vec![tempo(json!({ "tracesToProfilesV2": {}, "tracesToMetric": {}, "nodeGraph": {}, "traceQuery": {} }))]);
+    let d = doc(vec![tempo(
+        json!({ "tracesToProfilesV2": {}, "tracesToMetric": {}, "nodeGraph": {}, "traceQuery": {} }),
+    )]);
     assert_eq!(
         findings(&d),
         vec![
@@ -166,14 +208,18 @@ fn unknown_keys_in_legacy_metrics_profiles_derived_fields_exemplars_correlations
     // The misspelt `datasourceUID` also leaves the destination without a target.
     assert!(found.iter().any(|f| f.code == "NO_LINK_TARGET"));
     let found: Vec<Diagnostic> = found.into_iter().filter(|f| f.code != "NO_LINK_TARGET").collect();
-    let paths: Vec<(&str, Option<&str>)> = found.iter().map(|f| (f.path.as_str(), f.suggestion.as_deref())).collect();
+    let paths: Vec<(&str, Option<&str>)> =
+        found.iter().map(|f| (f.path.as_str(), f.suggestion.as_deref())).collect();
     assert_eq!(
         paths,
         vec![
             ("datasources[0].jsonData.tracesToLogs.mapTagNameEnabled", Some("mapTagNamesEnabled")),
             ("datasources[0].jsonData.tracesToMetrics.queries[0].expr", None),
             ("datasources[1].jsonData.derivedFields[0].urlDisplayLable", Some("urlDisplayLabel")),
-            ("datasources[2].jsonData.exemplarTraceIdDestinations[0].datasourceUID", Some("datasourceUid")),
+            (
+                "datasources[2].jsonData.exemplarTraceIdDestinations[0].datasourceUID",
+                Some("datasourceUid")
+            ),
         ],
         "{}",
         dump(&found)
@@ -183,66 +229,125 @@ fn unknown_keys_in_legacy_metrics_profiles_derived_fields_exemplars_correlations
 
 #[test]
 fn unknown_key_in_a_tag() {
-    let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "job", "vaule": "app" }] } })), loki()]);
-    let f = only(&d, Warning, "UNKNOWN_KEY", "datasources[0].jsonData.tracesToLogsV2.tags[0].vaule");
+    let d = doc(vec![
+        tempo(
+            json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "job", "vaule": "app" }] } }),
+        ),
+        loki(),
+    ]);
+    let f =
+        only(&d, Warning, "UNKNOWN_KEY", "datasources[0].jsonData.tracesToLogsV2.tags[0].vaule");
     assert_eq!(f.suggestion.as_deref(), Some("value"));
 }
 
 #[test]
 fn traces_to_logs_v3_is_a_spanlink_extension() {
-    let d = doc(vec![tempo(json!({ "tracesToLogsV3": [{ "name": "app", "datasourceUid": "loki", "spanEndTimeShift": "x" }] })), loki()]);
+    let d = doc(vec![
+        tempo(
+            json!({ "tracesToLogsV3": [{ "name": "app", "datasourceUid": "loki", "spanEndTimeShift": "x" }] }),
+        ),
+        loki(),
+    ]);
     assert_eq!(
         findings(&d),
         vec![
             (Hint, "SPANLINK_EXTENSION", "datasources[0].jsonData.tracesToLogsV3".into()),
-            (Error, "INVALID_TIME_SHIFT", "datasources[0].jsonData.tracesToLogsV3[0].spanEndTimeShift".into()),
+            (
+                Error,
+                "INVALID_TIME_SHIFT",
+                "datasources[0].jsonData.tracesToLogsV3[0].spanEndTimeShift".into()
+            ),
         ]
     );
 }
 
 #[test]
 fn legacy_block_next_to_v2() {
-    let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki" }, "tracesToLogs": { "datasourceUid": "loki" } })), loki()]);
+    let d = doc(vec![
+        tempo(
+            json!({ "tracesToLogsV2": { "datasourceUid": "loki" }, "tracesToLogs": { "datasourceUid": "loki" } }),
+        ),
+        loki(),
+    ]);
     only(&d, Hint, "LEGACY_SETTINGS_IGNORED", "datasources[0].jsonData.tracesToLogs");
 }
 
 #[test]
 fn unknown_datasource() {
     let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "lokii" } })), loki()]);
-    let f = only(&d, Error, "UNKNOWN_DATASOURCE", "datasources[0].jsonData.tracesToLogsV2.datasourceUid");
+    let f = only(
+        &d,
+        Error,
+        "UNKNOWN_DATASOURCE",
+        "datasources[0].jsonData.tracesToLogsV2.datasourceUid",
+    );
     assert_eq!(f.suggestion.as_deref(), Some("loki"));
 }
 
 #[test]
 fn datasource_case_mismatch_and_by_name() {
     let d = doc(vec![tempo(json!({ "serviceMap": { "datasourceUid": "PROM" } })), prom()]);
-    let f = only(&d, Warning, "DATASOURCE_CASE_MISMATCH", "datasources[0].jsonData.serviceMap.datasourceUid");
+    let f = only(
+        &d,
+        Warning,
+        "DATASOURCE_CASE_MISMATCH",
+        "datasources[0].jsonData.serviceMap.datasourceUid",
+    );
     assert_eq!(f.suggestion.as_deref(), Some("prom"));
     let d = doc(vec![tempo(json!({ "serviceMap": { "datasourceUid": "Prometheus" } })), prom()]);
-    let f = only(&d, Warning, "DATASOURCE_BY_NAME", "datasources[0].jsonData.serviceMap.datasourceUid");
+    let f =
+        only(&d, Warning, "DATASOURCE_BY_NAME", "datasources[0].jsonData.serviceMap.datasourceUid");
     assert_eq!(f.suggestion.as_deref(), Some("prom"));
 }
 
 #[test]
 fn a_source_without_uid_is_referenced_by_name() {
-    let d = doc(vec![tempo(json!({ "serviceMap": { "datasourceUid": "Prometheus" } })), json!({ "name": "Prometheus", "type": "prometheus" })]);
+    let d = doc(vec![
+        tempo(json!({ "serviceMap": { "datasourceUid": "Prometheus" } })),
+        json!({ "name": "Prometheus", "type": "prometheus" }),
+    ]);
     assert_eq!(findings(&d), vec![]);
 }
 
 #[test]
 fn unsupported_datasource_type() {
-    let d = doc(vec![tempo(json!({ "tracesToMetrics": { "datasourceUid": "loki", "queries": [{ "name": "a" }] } })), loki()]);
-    only(&d, Error, "UNSUPPORTED_DATASOURCE_TYPE", "datasources[0].jsonData.tracesToMetrics.datasourceUid");
+    let d = doc(vec![
+        tempo(
+            json!({ "tracesToMetrics": { "datasourceUid": "loki", "queries": [{ "name": "a" }] } }),
+        ),
+        loki(),
+    ]);
+    only(
+        &d,
+        Error,
+        "UNSUPPORTED_DATASOURCE_TYPE",
+        "datasources[0].jsonData.tracesToMetrics.datasourceUid",
+    );
 }
 
 #[test]
 fn invalid_time_shifts() {
     for bad in [json!("5 m"), json!("1"), json!("1ds"), json!("-"), json!(5)] {
-        let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "spanStartTimeShift": bad } })), loki()]);
-        only(&d, Error, "INVALID_TIME_SHIFT", "datasources[0].jsonData.tracesToLogsV2.spanStartTimeShift");
+        let d = doc(vec![
+            tempo(
+                json!({ "tracesToLogsV2": { "datasourceUid": "loki", "spanStartTimeShift": bad } }),
+            ),
+            loki(),
+        ]);
+        only(
+            &d,
+            Error,
+            "INVALID_TIME_SHIFT",
+            "datasources[0].jsonData.tracesToLogsV2.spanStartTimeShift",
+        );
     }
     for good in ["", "-80ms", "-1.5h", "0s", "-2M", "-1y"] {
-        let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "spanStartTimeShift": good } })), loki()]);
+        let d = doc(vec![
+            tempo(
+                json!({ "tracesToLogsV2": { "datasourceUid": "loki", "spanStartTimeShift": good } }),
+            ),
+            loki(),
+        ]);
         assert_eq!(findings(&d), vec![], "{good}");
     }
 }
@@ -250,15 +355,25 @@ fn invalid_time_shifts() {
 #[test]
 fn narrowing_time_shifts() {
     let d = doc(vec![
-        tempo(json!({ "tracesToMetrics": { "datasourceUid": "prom", "spanStartTimeShift": "5m", "spanEndTimeShift": "-1m", "queries": [{ "name": "a" }] } })),
+        tempo(
+            json!({ "tracesToMetrics": { "datasourceUid": "prom", "spanStartTimeShift": "5m", "spanEndTimeShift": "-1m", "queries": [{ "name": "a" }] } }),
+        ),
         prom(),
     ]);
     let found = check(&d);
     assert_eq!(
         findings(&d),
         vec![
-            (Warning, "NARROWING_TIME_SHIFT", "datasources[0].jsonData.tracesToMetrics.spanStartTimeShift".into()),
-            (Warning, "NARROWING_TIME_SHIFT", "datasources[0].jsonData.tracesToMetrics.spanEndTimeShift".into()),
+            (
+                Warning,
+                "NARROWING_TIME_SHIFT",
+                "datasources[0].jsonData.tracesToMetrics.spanStartTimeShift".into()
+            ),
+            (
+                Warning,
+                "NARROWING_TIME_SHIFT",
+                "datasources[0].jsonData.tracesToMetrics.spanEndTimeShift".into()
+            ),
         ]
     );
     assert_eq!(found[0].suggestion.as_deref(), Some("-5m"));
@@ -269,31 +384,58 @@ fn narrowing_time_shifts() {
 fn metrics_without_queries_and_without_name() {
     let d = doc(vec![tempo(json!({ "tracesToMetrics": { "datasourceUid": "prom" } })), prom()]);
     only(&d, Warning, "METRICS_WITHOUT_QUERIES", "datasources[0].jsonData.tracesToMetrics.queries");
-    let d = doc(vec![tempo(json!({ "tracesToMetrics": { "datasourceUid": "prom", "queries": [{ "query": "up" }] } })), prom()]);
-    only(&d, Hint, "METRICS_QUERY_WITHOUT_NAME", "datasources[0].jsonData.tracesToMetrics.queries[0].name");
+    let d = doc(vec![
+        tempo(
+            json!({ "tracesToMetrics": { "datasourceUid": "prom", "queries": [{ "query": "up" }] } }),
+        ),
+        prom(),
+    ]);
+    only(
+        &d,
+        Hint,
+        "METRICS_QUERY_WITHOUT_NAME",
+        "datasources[0].jsonData.tracesToMetrics.queries[0].name",
+    );
 }
 
 #[test]
 fn custom_query_empty_or_unused() {
-    let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "customQuery": true, "query": "" } })), loki()]);
+    let d = doc(vec![
+        tempo(
+            json!({ "tracesToLogsV2": { "datasourceUid": "loki", "customQuery": true, "query": "" } }),
+        ),
+        loki(),
+    ]);
     only(&d, Warning, "CUSTOM_QUERY_EMPTY", "datasources[0].jsonData.tracesToLogsV2.customQuery");
-    let d = doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "customQuery": false, "query": "{a=\"b\"}" } })), loki()]);
+    let d = doc(vec![
+        tempo(
+            json!({ "tracesToLogsV2": { "datasourceUid": "loki", "customQuery": false, "query": "{a=\"b\"}" } }),
+        ),
+        loki(),
+    ]);
     only(&d, Hint, "QUERY_NOT_USED", "datasources[0].jsonData.tracesToLogsV2.query");
 }
 
 #[test]
 fn high_cardinality_loki_labels() {
     let d = doc(vec![
-        tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "job" }, { "key": "k8s.pod.name", "value": "pod" }] } })),
+        tempo(
+            json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "job" }, { "key": "k8s.pod.name", "value": "pod" }] } }),
+        ),
         loki(),
     ]);
     only(&d, Warning, "HIGH_CARDINALITY_LABEL", "datasources[0].jsonData.tracesToLogsV2.tags[1]");
     // Legacy plain list.
-    let d = doc(vec![tempo(json!({ "tracesToLogs": { "datasourceUid": "loki", "tags": ["job", "traceId"] } })), loki()]);
+    let d = doc(vec![
+        tempo(json!({ "tracesToLogs": { "datasourceUid": "loki", "tags": ["job", "traceId"] } })),
+        loki(),
+    ]);
     only(&d, Warning, "HIGH_CARDINALITY_LABEL", "datasources[0].jsonData.tracesToLogs.tags[1]");
     // A custom query that does not use the tags: they are not stream selectors.
     let d = doc(vec![
-        tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "pod" }], "customQuery": true, "query": "{job=\"a\"}" } })),
+        tempo(
+            json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "pod" }], "customQuery": true, "query": "{job=\"a\"}" } }),
+        ),
         loki(),
     ]);
     assert_eq!(findings(&d), vec![]);
@@ -302,22 +444,34 @@ fn high_cardinality_loki_labels() {
 #[test]
 fn invalid_label_names() {
     let d = doc(vec![
-        tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "a", "value": "k8s-ns" }, { "key": "1st.name" }] } })),
+        tempo(
+            json!({ "tracesToLogsV2": { "datasourceUid": "loki", "tags": [{ "key": "a", "value": "k8s-ns" }, { "key": "1st.name" }] } }),
+        ),
         loki(),
     ]);
     let found = check(&d);
     assert_eq!(
         findings(&d),
         vec![
-            (Warning, "INVALID_LABEL_NAME", "datasources[0].jsonData.tracesToLogsV2.tags[0]".into()),
-            (Warning, "INVALID_LABEL_NAME", "datasources[0].jsonData.tracesToLogsV2.tags[1]".into()),
+            (
+                Warning,
+                "INVALID_LABEL_NAME",
+                "datasources[0].jsonData.tracesToLogsV2.tags[0]".into()
+            ),
+            (
+                Warning,
+                "INVALID_LABEL_NAME",
+                "datasources[0].jsonData.tracesToLogsV2.tags[1]".into()
+            ),
         ]
     );
     assert_eq!(found[0].suggestion.as_deref(), Some("k8s_ns"));
     assert_eq!(found[1].suggestion.as_deref(), Some("_1st_name"));
     // Metrics tags become Prometheus labels: same rule.
     let d = doc(vec![
-        tempo(json!({ "tracesToMetrics": { "datasourceUid": "prom", "tags": [{ "key": "a", "value": "x-y" }], "queries": [{ "name": "a" }] } })),
+        tempo(
+            json!({ "tracesToMetrics": { "datasourceUid": "prom", "tags": [{ "key": "a", "value": "x-y" }], "queries": [{ "name": "a" }] } }),
+        ),
         prom(),
     ]);
     only(&d, Warning, "INVALID_LABEL_NAME", "datasources[0].jsonData.tracesToMetrics.tags[0]");
@@ -328,7 +482,10 @@ fn loki_with_regex(regex: &str, matcher_type: Option<&str>) -> Value {
     if let Some(t) = matcher_type {
         field["matcherType"] = json!(t);
     }
-    doc(vec![tempo(json!({})), json!({ "name": "Loki", "uid": "loki", "type": "loki", "jsonData": { "derivedFields": [field] } })])
+    doc(vec![
+        tempo(json!({})),
+        json!({ "name": "Loki", "uid": "loki", "type": "loki", "jsonData": { "derivedFields": [field] } }),
+    ])
 }
 
 const REGEX_PATH: &str = "datasources[1].jsonData.derivedFields[0].matcherRegex";
@@ -348,7 +505,12 @@ fn javascript_only_regex_features() {
     only(&loki_with_regex("(?!debug)(\\w+)", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
     only(&loki_with_regex("(?<n>a)\\k<n>", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
     // grafana.md §7.3: the look-ahead becomes ordered, consumed text.
-    let f = only(&loki_with_regex(r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#, None), Error, "JS_ONLY_REGEX", REGEX_PATH);
+    let f = only(
+        &loki_with_regex(r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#, None),
+        Error,
+        "JS_ONLY_REGEX",
+        REGEX_PATH,
+    );
     assert_eq!(f.suggestion.as_deref(), Some(r#"{[^\}]*\bkey":"host"[^\}]*\bvalue":"(.*?)".*}"#));
     // In a character class, `(?=` is plain characters.
     assert_eq!(findings(&loki_with_regex(r"[(?=]x=(\w+)", None)), vec![]);
@@ -369,10 +531,16 @@ fn javascript_literal_braces_compile() {
 
 #[test]
 fn pipe_in_a_character_class() {
-    let f = only(&loki_with_regex("traceI[d|D]=(\\w+)", None), Hint, "REGEX_CLASS_WITH_PIPE", REGEX_PATH);
+    let f = only(
+        &loki_with_regex("traceI[d|D]=(\\w+)", None),
+        Hint,
+        "REGEX_CLASS_WITH_PIPE",
+        REGEX_PATH,
+    );
     assert_eq!(f.message, "`[d|D]` matches `d`, `|` or `D`; write `[dD]`");
     assert_eq!(f.suggestion.as_deref(), Some("[dD]"));
-    let f = only(&loki_with_regex("id=([a-f|0-9]+)", None), Hint, "REGEX_CLASS_WITH_PIPE", REGEX_PATH);
+    let f =
+        only(&loki_with_regex("id=([a-f|0-9]+)", None), Hint, "REGEX_CLASS_WITH_PIPE", REGEX_PATH);
     assert_eq!(f.message, "`[a-f|0-9]` matches a literal `|` too; write `[a-f0-9]`");
     // A class that is only a pipe means the pipe.
     assert_eq!(findings(&loki_with_regex("a[|](\\w+)", None)), vec![]);
@@ -391,9 +559,19 @@ fn exemplar_labels() {
         json!({ "name": "Prometheus", "uid": "prom", "type": "prometheus", "jsonData": { "exemplarTraceIdDestinations": [
             { "name": name, "datasourceUid": "tempo" }] } })
     };
-    let f = only(&doc(vec![tempo(json!({})), prom_with("TraceID")]), Warning, "EXEMPLAR_LABEL_CASE", "datasources[1].jsonData.exemplarTraceIdDestinations[0].name");
+    let f = only(
+        &doc(vec![tempo(json!({})), prom_with("TraceID")]),
+        Warning,
+        "EXEMPLAR_LABEL_CASE",
+        "datasources[1].jsonData.exemplarTraceIdDestinations[0].name",
+    );
     assert_eq!(f.suggestion.as_deref(), Some("traceID"));
-    only(&doc(vec![tempo(json!({})), prom_with("tid")]), Hint, "UNUSUAL_EXEMPLAR_LABEL", "datasources[1].jsonData.exemplarTraceIdDestinations[0].name");
+    only(
+        &doc(vec![tempo(json!({})), prom_with("tid")]),
+        Hint,
+        "UNUSUAL_EXEMPLAR_LABEL",
+        "datasources[1].jsonData.exemplarTraceIdDestinations[0].name",
+    );
     for usual in ["trace_id", "traceID", "traceId"] {
         assert_eq!(findings(&doc(vec![tempo(json!({})), prom_with(usual)])), vec![]);
     }
@@ -401,27 +579,47 @@ fn exemplar_labels() {
 
 #[test]
 fn profiles_need_the_profile_id() {
-    let pyro = json!({ "name": "Pyroscope", "uid": "pyro", "type": "grafana-pyroscope-datasource" });
-    let d = doc(vec![tempo(json!({ "tracesToProfiles": { "datasourceUid": "pyro", "profileTypeId": "cpu" } })), pyro]);
+    let pyro =
+        json!({ "name": "Pyroscope", "uid": "pyro", "type": "grafana-pyroscope-datasource" });
+    let d = doc(vec![
+        tempo(json!({ "tracesToProfiles": { "datasourceUid": "pyro", "profileTypeId": "cpu" } })),
+        pyro,
+    ]);
     only(&d, Hint, "PROFILE_ID_REQUIRED", "datasources[0].jsonData.tracesToProfiles");
 }
 
 #[test]
 fn templates() {
     let logs = |query: &str| {
-        doc(vec![tempo(json!({ "tracesToLogsV2": { "datasourceUid": "loki", "customQuery": true, "query": query } })), loki()])
+        doc(vec![
+            tempo(
+                json!({ "tracesToLogsV2": { "datasourceUid": "loki", "customQuery": true, "query": query } }),
+            ),
+            loki(),
+        ])
     };
     const QUERY: &str = "datasources[0].jsonData.tracesToLogsV2.query";
     only(&logs("{job=\"a\"} |= \"${__span.spanId\""), Warning, "UNCLOSED_TEMPLATE", QUERY);
     let f = only(&logs("{${__tags}} |= \"${__value.raw}\""), Warning, "UNKNOWN_VARIABLE", QUERY);
     assert!(f.message.contains("`__value`"), "{}", f.message);
-    let f = only(&logs("{${__tags}} |= \"$__span.spanId\""), Warning, "VARIABLE_PATH_NEEDS_BRACES", QUERY);
+    let f = only(
+        &logs("{${__tags}} |= \"$__span.spanId\""),
+        Warning,
+        "VARIABLE_PATH_NEEDS_BRACES",
+        QUERY,
+    );
     assert_eq!(f.suggestion.as_deref(), Some("${__span.spanId}"));
     // Dashboard variables and built-ins are not judged.
-    assert_eq!(findings(&logs("{$__tags, env=\"$env\"} |= \"${__trace.traceId}\" [$__interval] [[x]]")), vec![]);
+    assert_eq!(
+        findings(&logs("{$__tags, env=\"$env\"} |= \"${__trace.traceId}\" [$__interval] [[x]]")),
+        vec![]
+    );
     // A log line has no span: `__span` in a derived field url is unknown.
-    let d = doc(vec![tempo(json!({})), json!({ "name": "Loki", "uid": "loki", "type": "loki", "jsonData": { "derivedFields": [
-        { "name": "t", "matcherRegex": "t=(\\w+)", "datasourceUid": "tempo", "url": "${__span.traceId}" }] } })]);
+    let d = doc(vec![
+        tempo(json!({})),
+        json!({ "name": "Loki", "uid": "loki", "type": "loki", "jsonData": { "derivedFields": [
+        { "name": "t", "matcherRegex": "t=(\\w+)", "datasourceUid": "tempo", "url": "${__span.traceId}" }] } }),
+    ]);
     only(&d, Warning, "UNKNOWN_VARIABLE", "datasources[1].jsonData.derivedFields[0].url");
 }
 
@@ -437,14 +635,44 @@ fn correlations() {
         t["correlations"] = json!([c]);
         doc(vec![t, target.clone()])
     };
-    assert_eq!(findings(&with(corr(json!([{ "type": "regex", "expression": "beast=(\\w+)", "mapValue": "beast" }])))), vec![]);
-    only(&with(corr(json!([{ "type": "xml" }]))), Warning, "UNKNOWN_TRANSFORMATION", "datasources[0].correlations[0].config.transformations[0].type");
-    only(&with(corr(json!([{ "type": "json", "expression": "$.a" }]))), Hint, "SPANLINK_EXTENSION", "datasources[0].correlations[0].config.transformations[0].type");
-    only(&with(corr(json!([{ "type": "regex", "expression": "(?=a)b" }]))), Error, "JS_ONLY_REGEX", "datasources[0].correlations[0].config.transformations[0].expression");
-    only(&with(corr(json!([{ "type": "regex", "expression": "(a" }]))), Error, "INVALID_REGEX", "datasources[0].correlations[0].config.transformations[0].expression");
+    assert_eq!(
+        findings(&with(corr(
+            json!([{ "type": "regex", "expression": "beast=(\\w+)", "mapValue": "beast" }])
+        ))),
+        vec![]
+    );
+    only(
+        &with(corr(json!([{ "type": "xml" }]))),
+        Warning,
+        "UNKNOWN_TRANSFORMATION",
+        "datasources[0].correlations[0].config.transformations[0].type",
+    );
+    only(
+        &with(corr(json!([{ "type": "json", "expression": "$.a" }]))),
+        Hint,
+        "SPANLINK_EXTENSION",
+        "datasources[0].correlations[0].config.transformations[0].type",
+    );
+    only(
+        &with(corr(json!([{ "type": "regex", "expression": "(?=a)b" }]))),
+        Error,
+        "JS_ONLY_REGEX",
+        "datasources[0].correlations[0].config.transformations[0].expression",
+    );
+    only(
+        &with(corr(json!([{ "type": "regex", "expression": "(a" }]))),
+        Error,
+        "INVALID_REGEX",
+        "datasources[0].correlations[0].config.transformations[0].expression",
+    );
     let mut bad_target = corr(json!([]));
     bad_target["targetUID"] = json!("pgg");
-    only(&with(bad_target), Error, "UNKNOWN_DATASOURCE", "datasources[0].correlations[0].targetUID");
+    only(
+        &with(bad_target),
+        Error,
+        "UNKNOWN_DATASOURCE",
+        "datasources[0].correlations[0].targetUID",
+    );
     // Top-level API form; a Loki source has no `__span`.
     let d = json!({ "datasources": [loki(), target.clone(), tempo(json!({}))], "correlations": [
         { "sourceUID": "loki", "targetUID": "pg", "label": "x", "config": { "type": "query", "field": "Line", "target": { "rawSql": "${__span.spanId}" } } }
@@ -472,7 +700,11 @@ fn no_link_target() {
         findings(&d),
         vec![
             (Warning, "NO_LINK_TARGET", "datasources[0].jsonData.derivedFields[0]".into()),
-            (Warning, "NO_LINK_TARGET", "datasources[1].jsonData.exemplarTraceIdDestinations[0]".into()),
+            (
+                Warning,
+                "NO_LINK_TARGET",
+                "datasources[1].jsonData.exemplarTraceIdDestinations[0]".into()
+            ),
             (Warning, "NO_LINK_TARGET", "datasources[2].correlations[0]".into()),
         ]
     );
@@ -481,13 +713,22 @@ fn no_link_target() {
 #[test]
 fn unknown_trace_source() {
     let d = doc(vec![tempo(json!({}))]);
-    assert_eq!(check_with(&d, Some("jaeger")).iter().map(|f| (f.code, f.path.as_str())).collect::<Vec<_>>(), vec![("UNKNOWN_DATASOURCE", "datasources")]);
+    assert_eq!(
+        check_with(&d, Some("jaeger"))
+            .iter()
+            .map(|f| (f.code, f.path.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("UNKNOWN_DATASOURCE", "datasources")]
+    );
 }
 
 #[test]
 fn findings_come_in_document_order() {
     // The regex check runs after the trace checks, but its data source comes first.
-    let d = doc(vec![loki_with_regex("x", None)["datasources"][1].clone(), tempo(json!({ "serviceMap": { "datasourceUid": "nope" } }))]);
+    let d = doc(vec![
+        loki_with_regex("x", None)["datasources"][1].clone(),
+        tempo(json!({ "serviceMap": { "datasourceUid": "nope" } })),
+    ]);
     let codes: Vec<&str> = check(&d).iter().map(|f| f.code).collect();
     assert_eq!(codes, vec!["REGEX_WITHOUT_GROUP", "UNKNOWN_DATASOURCE"]);
 }
@@ -543,26 +784,48 @@ fn intro_to_mltp() {
 
 #[test]
 fn tempo_error_span_logging() {
-    let Some(found) = lint_file("tempo_error-span-logging_grafana-datasources.yaml") else { return };
-    assert_eq!(found, pairs(&[("DATASOURCE_CASE_MISMATCH", "datasources[1].jsonData.serviceMap.datasourceUid")]));
+    let Some(found) = lint_file("tempo_error-span-logging_grafana-datasources.yaml") else {
+        return;
+    };
+    assert_eq!(
+        found,
+        pairs(&[("DATASOURCE_CASE_MISMATCH", "datasources[1].jsonData.serviceMap.datasourceUid")])
+    );
 }
 
 #[test]
 fn fastapi_observability() {
     let Some(found) = lint_file("fastapi-observability_datasource.yml") else { return };
-    assert_eq!(found, pairs(&[("EXEMPLAR_LABEL_CASE", "datasources[0].jsonData.exemplarTraceIdDestinations[0].name")]));
+    assert_eq!(
+        found,
+        pairs(&[(
+            "EXEMPLAR_LABEL_CASE",
+            "datasources[0].jsonData.exemplarTraceIdDestinations[0].name"
+        )])
+    );
 }
 
 #[test]
 fn tns() {
     let Some(found) = lint_file("tns_datasources.yaml") else { return };
-    assert_eq!(found, pairs(&[("HIGH_CARDINALITY_LABEL", "datasources[2].jsonData.tracesToLogs.tags[2]")]));
+    assert_eq!(
+        found,
+        pairs(&[("HIGH_CARDINALITY_LABEL", "datasources[2].jsonData.tracesToLogs.tags[2]")])
+    );
 }
 
 #[test]
 fn grafana_docs_correlations() {
-    let Some(found) = lint_file("grafana-docs_correlations-variables-transformations.yaml") else { return };
-    assert_eq!(found, pairs(&[("DUPLICATE_NAME", "datasources[2].name"), ("DUPLICATE_UID", "datasources[2].uid")]));
+    let Some(found) = lint_file("grafana-docs_correlations-variables-transformations.yaml") else {
+        return;
+    };
+    assert_eq!(
+        found,
+        pairs(&[
+            ("DUPLICATE_NAME", "datasources[2].name"),
+            ("DUPLICATE_UID", "datasources[2].uid")
+        ])
+    );
 }
 
 #[test]
@@ -615,13 +878,22 @@ fn no_errors_on_complete_files() {
         println!("skipped: {DATA} not found");
         return;
     };
-    let excerpts = ["grafana-docs_tempo-provision-example.yaml", "hash_tempo.yaml.tpl", "pyroscope_tracing-tempo_datasources.yml"];
+    let excerpts = [
+        "grafana-docs_tempo-provision-example.yaml",
+        "hash_tempo.yaml.tpl",
+        "pyroscope_tracing-tempo_datasources.yml",
+    ];
     for entry in dir {
         let name = entry.unwrap().file_name().into_string().unwrap();
         let found = check(&provisioning(&name).unwrap());
-        let errors: Vec<&Diagnostic> = found.iter().filter(|d| d.severity == Severity::Error).collect();
+        let errors: Vec<&Diagnostic> =
+            found.iter().filter(|d| d.severity == Severity::Error).collect();
         if excerpts.contains(&name.as_str()) {
-            assert!(errors.iter().all(|d| d.code == "UNKNOWN_DATASOURCE"), "{name}:\n{}", dump(&found));
+            assert!(
+                errors.iter().all(|d| d.code == "UNKNOWN_DATASOURCE"),
+                "{name}:\n{}",
+                dump(&found)
+            );
         } else {
             assert!(errors.is_empty(), "{name}:\n{}", dump(&found));
         }

@@ -37,22 +37,34 @@ fn loki_label_matcher_with_a_newline() {
 #[test]
 fn promql_tags() {
     let data = json!({"tracesToMetrics": {"datasourceUid": "t", "tags": [{"key": "pod"}], "queries": [{"query": "m{$__tags}"}]}});
-    assert_eq!(query(&links(data.clone(), "prometheus", HOSTILE)[0])["expr"], r#"m{pod="a\"b\\c"}"#);
+    assert_eq!(
+        query(&links(data.clone(), "prometheus", HOSTILE)[0])["expr"],
+        r#"m{pod="a\"b\\c"}"#
+    );
     assert_eq!(query(&links(data, "prometheus", "cart-7d9")[0])["expr"], r#"m{pod="cart-7d9"}"#);
 }
 
 #[test]
 fn lucene_phrase() {
     let data = json!({"tracesToLogsV2": {"datasourceUid": "t", "tags": [{"key": "pod"}]}});
-    assert_eq!(query(&links(data.clone(), "elasticsearch", HOSTILE)[0])["query"], r#"pod:"a\"b\\c""#);
+    assert_eq!(
+        query(&links(data.clone(), "elasticsearch", HOSTILE)[0])["query"],
+        r#"pod:"a\"b\\c""#
+    );
     assert_eq!(query(&links(data, "elasticsearch", "cart-7d9")[0])["query"], r#"pod:"cart-7d9""#);
 }
 
 #[test]
 fn splunk_and_cloud_logging_strings() {
     let data = json!({"tracesToLogsV2": {"datasourceUid": "t", "tags": [{"key": "pod"}]}});
-    assert_eq!(query(&links(data.clone(), "grafana-splunk-datasource", HOSTILE)[0])["query"], r#"pod="a\"b\\c""#);
-    assert_eq!(query(&links(data, "googlecloud-logging-datasource", HOSTILE)[0])["query"], r#"pod="a\"b\\c""#);
+    assert_eq!(
+        query(&links(data.clone(), "grafana-splunk-datasource", HOSTILE)[0])["query"],
+        r#"pod="a\"b\\c""#
+    );
+    assert_eq!(
+        query(&links(data, "googlecloud-logging-datasource", HOSTILE)[0])["query"],
+        r#"pod="a\"b\\c""#
+    );
 }
 
 #[test]
@@ -63,7 +75,10 @@ fn custom_loki_query_placeholder_inside_quotes() {
         query(&links(data.clone(), "loki", HOSTILE)[0])["expr"],
         r#"{job="app"} |= "a\"b\\c" | pod=`a"b\c` | x=a"b\c"#
     );
-    assert_eq!(query(&links(data, "loki", "cart")[0])["expr"], r#"{job="app"} |= "cart" | pod=`cart` | x=cart"#);
+    assert_eq!(
+        query(&links(data, "loki", "cart")[0])["expr"],
+        r#"{job="app"} |= "cart" | pod=`cart` | x=cart"#
+    );
 }
 
 #[test]

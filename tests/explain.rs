@@ -33,11 +33,15 @@ fn assert_suppressed(e: &Explanation, code: &str) {
 
 #[test]
 fn linked() {
-    let list = explain(logs_doc(json!({"datasourceUid": "loki", "tags": [{"key": "cluster"}, {"key": "pod"}]}), ds("Loki", "loki", "loki")));
+    let list = explain(logs_doc(
+        json!({"datasourceUid": "loki", "tags": [{"key": "cluster"}, {"key": "pod"}]}),
+        ds("Loki", "loki", "loki"),
+    ));
     let e = of(&list, LOGS);
     assert_eq!((e.outcome, e.code), (Outcome::Link, "LINKED"));
     assert!(e.message.contains(r#"{cluster="cluster1"}"#), "{}", e.message);
-    let vars: Vec<(&str, Option<&str>)> = e.variables.iter().map(|v| (v.name.as_str(), v.value.as_deref())).collect();
+    let vars: Vec<(&str, Option<&str>)> =
+        e.variables.iter().map(|v| (v.name.as_str(), v.value.as_deref())).collect();
     assert_eq!(vars, [("cluster", Some("cluster1")), ("pod", None)]);
 }
 
@@ -49,7 +53,8 @@ fn no_datasource() {
 
 #[test]
 fn unknown_datasource_with_the_closest_uid() {
-    let list = explain(logs_doc(json!({"datasourceUid": "Loki-Main"}), ds("Loki", "loki", "loki-main")));
+    let list =
+        explain(logs_doc(json!({"datasourceUid": "Loki-Main"}), ds("Loki", "loki", "loki-main")));
     let e = of(&list, LOGS);
     assert_suppressed(e, "UNKNOWN_DATASOURCE");
     assert!(e.message.contains(r#""loki-main""#), "{}", e.message);
@@ -57,7 +62,8 @@ fn unknown_datasource_with_the_closest_uid() {
 
 #[test]
 fn unsupported_type() {
-    let list = explain(logs_doc(json!({"datasourceUid": "prom"}), ds("Prom", "prometheus", "prom")));
+    let list =
+        explain(logs_doc(json!({"datasourceUid": "prom"}), ds("Prom", "prometheus", "prom")));
     assert_suppressed(of(&list, LOGS), "UNSUPPORTED_TYPE");
 }
 
@@ -65,7 +71,13 @@ fn unsupported_type() {
 fn no_tag_matched_with_a_near_miss() {
     let mut span = fixture_span();
     span.service_tags.push(kv("service_name", "cart"));
-    let list = explain_span(logs_doc(json!({"datasourceUid": "loki", "tags": [{"key": "service.name"}]}), ds("Loki", "loki", "loki")), span);
+    let list = explain_span(
+        logs_doc(
+            json!({"datasourceUid": "loki", "tags": [{"key": "service.name"}]}),
+            ds("Loki", "loki", "loki"),
+        ),
+        span,
+    );
     let e = of(&list, LOGS);
     assert_suppressed(e, "NO_TAG_MATCHED");
     assert!(e.message.contains("`service_name` for `service.name`"), "{}", e.message);
@@ -80,18 +92,28 @@ fn unresolved_variable() {
     let e = of(&list, LOGS);
     assert_suppressed(e, "UNRESOLVED_VARIABLE");
     assert!(e.message.contains("${__trace.id}"), "{}", e.message);
-    assert!(e.variables.iter().any(|v| v.path == "__trace.id" && v.value.is_none()), "{:#?}", e.variables);
+    assert!(
+        e.variables.iter().any(|v| v.path == "__trace.id" && v.value.is_none()),
+        "{:#?}",
+        e.variables
+    );
 }
 
 #[test]
 fn invalid_template() {
-    let list = explain(logs_doc(json!({"datasourceUid": "loki", "customQuery": true, "query": "{${__tags}} |= \"${__span.spanId\""}), ds("Loki", "loki", "loki")));
+    let list = explain(logs_doc(
+        json!({"datasourceUid": "loki", "customQuery": true, "query": "{${__tags}} |= \"${__span.spanId\""}),
+        ds("Loki", "loki", "loki"),
+    ));
     assert_suppressed(of(&list, LOGS), "INVALID_TEMPLATE");
 }
 
 #[test]
 fn invalid_time_shift() {
-    let list = explain(logs_doc(json!({"datasourceUid": "loki", "spanStartTimeShift": "5 m"}), ds("Loki", "loki", "loki")));
+    let list = explain(logs_doc(
+        json!({"datasourceUid": "loki", "spanStartTimeShift": "5 m"}),
+        ds("Loki", "loki", "loki"),
+    ));
     let e = of(&list, LOGS);
     assert_suppressed(e, "INVALID_TIME_SHIFT");
     assert!(e.message.contains("5 m"), "{}", e.message);
@@ -99,14 +121,20 @@ fn invalid_time_shift() {
 
 #[test]
 fn no_queries() {
-    let list = explain(tempo_with(json!({"tracesToMetrics": {"datasourceUid": "prom"}}), vec![ds("Prom", "prometheus", "prom")]));
+    let list = explain(tempo_with(
+        json!({"tracesToMetrics": {"datasourceUid": "prom"}}),
+        vec![ds("Prom", "prometheus", "prom")],
+    ));
     assert_suppressed(of(&list, "datasources[0].jsonData.tracesToMetrics"), "NO_QUERIES");
 }
 
 #[test]
 fn missing_profile_id() {
     let list = explain_span(
-        tempo_with(json!({"tracesToProfiles": {"datasourceUid": "pyro"}}), vec![ds("Pyroscope", "grafana-pyroscope-datasource", "pyro")]),
+        tempo_with(
+            json!({"tracesToProfiles": {"datasourceUid": "pyro"}}),
+            vec![ds("Pyroscope", "grafana-pyroscope-datasource", "pyro")],
+        ),
         fixture_span_without_profile(),
     );
     assert_suppressed(of(&list, "datasources[0].jsonData.tracesToProfiles"), "MISSING_PROFILE_ID");
@@ -121,37 +149,55 @@ fn with_correlation(correlation: Value) -> Value {
 
 #[test]
 fn transformation_no_match() {
-    let list = explain(with_correlation(json!({"targetUID": "loki", "label": "x", "config": {"type": "query", "field": "operationName",
-        "target": {"expr": "{env=\"${env}\"}"}, "transformations": [{"type": "regex", "expression": "env=(\\w+)", "mapValue": "env"}]}})));
+    let list = explain(with_correlation(
+        json!({"targetUID": "loki", "label": "x", "config": {"type": "query", "field": "operationName",
+        "target": {"expr": "{env=\"${env}\"}"}, "transformations": [{"type": "regex", "expression": "env=(\\w+)", "mapValue": "env"}]}}),
+    ));
     let e = of(&list, "datasources[0].correlations[0]");
     assert_suppressed(e, "TRANSFORMATION_NO_MATCH");
-    assert!(e.message.contains("env=(\\\\w+)") && e.message.contains("\"operation\""), "{}", e.message);
+    assert!(
+        e.message.contains("env=(\\\\w+)") && e.message.contains("\"operation\""),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn field_not_in_frame() {
-    let list = explain(with_correlation(json!({"targetUID": "loki", "config": {"type": "query", "field": "Line", "target": {"expr": "x"}}})));
+    let list = explain(with_correlation(
+        json!({"targetUID": "loki", "config": {"type": "query", "field": "Line", "target": {"expr": "x"}}}),
+    ));
     assert_suppressed(of(&list, "datasources[0].correlations[0]"), "FIELD_NOT_IN_FRAME");
 }
 
 #[test]
 fn invalid_regex() {
-    let list = explain(with_correlation(json!({"targetUID": "loki", "config": {"type": "query", "field": "traceID", "target": {"expr": "x"},
-        "transformations": [{"type": "regex", "expression": "(unclosed"}]}})));
+    let list = explain(with_correlation(
+        json!({"targetUID": "loki", "config": {"type": "query", "field": "traceID", "target": {"expr": "x"},
+        "transformations": [{"type": "regex", "expression": "(unclosed"}]}}),
+    ));
     assert_suppressed(of(&list, "datasources[0].correlations[0]"), "INVALID_REGEX");
 }
 
 #[test]
 fn parent_reference() {
     let mut span = fixture_span();
-    span.references = vec![SpanReference { ref_type: RefType::ChildOf, trace_id: TRACE_ID.into(), span_id: "aaaaaaaaaaaaaaaa".into(), tags: vec![] }];
+    span.references = vec![SpanReference {
+        ref_type: RefType::ChildOf,
+        trace_id: TRACE_ID.into(),
+        span_id: "aaaaaaaaaaaaaaaa".into(),
+        tags: vec![],
+    }];
     let list = explain_span(tempo_with(json!({}), vec![]), span);
     assert_suppressed(of(&list, "references[0]"), "PARENT_REFERENCE");
 }
 
 #[test]
 fn explain_never_fails_where_span_links_does() {
-    let doc = logs_doc(json!({"datasourceUid": "loki", "spanEndTimeShift": "0"}), ds("Loki", "loki", "loki"));
+    let doc = logs_doc(
+        json!({"datasourceUid": "loki", "spanEndTimeShift": "0"}),
+        ds("Loki", "loki", "loki"),
+    );
     let c = correlator(doc);
     assert!(c.span_links(&fixture_trace(), SPAN_ID).is_err());
     assert_eq!(c.explain(&fixture_trace(), SPAN_ID).unwrap().len(), 1);

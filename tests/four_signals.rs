@@ -29,12 +29,17 @@ fn every_link_of_one_span() {
     let mut span = fixture_span();
     span.service_tags.push(kv("service.name", "cart"));
     let links = stack().span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
-    let summary: Vec<(LinkType, &str, &str)> = links.iter().map(|l| (l.kind, l.title.as_str(), l.origin.as_str())).collect();
+    let summary: Vec<(LinkType, &str, &str)> =
+        links.iter().map(|l| (l.kind, l.title.as_str(), l.origin.as_str())).collect();
     assert_eq!(
         summary,
         [
             (LinkType::Logs, "Related logs", "datasources[1].jsonData.tracesToLogsV2"),
-            (LinkType::Metrics, "Request rate", "datasources[1].jsonData.tracesToMetrics.queries[0]"),
+            (
+                LinkType::Metrics,
+                "Request rate",
+                "datasources[1].jsonData.tracesToMetrics.queries[0]"
+            ),
             (LinkType::Metrics, "", "datasources[1].jsonData.tracesToMetrics.queries[1]"),
             (LinkType::Profiles, "Related profiles", "datasources[1].jsonData.tracesToProfiles"),
         ]
@@ -68,7 +73,10 @@ fn the_way_back_from_logs_and_exemplars() {
     let logs = c.log_links_in_range("loki", "GET /cart 200", &labels, None).unwrap();
     assert_eq!(logs.len(), 1);
     assert_eq!((logs[0].title.as_str(), logs[0].kind), ("View trace", LinkType::Traces));
-    assert_eq!(left_text(&logs[0].href), r#"{"datasource":"tempo","queries":[{"query":"7946b05c2e2e4e5a","queryType":"traceql","datasource":{"uid":"tempo"}}]}"#);
+    assert_eq!(
+        left_text(&logs[0].href),
+        r#"{"datasource":"tempo","queries":[{"query":"7946b05c2e2e4e5a","queryType":"traceql","datasource":{"uid":"tempo"}}]}"#
+    );
     let exemplars = c.exemplar_links_in_range("mimir", &labels, None).unwrap();
     assert_eq!(exemplars.len(), 1);
     assert_eq!(exemplars[0].title, "Query with Tempo");

@@ -22,7 +22,9 @@ const LINE: &str = "level=info traceID=abc123 msg=\"done\"";
 
 #[test]
 fn regex_matcher_internal_to_tempo() {
-    let c = loki_with(json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo"}]));
+    let c = loki_with(
+        json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo"}]),
+    );
     let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
     assert_eq!(links.len(), 1);
     let link = &links[0];
@@ -38,8 +40,10 @@ fn regex_matcher_internal_to_tempo() {
 
 #[test]
 fn internal_link_with_display_label_target_blank_and_range() {
-    let c = loki_with(json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo",
-        "urlDisplayLabel": "Trace ${__value.raw}", "targetBlank": true}]));
+    let c = loki_with(
+        json!([{"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo",
+        "urlDisplayLabel": "Trace ${__value.raw}", "targetBlank": true}]),
+    );
     let range = TimeRange { from: 1602637200000.0, to: 1602637201000.0 };
     let link = c.log_links_in_range("loki", LINE, &[], Some(range)).unwrap().remove(0);
     assert_eq!(link.title, "Trace abc123");
@@ -57,16 +61,31 @@ fn x_ray_gets_get_trace_and_others_no_query_type() {
         {"name": "b", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "loki"}
     ]));
     let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
-    assert_eq!(query(&links[0]), &json!({"query": "abc123", "queryType": "getTrace", "datasource": {"uid": "xray"}}));
+    assert_eq!(
+        query(&links[0]),
+        &json!({"query": "abc123", "queryType": "getTrace", "datasource": {"uid": "xray"}})
+    );
     assert_eq!(query(&links[1]), &json!({"query": "abc123", "datasource": {"uid": "loki"}}));
 }
 
 #[test]
 fn label_matcher() {
-    let c = loki_with(json!([{"name": "TraceID", "matcherType": "label", "matcherRegex": "trace_?id", "url": "${__value.raw}", "datasourceUid": "tempo"}]));
-    let links = c.log_links_in_range("loki", "no id in the line", &labels(&[("app", "cart"), ("traceid", "fromlabel")]), None).unwrap();
+    let c = loki_with(
+        json!([{"name": "TraceID", "matcherType": "label", "matcherRegex": "trace_?id", "url": "${__value.raw}", "datasourceUid": "tempo"}]),
+    );
+    let links = c
+        .log_links_in_range(
+            "loki",
+            "no id in the line",
+            &labels(&[("app", "cart"), ("traceid", "fromlabel")]),
+            None,
+        )
+        .unwrap();
     assert_eq!(query(&links[0])["query"], "fromlabel");
-    assert!(c.log_links_in_range("loki", "traceID=abc", &labels(&[("app", "cart")]), None).unwrap().is_empty());
+    assert!(c
+        .log_links_in_range("loki", "traceID=abc", &labels(&[("app", "cart")]), None)
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
@@ -77,10 +96,16 @@ fn external_with_host_title_and_display_label() {
     ]));
     let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
     assert_eq!(links.len(), 2);
-    assert_eq!((links[0].kind, links[0].title.as_str(), links[0].href.as_str()), (LinkType::External, "tempo.example.com", "https://tempo.example.com:3200/trace/abc123"));
+    assert_eq!(
+        (links[0].kind, links[0].title.as_str(), links[0].href.as_str()),
+        (LinkType::External, "tempo.example.com", "https://tempo.example.com:3200/trace/abc123")
+    );
     assert_eq!(links[0].target, LinkTarget::NewTab);
     assert!(links[0].internal.is_none());
-    assert_eq!((links[1].title.as_str(), links[1].href.as_str()), ("Open abc123", "http://regionalhost/abc123"));
+    assert_eq!(
+        (links[1].title.as_str(), links[1].href.as_str()),
+        ("Open abc123", "http://regionalhost/abc123")
+    );
 }
 
 #[test]
@@ -95,7 +120,9 @@ fn no_match_or_empty_group_or_no_url_gives_no_link() {
 
 #[test]
 fn unknown_datasource_uid_names_the_data_source_not_found() {
-    let c = loki_with(json!([{"name": "T", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "gone"}]));
+    let c = loki_with(
+        json!([{"name": "T", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "gone"}]),
+    );
     let links = c.log_links_in_range("loki", LINE, &[], None).unwrap();
     assert_eq!(links[0].title, "Data source not found");
 }
@@ -106,7 +133,12 @@ fn the_first_config_of_a_name_decides_the_value() {
         {"name": "T", "matcherRegex": "traceID=(\\w+)", "url": "https://a.example.com/${__value.raw}"},
         {"name": "T", "matcherRegex": "msg=(\\w+)", "url": "https://b.example.com/${__value.raw}"}
     ]));
-    let hrefs: Vec<String> = c.log_links_in_range("loki", LINE, &[], None).unwrap().into_iter().map(|l| l.href).collect();
+    let hrefs: Vec<String> = c
+        .log_links_in_range("loki", LINE, &[], None)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.href)
+        .collect();
     assert_eq!(hrefs, ["https://a.example.com/abc123", "https://b.example.com/abc123"]);
 }
 
@@ -122,7 +154,9 @@ fn prom_with(dests: serde_json::Value) -> spanlink::Correlator {
 #[test]
 fn exemplar_internal_link() {
     let c = prom_with(json!([{"name": "traceID", "datasourceUid": "tempo"}]));
-    let links = c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123"), ("pod", "x")]), None).unwrap();
+    let links = c
+        .exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123"), ("pod", "x")]), None)
+        .unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].title, "Query with Tempo");
     assert_eq!(links[0].origin, "datasources[0].jsonData.exemplarTraceIdDestinations[0]");
@@ -138,20 +172,29 @@ fn exemplar_external_links() {
         {"name": "traceID", "url": "https://t.example.com/${__value.raw}"},
         {"name": "traceID", "url": "https://u.example.com/${__value.raw}", "urlDisplayLabel": "Trace ${__value.raw}"}
     ]));
-    let links = c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123")]), None).unwrap();
+    let links =
+        c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123")]), None).unwrap();
     assert_eq!(links.len(), 2);
     assert_eq!(links[0].kind, LinkType::External);
     // Grafana's data-link model interpolates the title as well as the URL.
     assert_eq!(links[0].title, "Go to https://t.example.com/abc123");
     assert_eq!(links[0].href, "https://t.example.com/abc123");
     assert_eq!(links[0].target, LinkTarget::NewTab);
-    assert_eq!((links[1].title.as_str(), links[1].href.as_str()), ("Trace abc123", "https://u.example.com/abc123"));
+    assert_eq!(
+        (links[1].title.as_str(), links[1].href.as_str()),
+        ("Trace abc123", "https://u.example.com/abc123")
+    );
 }
 
 #[test]
 fn exemplar_with_unresolvable_uid_or_other_label_has_no_link() {
-    let c = prom_with(json!([{"name": "traceID", "datasourceUid": "gone"}, {"name": "trace_id", "datasourceUid": "tempo"}]));
-    assert!(c.exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123")]), None).unwrap().is_empty());
+    let c = prom_with(
+        json!([{"name": "traceID", "datasourceUid": "gone"}, {"name": "trace_id", "datasourceUid": "tempo"}]),
+    );
+    assert!(c
+        .exemplar_links_in_range("mimir", &labels(&[("traceID", "abc123")]), None)
+        .unwrap()
+        .is_empty());
 }
 
 #[test]

@@ -7,7 +7,8 @@ use common::*;
 use serde_json::{json, Value};
 use spanlink::{Features, LinkTarget, LinkType, Options};
 
-const TAGS_LOKI: &str = r#"{cluster="cluster1", hostname="hostname1", service_namespace="namespace1"}"#;
+const TAGS_LOKI: &str =
+    r#"{cluster="cluster1", hostname="hostname1", service_namespace="namespace1"}"#;
 const FROM: f64 = 1602637200000.0;
 const TO: f64 = 1602637201000.0;
 
@@ -42,7 +43,14 @@ fn loki_default_tags_both_filters_is_the_one_line_example() {
     assert_eq!(query(&link), &json!({"expr": expr, "refId": "", "datasource": {"uid": "logs"}}));
     assert_eq!(range(&link), (FROM, TO));
     let internal = link.internal.as_ref().unwrap();
-    assert_eq!((internal.datasource_uid.as_str(), internal.datasource_name.as_str(), internal.datasource_type.as_str()), ("logs", "Logs", "loki"));
+    assert_eq!(
+        (
+            internal.datasource_uid.as_str(),
+            internal.datasource_name.as_str(),
+            internal.datasource_type.as_str()
+        ),
+        ("logs", "Logs", "loki")
+    );
     // The state in the URL, key order included (§6.1).
     let expected_left = format!(
         r#"{{"range":{{"from":"1602637200000","to":"1602637201000"}},"datasource":"logs","queries":[{{"expr":{},"refId":"","datasource":{{"uid":"logs"}}}}]}}"#,
@@ -79,21 +87,31 @@ fn loki_span_filter_only() {
 
 #[test]
 fn loki_without_a_matching_tag_has_no_link_even_with_filters() {
-    let c = logs_to("loki", json!({"filterByTraceID": true, "filterBySpanID": true, "tags": [{"key": "nope"}]}));
+    let c = logs_to(
+        "loki",
+        json!({"filterByTraceID": true, "filterBySpanID": true, "tags": [{"key": "nope"}]}),
+    );
     assert!(fixture_links(&c).is_empty());
 }
 
 #[test]
 fn loki_user_tags_with_dots_become_underscores() {
-    let c = logs_to("loki", json!({"tags": [{"key": "service.namespace"}, {"key": "cluster", "value": "k8s.cluster"}]}));
+    let c = logs_to(
+        "loki",
+        json!({"tags": [{"key": "service.namespace"}, {"key": "cluster", "value": "k8s.cluster"}]}),
+    );
     let link = only_link(&c);
     assert_eq!(query(&link)["expr"], r#"{k8s_cluster="cluster1", service_namespace="namespace1"}"#);
 }
 
 #[test]
 fn tags_follow_span_attribute_order_not_config_order() {
-    let c = logs_to("loki", json!({"tags": [{"key": "host"}, {"key": "label2"}, {"key": "cluster"}]}));
-    assert_eq!(query(&only_link(&c))["expr"], r#"{cluster="cluster1", label2="val2", host="host"}"#);
+    let c =
+        logs_to("loki", json!({"tags": [{"key": "host"}, {"key": "label2"}, {"key": "cluster"}]}));
+    assert_eq!(
+        query(&only_link(&c))["expr"],
+        r#"{cluster="cluster1", label2="val2", host="host"}"#
+    );
 }
 
 #[test]
@@ -128,7 +146,10 @@ fn splunk_both_filters() {
 fn splunk_no_filters_and_no_tags_still_links_with_an_empty_query() {
     let link = only_link(&logs_to("grafana-splunk-datasource", json!({"tags": [{"key": "nope"}]})));
     assert_eq!(query(&link)["query"], "");
-    let link = only_link(&logs_to("grafana-splunk-datasource", json!({"tags": [{"key": "nope"}], "filterByTraceID": true})));
+    let link = only_link(&logs_to(
+        "grafana-splunk-datasource",
+        json!({"tags": [{"key": "nope"}], "filterByTraceID": true}),
+    ));
     assert_eq!(query(&link)["query"], r#" "7946b05c2e2e4e5a""#);
 }
 
@@ -172,7 +193,10 @@ fn opensearch_is_written_like_elasticsearch() {
 
 #[test]
 fn elasticsearch_trace_filter_only_and_no_matching_tags() {
-    let link = only_link(&logs_to("elasticsearch", json!({"filterByTraceID": true, "tags": [{"key": "nope"}]})));
+    let link = only_link(&logs_to(
+        "elasticsearch",
+        json!({"filterByTraceID": true, "tags": [{"key": "nope"}]}),
+    ));
     assert_eq!(query(&link)["query"], r#""7946b05c2e2e4e5a""#);
     let link = only_link(&logs_to("elasticsearch", json!({"tags": [{"key": "nope"}]})));
     assert_eq!(query(&link)["query"], "");
@@ -181,7 +205,10 @@ fn elasticsearch_trace_filter_only_and_no_matching_tags() {
 #[test]
 fn elasticsearch_default_tags_no_filters() {
     let link = only_link(&logs_to("elasticsearch", json!({})));
-    assert_eq!(query(&link)["query"], r#"cluster:"cluster1" AND hostname:"hostname1" AND service_namespace:"namespace1""#);
+    assert_eq!(
+        query(&link)["query"],
+        r#"cluster:"cluster1" AND hostname:"hostname1" AND service_namespace:"namespace1""#
+    );
 }
 
 #[test]
@@ -212,7 +239,10 @@ fn falcon_logscale_both_filters() {
 
 #[test]
 fn falcon_logscale_needs_a_matched_tag_even_with_filters() {
-    let c = logs_to("grafana-falconlogscale-datasource", json!({"filterByTraceID": true, "filterBySpanID": true, "tags": [{"key": "nope"}]}));
+    let c = logs_to(
+        "grafana-falconlogscale-datasource",
+        json!({"filterByTraceID": true, "filterBySpanID": true, "tags": [{"key": "nope"}]}),
+    );
     assert!(fixture_links(&c).is_empty());
 }
 
@@ -231,8 +261,15 @@ fn victorialogs_both_filters() {
 
 #[test]
 fn victorialogs_with_nothing_to_match_has_no_link() {
-    assert!(fixture_links(&logs_to("victoriametrics-logs-datasource", json!({"tags": [{"key": "nope"}]}))).is_empty());
-    let link = only_link(&logs_to("victoriametrics-logs-datasource", json!({"tags": [{"key": "nope"}], "filterByTraceID": true})));
+    assert!(fixture_links(&logs_to(
+        "victoriametrics-logs-datasource",
+        json!({"tags": [{"key": "nope"}]})
+    ))
+    .is_empty());
+    let link = only_link(&logs_to(
+        "victoriametrics-logs-datasource",
+        json!({"tags": [{"key": "nope"}], "filterByTraceID": true}),
+    ));
     assert_eq!(query(&link)["expr"], r#"trace_id:="7946b05c2e2e4e5a""#);
 }
 
@@ -240,17 +277,31 @@ fn victorialogs_with_nothing_to_match_has_no_link() {
 
 #[test]
 fn no_logs_link_without_a_resolvable_supported_data_source() {
-    let none = |json_data: Value, others: Vec<Value>| fixture_links(&correlator(tempo_with(json_data, others))).is_empty();
+    let none = |json_data: Value, others: Vec<Value>| {
+        fixture_links(&correlator(tempo_with(json_data, others))).is_empty()
+    };
     assert!(none(json!({}), vec![ds("Loki", "loki", "logs")]));
-    assert!(none(json!({"tracesToLogsV2": {"datasourceUid": ""}}), vec![ds("Loki", "loki", "logs")]));
+    assert!(none(
+        json!({"tracesToLogsV2": {"datasourceUid": ""}}),
+        vec![ds("Loki", "loki", "logs")]
+    ));
     assert!(none(json!({"tracesToLogsV2": {}}), vec![ds("Loki", "loki", "logs")]));
-    assert!(none(json!({"tracesToLogsV2": {"datasourceUid": "missing"}}), vec![ds("Loki", "loki", "logs")]));
-    assert!(none(json!({"tracesToLogsV2": {"datasourceUid": "logs"}}), vec![ds("Prom", "prometheus", "logs")]));
+    assert!(none(
+        json!({"tracesToLogsV2": {"datasourceUid": "missing"}}),
+        vec![ds("Loki", "loki", "logs")]
+    ));
+    assert!(none(
+        json!({"tracesToLogsV2": {"datasourceUid": "logs"}}),
+        vec![ds("Prom", "prometheus", "logs")]
+    ));
 }
 
 #[test]
 fn a_data_source_without_uid_is_referenced_by_name() {
-    let c = correlator(tempo_with(json!({"tracesToLogsV2": {"datasourceUid": "Loki"}}), vec![json!({"name": "Loki", "type": "loki"})]));
+    let c = correlator(tempo_with(
+        json!({"tracesToLogsV2": {"datasourceUid": "Loki"}}),
+        vec![json!({"name": "Loki", "type": "loki"})],
+    ));
     let link = only_link(&c);
     assert_eq!(left(&link.href)["datasource"], "Loki");
     assert_eq!(query(&link)["datasource"], json!({"uid": "Loki"}));
@@ -260,7 +311,8 @@ fn a_data_source_without_uid_is_referenced_by_name() {
 
 #[test]
 fn shifts_widen_the_window() {
-    let link = only_link(&logs_to("loki", json!({"spanStartTimeShift": "-1m", "spanEndTimeShift": "1m"})));
+    let link =
+        only_link(&logs_to("loki", json!({"spanStartTimeShift": "-1m", "spanEndTimeShift": "1m"})));
     assert_eq!(range(&link), (1602637140000.0, 1602637261000.0));
     assert_eq!(left(&link.href)["range"], json!({"from": "1602637140000", "to": "1602637261000"}));
 }
@@ -354,7 +406,8 @@ fn custom(kind: &str, query_text: &str) -> spanlink::Correlator {
 
 #[test]
 fn loki_custom_query_example() {
-    let c = custom("loki", r#"{${__tags}} |="${__span.tags["service.name"]}" |="${__trace.traceId}""#);
+    let c =
+        custom("loki", r#"{${__tags}} |="${__span.tags["service.name"]}" |="${__trace.traceId}""#);
     let links = c.span_links(&trace_of(vec![custom_span()]), "span1").unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(
@@ -380,7 +433,10 @@ fn custom_query_with_empty_text_is_not_custom() {
         json!({"tracesToLogsV2": {"datasourceUid": "logs", "customQuery": true, "query": ""}}),
         vec![ds("Loki", "loki", "logs")],
     ));
-    assert_eq!(query(&only_link(&c)), &json!({"expr": TAGS_LOKI, "refId": "", "datasource": {"uid": "logs"}}));
+    assert_eq!(
+        query(&only_link(&c)),
+        &json!({"expr": TAGS_LOKI, "refId": "", "datasource": {"uid": "logs"}})
+    );
 }
 
 #[test]
@@ -393,13 +449,22 @@ fn custom_queries_for_the_other_types() {
         &json!({"query": r#"service:"serviceName" AND pod:"podName" AND "span1""#, "refId": "", "metrics": [{"id": "1", "type": "logs"}], "datasource": {"uid": "logs"}})
     );
     let l = one("grafana-splunk-datasource", "${__tags} ${__trace.traceId}");
-    assert_eq!(query(&l), &json!({"query": r#"service="serviceName" pod="podName" trace1"#, "refId": "", "datasource": {"uid": "logs"}}));
+    assert_eq!(
+        query(&l),
+        &json!({"query": r#"service="serviceName" pod="podName" trace1"#, "refId": "", "datasource": {"uid": "logs"}})
+    );
     let l = one("googlecloud-logging-datasource", "${__tags}");
     assert_eq!(query(&l)["query"], r#"service="serviceName" AND pod="podName""#);
     let l = one("grafana-falconlogscale-datasource", "${__tags}");
-    assert_eq!(query(&l), &json!({"lsql": r#"service="serviceName" OR pod="podName""#, "refId": "", "datasource": {"uid": "logs"}}));
+    assert_eq!(
+        query(&l),
+        &json!({"lsql": r#"service="serviceName" OR pod="podName""#, "refId": "", "datasource": {"uid": "logs"}})
+    );
     let l = one("victoriametrics-logs-datasource", "${__tags}");
-    assert_eq!(query(&l), &json!({"expr": r#"service:="serviceName" AND pod:="podName""#, "refId": "", "datasource": {"uid": "logs"}}));
+    assert_eq!(
+        query(&l),
+        &json!({"expr": r#"service:="serviceName" AND pod:="podName""#, "refId": "", "datasource": {"uid": "logs"}})
+    );
 }
 
 // ---- Loki dynamic path (§3.2) ----
@@ -408,7 +473,11 @@ fn dynamic() -> Options {
     Options { features: Features { dynamic_trace_to_logs: true }, ..Options::default() }
 }
 
-fn dynamic_expected(trace_id: &str, span_id: Option<&str>, job: Option<&str>) -> Vec<(String, String)> {
+fn dynamic_expected(
+    trace_id: &str,
+    span_id: Option<&str>,
+    job: Option<&str>,
+) -> Vec<(String, String)> {
     let variants = [
         ("traceID", "spanID"),
         ("trace_id", "span_id"),
@@ -423,9 +492,15 @@ fn dynamic_expected(trace_id: &str, span_id: Option<&str>, job: Option<&str>) ->
             Some(s) => format!("{tf}=\"{trace_id}\" | {sf}=\"{s}\""),
             None => format!("{tf}=\"{trace_id}\""),
         };
-        out.push((format!("{TAGS_LOKI} | logfmt | json | drop __error__ | {filters}"), format!("t2l:default:{tf}")));
+        out.push((
+            format!("{TAGS_LOKI} | logfmt | json | drop __error__ | {filters}"),
+            format!("t2l:default:{tf}"),
+        ));
         if let Some(job) = job {
-            out.push((format!("{{job=~\"(.*/)?({job})\"}} | logfmt | json | drop __error__ | {filters}"), format!("t2l:job:{tf}")));
+            out.push((
+                format!("{{job=~\"(.*/)?({job})\"}} | logfmt | json | drop __error__ | {filters}"),
+                format!("t2l:job:{tf}"),
+            ));
         }
     }
     let contains = match span_id {
@@ -448,7 +523,13 @@ fn alternatives(link: &spanlink::Link) -> Vec<(String, String)> {
 
 #[test]
 fn loki_dynamic_thirteen_alternatives() {
-    let c = correlator_with(tempo_with(json!({"tracesToLogsV2": {"datasourceUid": "logs", "filterByTraceID": true}}), vec![ds("Loki", "loki", "logs")]), dynamic());
+    let c = correlator_with(
+        tempo_with(
+            json!({"tracesToLogsV2": {"datasourceUid": "logs", "filterByTraceID": true}}),
+            vec![ds("Loki", "loki", "logs")],
+        ),
+        dynamic(),
+    );
     let mut span = fixture_span();
     span.service_name = "svc".into();
     span.tags.push(kv("service.name", "api.v1"));
@@ -471,7 +552,13 @@ fn loki_dynamic_thirteen_alternatives() {
 
 #[test]
 fn loki_dynamic_seven_alternatives_without_service_names() {
-    let c = correlator_with(tempo_with(json!({"tracesToLogsV2": {"datasourceUid": "logs"}}), vec![ds("Loki", "loki", "logs")]), dynamic());
+    let c = correlator_with(
+        tempo_with(
+            json!({"tracesToLogsV2": {"datasourceUid": "logs"}}),
+            vec![ds("Loki", "loki", "logs")],
+        ),
+        dynamic(),
+    );
     let mut span = fixture_span();
     span.service_name = String::new();
     let links = c.span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
@@ -483,11 +570,17 @@ fn loki_dynamic_seven_alternatives_without_service_names() {
 #[test]
 fn loki_dynamic_custom_query_keeps_the_custom_path() {
     let c = correlator_with(
-        tempo_with(json!({"tracesToLogsV2": {"datasourceUid": "logs", "customQuery": true, "query": "{${__tags}}"}}), vec![ds("Loki", "loki", "logs")]),
+        tempo_with(
+            json!({"tracesToLogsV2": {"datasourceUid": "logs", "customQuery": true, "query": "{${__tags}}"}}),
+            vec![ds("Loki", "loki", "logs")],
+        ),
         dynamic(),
     );
     let link = only_link(&c);
-    assert_eq!(query(&link), &json!({"expr": TAGS_LOKI, "refId": "t2l:custom", "datasource": {"uid": "logs"}}));
+    assert_eq!(
+        query(&link),
+        &json!({"expr": TAGS_LOKI, "refId": "t2l:custom", "datasource": {"uid": "logs"}})
+    );
     assert!(link.internal.as_ref().unwrap().alternatives.is_none());
 }
 
@@ -498,7 +591,12 @@ fn trace_level_link_uses_the_root_span_and_the_trace_window() {
     let root = fixture_span();
     let mut child = spanlink::testing::span(TRACE_ID, "1111111111111111");
     child.parent_span_id = Some(SPAN_ID.into());
-    child.references = vec![spanlink::SpanReference { ref_type: spanlink::RefType::ChildOf, trace_id: TRACE_ID.into(), span_id: SPAN_ID.into(), tags: vec![] }];
+    child.references = vec![spanlink::SpanReference {
+        ref_type: spanlink::RefType::ChildOf,
+        trace_id: TRACE_ID.into(),
+        span_id: SPAN_ID.into(),
+        tags: vec![],
+    }];
     child.service_tags = vec![kv("cluster", "other")];
     child.start_time += 1_500_000.0; // ends 2.5 s after the root starts
     let trace = trace_of(vec![child, root]);
@@ -516,7 +614,13 @@ fn trace_level_link_uses_the_root_span_and_the_trace_window() {
 
 #[test]
 fn trace_level_dynamic_drops_the_span_filter() {
-    let c = correlator_with(tempo_with(json!({"tracesToLogsV2": {"datasourceUid": "logs"}}), vec![ds("Loki", "loki", "logs")]), dynamic());
+    let c = correlator_with(
+        tempo_with(
+            json!({"tracesToLogsV2": {"datasourceUid": "logs"}}),
+            vec![ds("Loki", "loki", "logs")],
+        ),
+        dynamic(),
+    );
     let mut span = fixture_span();
     span.service_name = "svc".into();
     let link = c.trace_logs_link(&trace_of(vec![span])).unwrap().unwrap();
@@ -539,5 +643,8 @@ fn an_empty_tag_list_means_the_default_tags() {
         json!({"tracesToMetrics": {"datasourceUid": "prom", "tags": [], "queries": [{"query": "m{$__tags}"}]}}),
         vec![ds("Prom", "prometheus", "prom")],
     ));
-    assert_eq!(query(&fixture_links(&c)[0])["expr"], r#"m{cluster="cluster1", hostname="hostname1", service_namespace="namespace1"}"#);
+    assert_eq!(
+        query(&fixture_links(&c)[0])["expr"],
+        r#"m{cluster="cluster1", hostname="hostname1", service_namespace="namespace1"}"#
+    );
 }

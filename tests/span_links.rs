@@ -9,7 +9,10 @@ use spanlink::explore::{ExploreRange, ExploreState, RangeBound};
 use spanlink::{LinkTarget, LinkType, Options, RefType, SpanReference};
 
 fn metrics(block: serde_json::Value) -> spanlink::Correlator {
-    correlator(tempo_with(json!({ "tracesToMetrics": block }), vec![ds("Prom", "prometheus", "prom")]))
+    correlator(tempo_with(
+        json!({ "tracesToMetrics": block }),
+        vec![ds("Prom", "prometheus", "prom")],
+    ))
 }
 
 // ---- Metrics (§4) ----
@@ -54,7 +57,10 @@ fn metrics_named_and_unnamed_queries_in_order() {
     assert_eq!(titles, ["Named", "", "Default"]);
     assert_eq!(query(&links[0])["expr"], "rate(calls_total[5m])");
     assert_eq!(query(&links[1])["expr"], "up");
-    assert_eq!(query(&links[2])["expr"], r#"histogram_quantile(0.5, sum(rate(traces_spanmetrics_latency_bucket{service="service"}[5m])) by (le))"#);
+    assert_eq!(
+        query(&links[2])["expr"],
+        r#"histogram_quantile(0.5, sum(rate(traces_spanmetrics_latency_bucket{service="service"}[5m])) by (le))"#
+    );
     assert_eq!(links[1].origin, "datasources[0].jsonData.tracesToMetrics.queries[1]");
 }
 
@@ -69,20 +75,30 @@ fn metrics_tags_example() {
         "queries": [{"name": "Tags", "query": "metric{$__tags, $__tags}[5m]"}]
     }));
     let links = c.span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
-    assert_eq!(query(&links[0])["expr"], r#"metric{job="tns/app", pod="sample-pod", job="tns/app", pod="sample-pod"}[5m]"#);
+    assert_eq!(
+        query(&links[0])["expr"],
+        r#"metric{job="tns/app", pod="sample-pod", job="tns/app", pod="sample-pod"}[5m]"#
+    );
 }
 
 #[test]
 fn metrics_default_tags_keep_renames_without_loki_normalisation() {
     let c = metrics(json!({"datasourceUid": "prom", "queries": [{"query": "m{${__tags}}"}]}));
-    assert_eq!(query(&fixture_links(&c)[0])["expr"], r#"m{cluster="cluster1", hostname="hostname1", service_namespace="namespace1"}"#);
+    assert_eq!(
+        query(&fixture_links(&c)[0])["expr"],
+        r#"m{cluster="cluster1", hostname="hostname1", service_namespace="namespace1"}"#
+    );
 }
 
 #[test]
 fn metrics_shifts() {
-    let c = metrics(json!({"datasourceUid": "prom", "spanStartTimeShift": "-1h", "spanEndTimeShift": "1h", "queries": [{"query": "up"}]}));
+    let c = metrics(
+        json!({"datasourceUid": "prom", "spanStartTimeShift": "-1h", "spanEndTimeShift": "1h", "queries": [{"query": "up"}]}),
+    );
     assert_eq!(range(&fixture_links(&c)[0]), (1602633600000.0, 1602640801000.0));
-    let c = metrics(json!({"datasourceUid": "prom", "spanStartTimeShift": "", "spanEndTimeShift": "", "queries": [{"query": "up"}]}));
+    let c = metrics(
+        json!({"datasourceUid": "prom", "spanStartTimeShift": "", "spanEndTimeShift": "", "queries": [{"query": "up"}]}),
+    );
     assert_eq!(range(&fixture_links(&c)[0]), (1602637080000.0, 1602637321000.0));
 }
 
@@ -95,7 +111,9 @@ fn metrics_without_queries_make_no_link() {
 
 #[test]
 fn metrics_links_are_never_suppressed_for_unresolved_variables() {
-    let c = metrics(json!({"datasourceUid": "prom", "queries": [{"query": "rate(x{pod=\"${__span.tags.nope}\"}[5m])"}]}));
+    let c = metrics(
+        json!({"datasourceUid": "prom", "queries": [{"query": "rate(x{pod=\"${__span.tags.nope}\"}[5m])"}]}),
+    );
     assert_eq!(query(&fixture_links(&c)[0])["expr"], r#"rate(x{pod="${__span.tags.nope}"}[5m])"#);
 }
 
@@ -105,13 +123,19 @@ fn victoriametrics_is_a_metrics_target_too() {
         json!({"tracesToMetrics": {"datasourceUid": "vm", "queries": [{"query": "up"}]}}),
         vec![ds("VM", "victoriametrics-metrics-datasource", "vm")],
     ));
-    assert_eq!(query(&fixture_links(&c)[0]), &json!({"expr": "up", "refId": "A", "datasource": {"uid": "vm"}}));
+    assert_eq!(
+        query(&fixture_links(&c)[0]),
+        &json!({"expr": "up", "refId": "A", "datasource": {"uid": "vm"}})
+    );
 }
 
 // ---- Profiles (§5) ----
 
 fn profiles(block: serde_json::Value) -> spanlink::Correlator {
-    correlator(tempo_with(json!({ "tracesToProfiles": block }), vec![ds("Pyroscope", "grafana-pyroscope-datasource", "pyro")]))
+    correlator(tempo_with(
+        json!({ "tracesToProfiles": block }),
+        vec![ds("Pyroscope", "grafana-pyroscope-datasource", "pyro")],
+    ))
 }
 
 #[test]
@@ -146,7 +170,10 @@ fn profiles_custom_query_and_profile_type() {
 #[test]
 fn no_profile_link_without_a_profile_id() {
     let c = profiles(json!({"datasourceUid": "pyro"}));
-    assert!(c.span_links(&trace_of(vec![fixture_span_without_profile()]), SPAN_ID).unwrap().is_empty());
+    assert!(c
+        .span_links(&trace_of(vec![fixture_span_without_profile()]), SPAN_ID)
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
@@ -164,16 +191,29 @@ fn profile_rule_widens_and_retypes_every_data_frame_link() {
     let links = fixture_links(&c);
     // Frame field order: traceID, spanID, …, tags.
     let summary: Vec<(LinkType, &str)> = links.iter().map(|l| (l.kind, l.title.as_str())).collect();
-    assert_eq!(summary, [(LinkType::Profiles, "Docs"), (LinkType::Profiles, "Logs of 6605c7b08e715d6c"), (LinkType::Profiles, "Related profiles")]);
+    assert_eq!(
+        summary,
+        [
+            (LinkType::Profiles, "Docs"),
+            (LinkType::Profiles, "Logs of 6605c7b08e715d6c"),
+            (LinkType::Profiles, "Related profiles")
+        ]
+    );
     assert_eq!(links[0].href, "https://example.com/t/7946b05c2e2e4e5a");
     assert_eq!(links[0].target, LinkTarget::NewTab);
     assert_eq!(range(&links[1]), (1602637140000.0, 1602637261000.0));
-    assert_eq!(query(&links[1]), &json!({"expr": "{span=\"6605c7b08e715d6c\"}", "datasource": {"uid": "loki"}}));
+    assert_eq!(
+        query(&links[1]),
+        &json!({"expr": "{span=\"6605c7b08e715d6c\"}", "datasource": {"uid": "loki"}})
+    );
 
     // Without a profile id: no widening, correlation / external types.
     let links = c.span_links(&trace_of(vec![fixture_span_without_profile()]), SPAN_ID).unwrap();
     let summary: Vec<(LinkType, &str)> = links.iter().map(|l| (l.kind, l.title.as_str())).collect();
-    assert_eq!(summary, [(LinkType::External, "Docs"), (LinkType::Correlation, "Logs of 6605c7b08e715d6c")]);
+    assert_eq!(
+        summary,
+        [(LinkType::External, "Docs"), (LinkType::Correlation, "Logs of 6605c7b08e715d6c")]
+    );
     assert_eq!(range(&links[1]), (1602637200000.0, 1602637201000.0));
 }
 
@@ -184,7 +224,9 @@ fn reference(ref_type: RefType, span_id: &str) -> SpanReference {
 }
 
 fn focus_left(trace_id: &str, span_id: &str) -> String {
-    format!(r#"{{"datasource":"tempo","queries":[{{"query":"{trace_id}","datasource":{{"uid":"tempo"}}}}],"panelsState":{{"trace":{{"spanId":"{span_id}"}}}}}}"#)
+    format!(
+        r#"{{"datasource":"tempo","queries":[{{"query":"{trace_id}","datasource":{{"uid":"tempo"}}}}],"panelsState":{{"trace":{{"spanId":"{span_id}"}}}}}}"#
+    )
 }
 
 #[test]
@@ -198,16 +240,25 @@ fn references_and_referenced_by() {
         reference(RefType::ChildOf, "aaaaaaaaaaaaaaaa"),
         reference(RefType::FollowsFrom, "bbbbbbbbbbbbbbbb"),
         reference(RefType::FollowsFrom, "cccccccccccccccc"),
-        SpanReference { ref_type: RefType::External, trace_id: "otherTrace".into(), span_id: "bbbbbbbbbbbbbbbb".into(), tags: vec![] },
+        SpanReference {
+            ref_type: RefType::External,
+            trace_id: "otherTrace".into(),
+            span_id: "bbbbbbbbbbbbbbbb".into(),
+            tags: vec![],
+        },
     ];
     // A later span that points at the fixture span (not as its parent).
     let mut follower = spanlink::testing::span(TRACE_ID, "dddddddddddddddd");
     follower.operation_name = "follower-op".into();
-    follower.references = vec![reference(RefType::ChildOf, "aaaaaaaaaaaaaaaa"), reference(RefType::FollowsFrom, SPAN_ID)];
+    follower.references = vec![
+        reference(RefType::ChildOf, "aaaaaaaaaaaaaaaa"),
+        reference(RefType::FollowsFrom, SPAN_ID),
+    ];
     let trace = trace_of(vec![parent, sibling, span, follower]);
     let c = correlator(tempo_with(json!({}), vec![]));
     let links = c.span_links(&trace, SPAN_ID).unwrap();
-    let summary: Vec<(LinkType, &str, &str)> = links.iter().map(|l| (l.kind, l.title.as_str(), l.origin.as_str())).collect();
+    let summary: Vec<(LinkType, &str, &str)> =
+        links.iter().map(|l| (l.kind, l.title.as_str(), l.origin.as_str())).collect();
     assert_eq!(
         summary,
         [
@@ -252,7 +303,10 @@ fn the_full_order_of_a_span_s_links() {
     ]});
     let mut other = spanlink::testing::span(TRACE_ID, "bbbbbbbbbbbbbbbb");
     other.operation_name = "other-op".into();
-    other.references = vec![reference(RefType::ChildOf, "zzzzzzzzzzzzzzzz"), reference(RefType::FollowsFrom, SPAN_ID)];
+    other.references = vec![
+        reference(RefType::ChildOf, "zzzzzzzzzzzzzzzz"),
+        reference(RefType::FollowsFrom, SPAN_ID),
+    ];
     let mut span = fixture_span();
     span.references = vec![reference(RefType::FollowsFrom, "bbbbbbbbbbbbbbbb")];
     span.service_tags.push(kv("gf.feo11y.app.id", "12"));
@@ -281,7 +335,10 @@ fn explore_url_with_relative_range_panels_state_and_app_sub_url() {
     let state = ExploreState {
         datasource: "tempo".into(),
         queries: vec![json!({"refId": "A", "query": "abc"})],
-        range: Some(ExploreRange { from: RangeBound::Text("now-1h".into()), to: RangeBound::Text("now".into()) }),
+        range: Some(ExploreRange {
+            from: RangeBound::Text("now-1h".into()),
+            to: RangeBound::Text("now".into()),
+        }),
         panels_state: Some(json!({"trace": {"spanId": "s1"}})),
     };
     let href = spanlink::explore_url(&state, "/grafana");
@@ -293,7 +350,10 @@ fn explore_url_with_relative_range_panels_state_and_app_sub_url() {
 fn explore_url_keeps_an_existing_datasource_uid_and_completes_one_without() {
     let state = ExploreState {
         datasource: "loki".into(),
-        queries: vec![json!({"expr": "x", "datasource": {"uid": "other"}}), json!({"expr": "y", "datasource": {"type": "loki"}})],
+        queries: vec![
+            json!({"expr": "x", "datasource": {"uid": "other"}}),
+            json!({"expr": "y", "datasource": {"type": "loki"}}),
+        ],
         range: None,
         panels_state: None,
     };
@@ -306,7 +366,13 @@ fn explore_url_keeps_an_existing_datasource_uid_and_completes_one_without() {
 #[test]
 fn app_sub_url_prefixes_span_link_hrefs() {
     let options = Options { app_sub_url: "/grafana".into(), ..Options::default() };
-    let c = correlator_with(tempo_with(json!({"tracesToLogsV2": {"datasourceUid": "loki"}}), vec![ds("Loki", "loki", "loki")]), options);
+    let c = correlator_with(
+        tempo_with(
+            json!({"tracesToLogsV2": {"datasourceUid": "loki"}}),
+            vec![ds("Loki", "loki", "loki")],
+        ),
+        options,
+    );
     let link = &fixture_links(&c)[0];
     assert!(link.href.starts_with("/grafana/explore?left=%7B%22range%22"), "{}", link.href);
 }
@@ -319,6 +385,9 @@ fn tracing_datasource_option_picks_the_source() {
         {"name": "Loki", "type": "loki", "uid": "loki"}
     ]});
     assert_eq!(query(&fixture_links(&correlator(doc.clone()))[0])["expr"], r#"{host="host"}"#);
-    let c = correlator_with(doc, Options { tracing_datasource: Some("Tempo B".into()), ..Options::default() });
+    let c = correlator_with(
+        doc,
+        Options { tracing_datasource: Some("Tempo B".into()), ..Options::default() },
+    );
     assert_eq!(query(&fixture_links(&c)[0])["expr"], r#"{cluster="cluster1"}"#);
 }

@@ -2,7 +2,9 @@
 //! are written from the spec.
 
 use serde_json::json;
-use spanlink::template::{Escaper, Format, RenderOptions, Rendered, Scope, ScopedVar, ScopedVars, Template};
+use spanlink::template::{
+    Escaper, Format, RenderOptions, Rendered, Scope, ScopedVar, ScopedVars, Template,
+};
 use spanlink::{interpolate_with, ErrorCode};
 use std::collections::HashMap;
 
@@ -53,7 +55,12 @@ fn dashboard() -> HashMap<String, Vec<String>> {
 
 fn render_with(template: &str, opts: &RenderOptions) -> Rendered {
     let (v, d) = (vars(), dashboard());
-    let scope = Scope { scoped: Some(&v), variables: Some(&d), range: Some((FROM, TO)), ..Scope::default() };
+    let scope = Scope {
+        scoped: Some(&v),
+        variables: Some(&d),
+        range: Some((FROM, TO)),
+        ..Scope::default()
+    };
     Template::parse(template).unwrap().render(&scope, opts)
 }
 
@@ -105,7 +112,10 @@ fn dollars_that_are_not_placeholders_stay() {
 fn parse_records_name_path_format_offset() {
     let t = Template::parse(r#"q ${__span.tags["a.b"]:raw} [[x:date:YYYY]]"#).unwrap();
     let p = &t.placeholders()[0];
-    assert_eq!((p.name.as_str(), p.path.as_str(), p.offset, p.len), ("__span", r#"tags["a.b"]"#, 2, 25));
+    assert_eq!(
+        (p.name.as_str(), p.path.as_str(), p.offset, p.len),
+        ("__span", r#"tags["a.b"]"#, 2, 25)
+    );
     assert_eq!(p.format, Some(Format::Raw));
     assert_eq!(t.placeholders()[1].format, Some(Format::Date(Some("YYYY".into()))));
 }
@@ -122,7 +132,10 @@ fn lookup_order_scoped_then_dashboard_then_macros() {
 
 #[test]
 fn not_found_is_left_as_written() {
-    assert_eq!(render("$unknown ${unknown.x:raw} [[unknown]]"), "$unknown ${unknown.x:raw} [[unknown]]");
+    assert_eq!(
+        render("$unknown ${unknown.x:raw} [[unknown]]"),
+        "$unknown ${unknown.x:raw} [[unknown]]"
+    );
     assert_eq!(render("${__span.tags.nope}"), "${__span.tags.nope}");
     // A null value is not a value.
     assert_eq!(render("${__span.tags.missing}"), "${__span.tags.missing}");
@@ -161,7 +174,10 @@ fn regex() {
     assert_eq!(interpolate_with("${r:regex}", &scope, None).unwrap(), r"test\.Gi3\/14-\(x\)");
     assert_eq!(interpolate_with("${rs:regex}", &scope, None).unwrap(), r"(a\.b|c\|d)");
     assert_eq!(interpolate_with("${r1:regex}", &scope, None).unwrap(), r"a\.b");
-    assert_eq!(interpolate_with("${r:regex}", &scope, Some(Format::Raw)).unwrap(), r"test\.Gi3\/14-\(x\)");
+    assert_eq!(
+        interpolate_with("${r:regex}", &scope, Some(Format::Raw)).unwrap(),
+        r"test\.Gi3\/14-\(x\)"
+    );
 }
 
 #[test]
@@ -268,7 +284,10 @@ fn date_formats() {
 fn explicit_format_beats_default() {
     let (v, d) = (vars(), dashboard());
     let scope = Scope { scoped: Some(&v), variables: Some(&d), range: None, ..Scope::default() };
-    assert_eq!(interpolate_with("$multi ${multi:pipe}", &scope, Some(Format::Csv)).unwrap(), "a,b a|b");
+    assert_eq!(
+        interpolate_with("$multi ${multi:pipe}", &scope, Some(Format::Csv)).unwrap(),
+        "a,b a|b"
+    );
     assert_eq!(interpolate_with("$multi", &scope, None).unwrap(), "{a,b}");
 }
 
@@ -276,9 +295,15 @@ fn explicit_format_beats_default() {
 
 #[test]
 fn usages_follow_grafanas_found_rule() {
-    let out = render_with(r#"${__span.tags["k8s.pod.name"]} ${__span.tags.empty} $nope $__span.traceId"#, &RenderOptions::default());
-    let summary: Vec<_> =
-        out.usages.iter().map(|u| (u.name.as_str(), u.path.as_str(), u.found, u.value.as_deref(), u.offset)).collect();
+    let out = render_with(
+        r#"${__span.tags["k8s.pod.name"]} ${__span.tags.empty} $nope $__span.traceId"#,
+        &RenderOptions::default(),
+    );
+    let summary: Vec<_> = out
+        .usages
+        .iter()
+        .map(|u| (u.name.as_str(), u.path.as_str(), u.found, u.value.as_deref(), u.offset))
+        .collect();
     assert_eq!(
         summary,
         [
@@ -361,7 +386,10 @@ fn parse_error(template: &str) -> String {
 #[test]
 fn errors_name_offset_and_text() {
     let m = parse_error("abc ${__span.spanId");
-    assert!(m.contains("unclosed `${`") && m.contains("offset 4") && m.contains("${__span.spanId"), "{m}");
+    assert!(
+        m.contains("unclosed `${`") && m.contains("offset 4") && m.contains("${__span.spanId"),
+        "{m}"
+    );
     let m = parse_error("x [[name");
     assert!(m.contains("unclosed `[[`") && m.contains("offset 2"), "{m}");
     let m = parse_error("${a:bogus}");

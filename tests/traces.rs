@@ -66,7 +66,11 @@ fn tempo_otlp_vulture_events_and_int_attributes() {
     assert_eq!(first.logs.len(), 4);
     assert_eq!(first.logs[0].timestamp, 1636729665000000.0);
     assert_eq!(first.logs[0].fields[0].key, "vulture-event-0");
-    assert_eq!(tag(first, "vulture-int-01"), Some(&json!(581134)), "intValue string → JSON integer");
+    assert_eq!(
+        tag(first, "vulture-int-01"),
+        Some(&json!(581134)),
+        "intValue string → JSON integer"
+    );
     assert_eq!(first.duration, 92.0);
     assert!(service_tag(first, "k8s.pod.name").is_some());
     assert_eq!(first.service_tags[0].key, "service.name");
@@ -145,7 +149,8 @@ fn jaeger_bare_trace() {
     assert_eq!(llm.service_name, "coding-agent");
     assert_eq!(llm.parent_span_id.as_deref(), Some("0000000000000005"));
     assert_eq!(tag(llm, "url.full"), Some(&json!("https://api.example-ai.test/v1/messages")));
-    let services: std::collections::BTreeSet<_> = trace.spans.iter().map(|s| s.service_name.as_str()).collect();
+    let services: std::collections::BTreeSet<_> =
+        trace.spans.iter().map(|s| s.service_name.as_str()).collect();
     assert_eq!(services.len(), 10);
 }
 
@@ -199,8 +204,10 @@ fn otlp_span(span: Value) -> Span {
 }
 
 fn attr_value(value: Value) -> Value {
-    let span = otlp_span(json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
-        "attributes": [{"key": "k", "value": value}]}));
+    let span = otlp_span(
+        json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+        "attributes": [{"key": "k", "value": value}]}),
+    );
     span.tags[0].value.clone()
 }
 
@@ -226,8 +233,10 @@ fn every_any_value_type() {
 
 #[test]
 fn hex_and_base64_ids() {
-    let hex = otlp_span(json!({"traceId": "0AF7651916CD43DD8448EB211C80319C", "spanId": "B7AD6B7169203331",
-        "parentSpanId": ""}));
+    let hex = otlp_span(
+        json!({"traceId": "0AF7651916CD43DD8448EB211C80319C", "spanId": "B7AD6B7169203331",
+        "parentSpanId": ""}),
+    );
     assert_eq!(hex.trace_id, "0af7651916cd43dd8448eb211c80319c");
     assert_eq!(hex.span_id, "b7ad6b7169203331");
     assert_eq!(hex.parent_span_id, None, "empty parentSpanId is a root");
@@ -244,7 +253,8 @@ fn hex_and_base64_ids() {
 #[test]
 fn kind_as_number_or_string_and_status() {
     let ids = |extra: Value| {
-        let mut span = json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331"});
+        let mut span =
+            json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331"});
         span.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         otlp_span(span)
     };
@@ -255,7 +265,10 @@ fn kind_as_number_or_string_and_status() {
     let failed = ids(json!({"status": {"code": 2, "message": "boom"}}));
     assert_eq!(failed.status_code.as_deref(), Some("ERROR"));
     assert_eq!(failed.status_message.as_deref(), Some("boom"));
-    assert_eq!(ids(json!({"status": {"code": "STATUS_CODE_OK"}})).status_code.as_deref(), Some("OK"));
+    assert_eq!(
+        ids(json!({"status": {"code": "STATUS_CODE_OK"}})).status_code.as_deref(),
+        Some("OK")
+    );
     assert_eq!(ids(json!({})).status_code, None);
     let timed = ids(json!({"startTimeUnixNano": 1500, "endTimeUnixNano": "4000"}));
     assert_eq!((timed.start_time, timed.duration), (1.5, 2.5));
@@ -360,7 +373,10 @@ fn spans_not_an_array() {
 
 #[test]
 fn missing_or_bad_ids() {
-    let mut spans = vec![json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331"}); 4];
+    let mut spans = vec![
+        json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331"});
+        4
+    ];
     spans[3] = json!({"traceId": "0af7651916cd43dd8448eb211c80319c"});
     let doc = json!({"resourceSpans": [{"scopeSpans": [{"spans": []}, {"spans": spans}]}]});
     let err = error_of(doc);

@@ -35,8 +35,11 @@ fn docs_two_unnamed_regexes_last_wins() {
 fn look_ahead_from_the_json_tags_example_is_reported() {
     let expr = r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#;
     assert_eq!(js_only_feature(expr), Some("look-ahead `(?=`"));
-    let err = Transformation::compile(&json!({"type": "regex", "expression": expr, "mapValue": "job"}), "correlations[0].config.transformations[0]")
-        .unwrap_err();
+    let err = Transformation::compile(
+        &json!({"type": "regex", "expression": expr, "mapValue": "job"}),
+        "correlations[0].config.transformations[0]",
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidRegex);
     assert_eq!(err.path, "correlations[0].config.transformations[0].expression");
     assert!(err.message.starts_with("look-ahead `(?=` is not supported"), "{}", err.message);
@@ -46,7 +49,10 @@ fn look_ahead_from_the_json_tags_example_is_reported() {
 fn intro_to_mltp_beast_over_json_tags() {
     // The tags field is an array of objects, so the regex sees it JSON-stringified.
     let tags = json!([{"value": "manticore", "key": "beast"}, {"value": "x", "key": "god"}]);
-    let out = vars(json!([{"type": "regex", "expression": r#".*{"value":"(.*?)","key":"beast".*}"#, "mapValue": "beast"}]), tags);
+    let out = vars(
+        json!([{"type": "regex", "expression": r#".*{"value":"(.*?)","key":"beast".*}"#, "mapValue": "beast"}]),
+        tags,
+    );
     assert_eq!(out, pairs(&[("beast", "manticore")]));
 }
 
@@ -64,24 +70,45 @@ fn named_groups_replace_this_transformations_variables() {
 
 #[test]
 fn case_insensitive_and_whole_match_without_group() {
-    assert_eq!(vars(json!([{"type": "regex", "expression": "TRACEID=(\\w+)"}]), json!("traceid=abc")), pairs(&[("msg", "abc")]));
-    assert_eq!(vars(json!([{"type": "regex", "expression": "err\\w*"}]), json!("ERROR x")), pairs(&[("msg", "ERROR")]));
+    assert_eq!(
+        vars(json!([{"type": "regex", "expression": "TRACEID=(\\w+)"}]), json!("traceid=abc")),
+        pairs(&[("msg", "abc")])
+    );
+    assert_eq!(
+        vars(json!([{"type": "regex", "expression": "err\\w*"}]), json!("ERROR x")),
+        pairs(&[("msg", "ERROR")])
+    );
     // An empty group 1 falls back to the whole match (`match[1] || match[0]`).
-    assert_eq!(vars(json!([{"type": "regex", "expression": "id=(\\d*)"}]), json!("id=")), pairs(&[("msg", "id=")]));
+    assert_eq!(
+        vars(json!([{"type": "regex", "expression": "id=(\\d*)"}]), json!("id=")),
+        pairs(&[("msg", "id=")])
+    );
 }
 
 #[test]
 fn json_path_transformation() {
     let body = json!(r#"{"user": {"id": 42, "roles": ["admin", "dev"], "k.8s": {"a": 1}}}"#);
-    assert_eq!(vars(json!([{"type": "json", "expression": "$.user.id"}]), body.clone()), pairs(&[("id", "42")]));
     assert_eq!(
-        vars(json!([{"type": "json", "expression": "$.user.roles[1]", "mapValue": "role"}]), body.clone()),
+        vars(json!([{"type": "json", "expression": "$.user.id"}]), body.clone()),
+        pairs(&[("id", "42")])
+    );
+    assert_eq!(
+        vars(
+            json!([{"type": "json", "expression": "$.user.roles[1]", "mapValue": "role"}]),
+            body.clone()
+        ),
         pairs(&[("role", "dev")])
     );
-    assert_eq!(vars(json!([{"type": "json", "expression": "$.user['k.8s']"}]), body.clone()), pairs(&[("k.8s", r#"{"a":1}"#)]));
+    assert_eq!(
+        vars(json!([{"type": "json", "expression": "$.user['k.8s']"}]), body.clone()),
+        pairs(&[("k.8s", r#"{"a":1}"#)])
+    );
     assert_eq!(vars(json!([{"type": "json", "expression": "$.nope"}]), body), pairs(&[]));
     // An object value is read directly, no parsing needed.
-    assert_eq!(vars(json!([{"type": "json", "expression": "$[0].key"}]), json!([{"key": "beast"}])), pairs(&[("key", "beast")]));
+    assert_eq!(
+        vars(json!([{"type": "json", "expression": "$[0].key"}]), json!([{"key": "beast"}])),
+        pairs(&[("key", "beast")])
+    );
 }
 
 #[test]
@@ -102,16 +129,20 @@ fn field_reads_another_field_and_report_lists_misses() {
 
 #[test]
 fn settings_errors_name_the_field() {
-    let err = Transformation::compile(&json!({"type": "jq", "expression": "."}), "x[2]").unwrap_err();
+    let err =
+        Transformation::compile(&json!({"type": "jq", "expression": "."}), "x[2]").unwrap_err();
     assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "x[2].type"));
     assert!(err.message.contains("\"jq\"") && err.message.contains("`logfmt`"), "{}", err.message);
     let err = Transformation::compile(&json!({"type": "regex"}), "x").unwrap_err();
     assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "x.expression"));
-    let err = Transformation::compile(&json!({"type": "regex", "expression": "(unclosed"}), "x").unwrap_err();
+    let err = Transformation::compile(&json!({"type": "regex", "expression": "(unclosed"}), "x")
+        .unwrap_err();
     assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidRegex, "x.expression"));
-    let err = Transformation::compile(&json!({"type": "regex", "expression": "(a)\\1"}), "x").unwrap_err();
+    let err = Transformation::compile(&json!({"type": "regex", "expression": "(a)\\1"}), "x")
+        .unwrap_err();
     assert!(err.message.starts_with("back-reference"), "{}", err.message);
-    let err = Transformation::compile(&json!({"type": "json", "expression": "user.id"}), "x").unwrap_err();
+    let err = Transformation::compile(&json!({"type": "json", "expression": "user.id"}), "x")
+        .unwrap_err();
     assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "x.expression"));
     let err = compile_all(&json!({"type": "logfmt"}), "t").unwrap_err();
     assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidSettings, "t"));
@@ -121,14 +152,20 @@ fn settings_errors_name_the_field() {
 
 #[test]
 fn non_string_values_are_json_stringified() {
-    assert_eq!(vars(json!([{"type": "regex", "expression": "\"a\":(\\d+)"}]), json!({"a": 5})), pairs(&[("msg", "5")]));
+    assert_eq!(
+        vars(json!([{"type": "regex", "expression": "\"a\":(\\d+)"}]), json!({"a": 5})),
+        pairs(&[("msg", "5")])
+    );
     assert_eq!(vars(json!([{"type": "logfmt"}]), json!(7)), pairs(&[("7", "true")]));
 }
 
 #[test]
 fn javascript_escapes_compile() {
     // Patterns copied from JavaScript often escape `/` and `-`, which JS accepts.
-    assert_eq!(vars(json!([{"type": "regex", "expression": r"\/api\/(\w+)\-v"}]), json!("/api/cart-v2")), pairs(&[("msg", "cart")]));
+    assert_eq!(
+        vars(json!([{"type": "regex", "expression": r"\/api\/(\w+)\-v"}]), json!("/api/cart-v2")),
+        pairs(&[("msg", "cart")])
+    );
 }
 
 /// The literal prefilter never rejects an input the regex matches (case-insensitively too).
@@ -160,8 +197,11 @@ fn the_literal_prefilter_agrees_with_the_regex() {
         "ſ K",
     ];
     for pattern in patterns {
-        let t = compile_all(&json!([{"type": "regex", "expression": pattern, "mapValue": "v"}]), "t").unwrap();
-        let reference = regex_lite::RegexBuilder::new(pattern).case_insensitive(true).build().unwrap();
+        let t =
+            compile_all(&json!([{"type": "regex", "expression": pattern, "mapValue": "v"}]), "t")
+                .unwrap();
+        let reference =
+            regex_lite::RegexBuilder::new(pattern).case_insensitive(true).build().unwrap();
         for input in inputs {
             let vars = apply_transformations(&t, &json!(input), "f", &|_| None);
             assert_eq!(!vars.is_empty(), reference.is_match(input), "{pattern} on {input}");

@@ -19,9 +19,13 @@ impl CompiledValue {
     pub fn compile(value: &Value) -> Result<CompiledValue> {
         Ok(match value {
             Value::String(s) => CompiledValue::Text(Template::parse(s)?),
-            Value::Array(items) => CompiledValue::Array(items.iter().map(CompiledValue::compile).collect::<Result<_>>()?),
+            Value::Array(items) => CompiledValue::Array(
+                items.iter().map(CompiledValue::compile).collect::<Result<_>>()?,
+            ),
             Value::Object(map) => CompiledValue::Object(
-                map.iter().map(|(k, v)| Ok((k.clone(), CompiledValue::compile(v)?))).collect::<Result<_>>()?,
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), CompiledValue::compile(v)?)))
+                    .collect::<Result<_>>()?,
             ),
             other => CompiledValue::Other(other.clone()),
         })
@@ -45,7 +49,9 @@ impl CompiledValue {
                 usages.extend(r.usages);
                 Value::String(r.text)
             }
-            CompiledValue::Array(items) => Value::Array(items.iter().map(|v| v.render(scope, opts, usages)).collect()),
+            CompiledValue::Array(items) => {
+                Value::Array(items.iter().map(|v| v.render(scope, opts, usages)).collect())
+            }
             CompiledValue::Object(entries) => {
                 let mut map = Map::new();
                 for (k, v) in entries {
@@ -59,8 +65,18 @@ impl CompiledValue {
 }
 
 /// Grafana's built-in variables that never block a link (links.ts `builtInVariables`).
-const BUILT_IN: [&str; 10] =
-    ["__from", "__to", "__interval", "__interval_ms", "__org", "__user", "__range", "__rate_interval", "__timeFilter", "timeFilter"];
+const BUILT_IN: [&str; 10] = [
+    "__from",
+    "__to",
+    "__interval",
+    "__interval_ms",
+    "__org",
+    "__user",
+    "__range",
+    "__rate_interval",
+    "__timeFilter",
+    "timeFilter",
+];
 
 /// Grafana's "all variables defined" rule (grafana.md §6.3): usages de-duplicated by variable
 /// name (first wins), built-ins ignored; returns the first blocking usage, if any.

@@ -13,32 +13,57 @@ use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, Template};
 
 fn find<'c>(c: &'c Correlator, reference: &str, what: &str) -> Result<&'c Datasource> {
     c.provisioning.find(reference).ok_or_else(|| {
-        let hint = c.provisioning.find_ignoring_case(reference).map(|d| format!(" (did you mean {:?}?)", d.reference())).unwrap_or_default();
-        Error::new(ErrorCode::UnknownDatasource, what, format!("no data source has uid or name {reference:?}{hint}"))
+        let hint = c
+            .provisioning
+            .find_ignoring_case(reference)
+            .map(|d| format!(" (did you mean {:?}?)", d.reference()))
+            .unwrap_or_default();
+        Error::new(
+            ErrorCode::UnknownDatasource,
+            what,
+            format!("no data source has uid or name {reference:?}{hint}"),
+        )
     })
 }
 
 /// The title of an external link without one: the URL's host, as Grafana's `getTitleFromHref`.
 fn title_from_href(href: &str) -> String {
-    let with_scheme = if href.contains("://") { href.to_string() } else { format!("http://{href}") };
+    let with_scheme =
+        if href.contains("://") { href.to_string() } else { format!("http://{href}") };
     let after = with_scheme.split_once("://").map(|(_, rest)| rest).unwrap_or("");
     let authority = after.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
-    let host = if host.starts_with('[') { host.split_inclusive(']').next().unwrap_or(host) } else { host.split(':').next().unwrap_or(host) };
-    if host.is_empty() { href.to_string() } else { host.to_ascii_lowercase() }
+    let host = if host.starts_with('[') {
+        host.split_inclusive(']').next().unwrap_or(host)
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    if host.is_empty() {
+        href.to_string()
+    } else {
+        host.to_ascii_lowercase()
+    }
 }
 
 fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String, bool) {
-    let scope = Scope { scoped: Some(vars), range: range.map(|r| (r.from, r.to)), ..Scope::default() };
+    let scope =
+        Scope { scoped: Some(vars), range: range.map(|r| (r.from, r.to)), ..Scope::default() };
     let r = t.render(&scope, &RenderOptions::default());
     let defined = super::first_unresolved_or(&r.usages).is_none();
     (r.text, defined)
 }
 
 /// Links of one log line (grafana.md §8) plus correlations whose source is this Loki data source.
-pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+pub(crate) fn log_links(
+    c: &Correlator,
+    loki: &str,
+    line: &str,
+    labels: &[(String, String)],
+    range: Option<TimeRange>,
+) -> Result<Vec<Link>> {
     let ds = find(c, loki, "lokiUid")?;
-    let rules: &[super::DerivedRule] = c.derived.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
+    let rules: &[super::DerivedRule] =
+        c.derived.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
     let mut links = Vec::new();
     let mut derived_values: Vec<(String, Option<String>)> = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
@@ -49,17 +74,27 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
             let regex = decider.regex.as_ref().map_err(Clone::clone)?;
             let v = match decider.settings.matcher_type.as_str() {
                 "label" => labels.iter().find(|(k, _)| regex.is_match(k)).map(|(_, v)| v.clone()),
-                "regex" => regex.captures(line).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()).filter(|s| !s.is_empty()),
+                "regex" => regex
+                    .captures(line)
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().to_string())
+                    .filter(|s| !s.is_empty()),
                 _ => None,
             };
             derived_values.push((rule.settings.name.clone(), v.clone()));
             v
         } else {
-            derived_values.iter().find(|(n, _)| *n == rule.settings.name).and_then(|(_, v)| v.clone())
+            derived_values
+                .iter()
+                .find(|(n, _)| *n == rule.settings.name)
+                .and_then(|(_, v)| v.clone())
         };
         let Some(value) = value else { continue };
         let mut vars = ScopedVars::new();
-        vars.insert("__value".into(), ScopedVar { value: json!({ "raw": value }), text: Some("Raw value".into()) });
+        vars.insert(
+            "__value".into(),
+            ScopedVar { value: json!({ "raw": value }), text: Some("Raw value".into()) },
+        );
         let s = &rule.settings;
         let url = rule.url.as_ref().map_err(Clone::clone)?;
         let label = rule.label.as_ref().map_err(Clone::clone)?;
@@ -95,8 +130,10 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
                     None => String::new(),
                 };
                 let title = if title.is_empty() { target_ds.name.clone() } else { title };
-                let kind = if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
-                let mut link = internal_link(c, kind, title, target_ds, query, range, None, &s.path);
+                let kind =
+                    if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
+                let mut link =
+                    internal_link(c, kind, title, target_ds, query, range, None, &s.path);
                 link.target = target;
                 links.push(link);
             }
@@ -106,8 +143,19 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
                     continue;
                 }
                 let href = external_href(c, &href);
-                let title = label.as_ref().map(|t| render(t, &vars, range).0).filter(|t| !t.is_empty()).unwrap_or_else(|| title_from_href(&href));
-                links.push(Link { kind: LinkType::External, title, href, target: LinkTarget::NewTab, internal: None, origin: s.path.clone() });
+                let title = label
+                    .as_ref()
+                    .map(|t| render(t, &vars, range).0)
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| title_from_href(&href));
+                links.push(Link {
+                    kind: LinkType::External,
+                    title,
+                    href,
+                    target: LinkTarget::NewTab,
+                    internal: None,
+                    origin: s.path.clone(),
+                });
             }
             None => {}
         }
@@ -118,17 +166,27 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
         if name == "Line" {
             return Some(Value::String(line.to_string()));
         }
-        labels
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| Value::String(v.clone()))
-            .or_else(|| derived_values.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.clone().map(Value::String)))
+        labels.iter().find(|(k, _)| k == name).map(|(_, v)| Value::String(v.clone())).or_else(
+            || {
+                derived_values
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .and_then(|(_, v)| v.clone().map(Value::String))
+            },
+        )
     };
     let mut ex = Explainer::off();
-    for rule in c.other_correlations.iter().filter(|r| c.provisioning.find(&r.settings.source_uid).map(|d| d.index) == Some(ds.index)) {
+    for rule in c
+        .other_correlations
+        .iter()
+        .filter(|r| c.provisioning.find(&r.settings.source_uid).map(|d| d.index) == Some(ds.index))
+    {
         let Some(raw) = field(&rule.settings.field) else { continue };
         let mut vars = ScopedVars::new();
-        vars.insert("__value".into(), ScopedVar { value: json!({ "raw": raw.clone() }), text: Some("Raw value".into()) });
+        vars.insert(
+            "__value".into(),
+            ScopedVar { value: json!({ "raw": raw.clone() }), text: Some("Raw value".into()) },
+        );
         vars.insert("Line".into(), ScopedVar::new(line));
         for (k, v) in labels {
             vars.insert(k.clone(), ScopedVar::new(v.clone()));
@@ -138,8 +196,11 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
                 vars.insert(n.clone(), ScopedVar::new(v.clone()));
             }
         }
-        let kind_for = |internal: bool| if internal { LinkType::Correlation } else { LinkType::External };
-        if let Some(link) = correlation_link(c, rule, None, &[], &vars, &raw, &field, range, kind_for, &mut ex) {
+        let kind_for =
+            |internal: bool| if internal { LinkType::Correlation } else { LinkType::External };
+        if let Some(link) =
+            correlation_link(c, rule, None, &[], &vars, &raw, &field, range, kind_for, &mut ex)
+        {
             links.push(link);
         }
     }
@@ -147,31 +208,51 @@ pub(crate) fn log_links(c: &Correlator, loki: &str, line: &str, labels: &[(Strin
 }
 
 /// Links of one exemplar (grafana.md §9): for each destination whose `name` is an exemplar label.
-pub(crate) fn exemplar_links(c: &Correlator, prometheus: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+pub(crate) fn exemplar_links(
+    c: &Correlator,
+    prometheus: &str,
+    labels: &[(String, String)],
+    range: Option<TimeRange>,
+) -> Result<Vec<Link>> {
     let ds = find(c, prometheus, "prometheusUid")?;
-    let rules: &[super::ExemplarRule] = c.exemplars.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
+    let rules: &[super::ExemplarRule] =
+        c.exemplars.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
     let mut links = Vec::new();
     for rule in rules {
         let s = &rule.settings;
         let Some((_, value)) = labels.iter().find(|(k, _)| *k == s.name) else { continue };
         let mut vars = ScopedVars::new();
-        vars.insert("__value".into(), ScopedVar { value: json!({ "raw": value }), text: Some("Raw value".into()) });
+        vars.insert(
+            "__value".into(),
+            ScopedVar { value: json!({ "raw": value }), text: Some("Raw value".into()) },
+        );
         let label = rule.label.as_ref().map_err(Clone::clone)?;
-        let custom_title = label.as_ref().map(|t| render(t, &vars, range).0).filter(|t| !t.is_empty());
+        let custom_title =
+            label.as_ref().map(|t| render(t, &vars, range).0).filter(|t| !t.is_empty());
         if let Some(Ok(i)) = &rule.target {
             let target_ds = c.datasource(*i);
-            let title = custom_title.clone().unwrap_or_else(|| format!("Query with {}", target_ds.name));
+            let title =
+                custom_title.clone().unwrap_or_else(|| format!("Query with {}", target_ds.name));
             let query = json!({ "query": to_js_string(&Value::String(value.clone())), "queryType": "traceql" });
-            let kind = if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
+            let kind =
+                if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
             links.push(internal_link(c, kind, title, target_ds, query, range, None, &s.path));
         }
         if let Some(url) = rule.url.as_ref().map_err(Clone::clone)? {
             let (href, ok) = render(url, &vars, range);
             if ok {
                 let href = external_href(c, &href);
-                // Grafana's title is `Go to <url>`, interpolated like the URL by the data-link model.
+                // Grafana's title is `Go to <url>`, interpolated like the URL by the data-link
+                // model.
                 let title = custom_title.unwrap_or_else(|| format!("Go to {href}"));
-                links.push(Link { kind: LinkType::External, title, href, target: LinkTarget::NewTab, internal: None, origin: s.path.clone() });
+                links.push(Link {
+                    kind: LinkType::External,
+                    title,
+                    href,
+                    target: LinkTarget::NewTab,
+                    internal: None,
+                    origin: s.path.clone(),
+                });
             }
         }
     }

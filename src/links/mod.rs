@@ -8,8 +8,8 @@ use crate::explore::TimeRange;
 use crate::model::Trace;
 use crate::query::logs::LogsTarget;
 use crate::settings::{
-    CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings, LogsSettings, MetricsSettings,
-    ProfilesSettings, Provisioning, TracingSettings,
+    CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings, LogsSettings,
+    MetricsSettings, ProfilesSettings, Provisioning, TracingSettings,
 };
 use crate::template::Template;
 use crate::transform::Transformation;
@@ -46,10 +46,12 @@ pub struct Features {
 /// };
 /// let correlator = Correlator::new(settings, options)?;
 /// assert_eq!(correlator.tracing_datasource().unwrap().name, "Tempo");
-/// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+/// let trace = spanlink::Trace::from_json(
+///     r#"{"resourceSpans": [{"resource": {"attributes": [
 ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
 ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
-///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#,
+/// )?;
 /// let links = correlator.span_links(&trace, "6605c7b08e715d6c")?;
 /// assert!(links[0].href.starts_with("/grafana/explore?left="));
 ///
@@ -179,8 +181,9 @@ pub trait ProvisioningSource {
 
 impl ProvisioningSource for str {
     fn build(&self, options: Options) -> Result<Correlator> {
-        let doc: Value = serde_json::from_str(self)
-            .map_err(|e| Error::new(ErrorCode::InvalidJson, "", format!("the settings are not valid JSON: {e}")))?;
+        let doc: Value = serde_json::from_str(self).map_err(|e| {
+            Error::new(ErrorCode::InvalidJson, "", format!("the settings are not valid JSON: {e}"))
+        })?;
         Correlator::from_value(&doc, options)
     }
 }
@@ -200,7 +203,10 @@ impl ProvisioningSource for Value {
 impl Correlator {
     /// Builds a correlator from the provisioning document, as JSON text or a parsed
     /// `serde_json::Value`.
-    pub fn new<P: ProvisioningSource + ?Sized>(provisioning: &P, options: Options) -> Result<Correlator> {
+    pub fn new<P: ProvisioningSource + ?Sized>(
+        provisioning: &P,
+        options: Options,
+    ) -> Result<Correlator> {
         provisioning.build(options)
     }
 
@@ -238,7 +244,10 @@ impl Correlator {
                     let ds = &provisioning.datasources[i];
                     LogsTarget::of(&ds.kind).map(|t| (i, t)).ok_or_else(|| unsupported(ds, "logs"))
                 });
-                let custom = s.custom_query.as_deref().map(|q| Template::parse(q).map_err(|e| e.at(&format!("{}.query", s.path))));
+                let custom = s
+                    .custom_query
+                    .as_deref()
+                    .map(|q| Template::parse(q).map_err(|e| e.at(&format!("{}.query", s.path))));
                 LogsRule { settings: s, target, custom }
             })
             .collect();
@@ -251,19 +260,23 @@ impl Correlator {
                     _ => Err(unsupported(ds, "metrics")),
                 }
             });
-            let queries = s
-                .queries
-                .iter()
-                .map(|q| {
-                    q.query.as_deref().filter(|t| !t.is_empty()).map(|t| Template::parse(t).map_err(|e| e.at(&format!("{}.query", q.path))))
-                })
-                .collect();
+            let queries =
+                s.queries
+                    .iter()
+                    .map(|q| {
+                        q.query.as_deref().filter(|t| !t.is_empty()).map(|t| {
+                            Template::parse(t).map_err(|e| e.at(&format!("{}.query", q.path)))
+                        })
+                    })
+                    .collect();
             MetricsRule { settings: s, datasource, queries }
         });
 
         let profiles = settings.profiles.map(|s| {
             let datasource = resolve(&s.datasource_uid);
-            let is_pyroscope = datasource.as_ref().is_ok_and(|&i| provisioning.datasources[i].kind == "grafana-pyroscope-datasource");
+            let is_pyroscope = datasource
+                .as_ref()
+                .is_ok_and(|&i| provisioning.datasources[i].kind == "grafana-pyroscope-datasource");
             let query = CompiledValue::compile(&serde_json::json!({
                 "labelSelector": s.custom_query.clone().unwrap_or_else(|| "{${__tags}}".into()),
                 "groupBy": [],
@@ -294,15 +307,22 @@ impl Correlator {
         for ds in &provisioning.datasources {
             let fields = crate::settings::derived_fields(ds)?;
             if !fields.is_empty() {
-                derived.push((ds.index, fields.into_iter().map(|f| compile_derived(&provisioning, f)).collect()));
+                derived.push((
+                    ds.index,
+                    fields.into_iter().map(|f| compile_derived(&provisioning, f)).collect(),
+                ));
             }
             let dests = crate::settings::exemplar_destinations(ds)?;
             if !dests.is_empty() {
-                exemplars.push((ds.index, dests.into_iter().map(|d| compile_exemplar(&provisioning, d)).collect()));
+                exemplars.push((
+                    ds.index,
+                    dests.into_iter().map(|d| compile_exemplar(&provisioning, d)).collect(),
+                ));
             }
         }
 
-        let diagnostics = crate::diagnostics::check_with(doc, options.tracing_datasource.as_deref());
+        let diagnostics =
+            crate::diagnostics::check_with(doc, options.tracing_datasource.as_deref());
         Ok(Correlator {
             provisioning,
             options,
@@ -360,17 +380,25 @@ impl Correlator {
     ///     "queries": [{"name": "Request rate", "query": "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))"}]}}},
     ///   {"name": "Prometheus", "type": "prometheus", "uid": "prom"}]}"#;
     /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
-    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    /// let trace = spanlink::Trace::from_json(
+    ///     r#"{"resourceSpans": [{"resource": {"attributes": [
     ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
     ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
-    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#,
+    /// )?;
     /// let links = correlator.span_links(&trace, "6605c7b08e715d6c")?;
     /// assert_eq!(links[0].kind, spanlink::LinkType::Metrics);
     /// assert_eq!(links[0].title, "Request rate");
     /// let internal = links[0].internal.as_ref().unwrap();
-    /// assert_eq!(internal.query["expr"], r#"sum(rate(traces_spanmetrics_calls_total{service="cart"}[5m]))"#);
+    /// assert_eq!(
+    ///     internal.query["expr"],
+    ///     r#"sum(rate(traces_spanmetrics_calls_total{service="cart"}[5m]))"#
+    /// );
     /// // Grafana's default metrics window: the span ±2 minutes.
-    /// assert_eq!(internal.range, Some(spanlink::TimeRange { from: 1602637080000.0, to: 1602637321000.0 }));
+    /// assert_eq!(
+    ///     internal.range,
+    ///     Some(spanlink::TimeRange { from: 1602637080000.0, to: 1602637321000.0 })
+    /// );
     ///
     /// let err = correlator.span_links(&trace, "0000000000000000").unwrap_err();
     /// assert_eq!(err.code, spanlink::ErrorCode::SpanNotFound);
@@ -390,10 +418,12 @@ impl Correlator {
     ///    "jsonData": {"tracesToLogsV2": {"datasourceUid": "loki", "tags": [{"key": "service.name"}]}}},
     ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
     /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
-    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    /// let trace = spanlink::Trace::from_json(
+    ///     r#"{"resourceSpans": [{"resource": {"attributes": [
     ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
     ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
-    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#,
+    /// )?;
     /// let all = correlator.trace_links(&trace)?;
     /// assert_eq!(all.len(), 1);
     /// let (span_id, links) = &all[0];
@@ -428,10 +458,12 @@ impl Correlator {
     ///    "jsonData": {"tracesToLogsV2": {"datasourceUid": "loki", "tags": [{"key": "k8s.pod.name", "value": "pod"}]}}},
     ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
     /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
-    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    /// let trace = spanlink::Trace::from_json(
+    ///     r#"{"resourceSpans": [{"resource": {"attributes": [
     ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
     ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
-    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#,
+    /// )?;
     /// let report = correlator.explain(&trace, "6605c7b08e715d6c")?;
     /// assert_eq!(report[0].origin, "datasources[0].jsonData.tracesToLogsV2");
     /// assert_eq!(report[0].outcome, Outcome::Suppressed);
@@ -442,7 +474,8 @@ impl Correlator {
         let span = trace.require_span(span_id)?;
         let mut explanations = Vec::new();
         // Errors (a bad time shift) are explained per rule; the report itself never fails.
-        let _ = span::SpanLinks::new(self, trace, span, &Default::default()).links(Some(&mut explanations));
+        let _ = span::SpanLinks::new(self, trace, span, &Default::default())
+            .links(Some(&mut explanations));
         Ok(explanations)
     }
 
@@ -456,10 +489,12 @@ impl Correlator {
     ///     "datasourceUid": "loki", "tags": [{"key": "service.name"}], "filterByTraceID": true}}},
     ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
     /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
-    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    /// let trace = spanlink::Trace::from_json(
+    ///     r#"{"resourceSpans": [{"resource": {"attributes": [
     ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
     ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
-    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#,
+    /// )?;
     /// let link = correlator.trace_logs_link(&trace)?.expect("a logs link");
     /// assert_eq!(link.title, "Logs for this trace");
     /// let expr = link.internal.as_ref().unwrap().query["expr"].as_str().unwrap();
@@ -491,12 +526,23 @@ impl Correlator {
     /// assert_eq!(internal.query["queryType"], "traceql");
     /// # Ok::<(), spanlink::Error>(())
     /// ```
-    pub fn log_links(&self, loki: &str, line: &str, labels: &[(String, String)]) -> Result<Vec<Link>> {
+    pub fn log_links(
+        &self,
+        loki: &str,
+        line: &str,
+        labels: &[(String, String)],
+    ) -> Result<Vec<Link>> {
         derived::log_links(self, loki, line, labels, None)
     }
 
     /// [`Correlator::log_links`] with the Explore time range (epoch ms) the links open.
-    pub fn log_links_in_range(&self, loki: &str, line: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+    pub fn log_links_in_range(
+        &self,
+        loki: &str,
+        line: &str,
+        labels: &[(String, String)],
+        range: Option<TimeRange>,
+    ) -> Result<Vec<Link>> {
         derived::log_links(self, loki, line, labels, range)
     }
 
@@ -513,15 +559,27 @@ impl Correlator {
     /// let exemplar = [("trace_id".to_string(), "7946b05c2e2e4e5a7946b05c2e2e4e5a".to_string())];
     /// let links = correlator.exemplar_links("prom", &exemplar)?;
     /// assert_eq!(links[0].title, "Query with Tempo");
-    /// assert_eq!(links[0].internal.as_ref().unwrap().query["query"], "7946b05c2e2e4e5a7946b05c2e2e4e5a");
+    /// assert_eq!(
+    ///     links[0].internal.as_ref().unwrap().query["query"],
+    ///     "7946b05c2e2e4e5a7946b05c2e2e4e5a"
+    /// );
     /// # Ok::<(), spanlink::Error>(())
     /// ```
-    pub fn exemplar_links(&self, prometheus: &str, labels: &[(String, String)]) -> Result<Vec<Link>> {
+    pub fn exemplar_links(
+        &self,
+        prometheus: &str,
+        labels: &[(String, String)],
+    ) -> Result<Vec<Link>> {
         derived::exemplar_links(self, prometheus, labels, None)
     }
 
     /// [`Correlator::exemplar_links`] with the Explore time range (epoch ms) the links open.
-    pub fn exemplar_links_in_range(&self, prometheus: &str, labels: &[(String, String)], range: Option<TimeRange>) -> Result<Vec<Link>> {
+    pub fn exemplar_links_in_range(
+        &self,
+        prometheus: &str,
+        labels: &[(String, String)],
+        range: Option<TimeRange>,
+    ) -> Result<Vec<Link>> {
         derived::exemplar_links(self, prometheus, labels, range)
     }
 
@@ -539,36 +597,59 @@ pub(crate) fn resolve(provisioning: &Provisioning, reference: Option<&str>) -> R
         return Ok(ds.index);
     }
     let hint = match provisioning.find_ignoring_case(reference) {
-        Some(ds) => format!("; {:?} differs only in case (uids are case-sensitive)", ds.reference()),
+        Some(ds) => {
+            format!("; {:?} differs only in case (uids are case-sensitive)", ds.reference())
+        }
         None => String::new(),
     };
-    Err(Reason::new("UNKNOWN_DATASOURCE", format!("no data source has uid or name {reference:?}{hint}")))
+    Err(Reason::new(
+        "UNKNOWN_DATASOURCE",
+        format!("no data source has uid or name {reference:?}{hint}"),
+    ))
 }
 
 fn unsupported(ds: &Datasource, signal: &str) -> Reason {
     Reason::new(
         "UNSUPPORTED_TYPE",
-        format!("data source {:?} has type {:?}, which Grafana does not link {signal} to", ds.name, ds.kind),
+        format!(
+            "data source {:?} has type {:?}, which Grafana does not link {signal} to",
+            ds.name, ds.kind
+        ),
     )
 }
 
-fn compile_correlation(provisioning: &Provisioning, settings: CorrelationSettings) -> CorrelationRule {
+fn compile_correlation(
+    provisioning: &Provisioning,
+    settings: CorrelationSettings,
+) -> CorrelationRule {
     let target = if settings.kind == "external" {
         Ok(usize::MAX)
     } else {
         resolve(provisioning, settings.target_uid.as_deref())
     };
-    let transformations = crate::transform::compile_all(&settings.transformations, &format!("{}.config.transformations", settings.path));
-    let label = settings.label.as_deref().filter(|l| !l.is_empty()).map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.label", settings.path)));
+    let transformations = crate::transform::compile_all(
+        &settings.transformations,
+        &format!("{}.config.transformations", settings.path),
+    );
+    let label = settings
+        .label
+        .as_deref()
+        .filter(|l| !l.is_empty())
+        .map(Template::parse)
+        .transpose()
+        .map_err(|e| e.at(&format!("{}.label", settings.path)));
     let body = if settings.kind == "external" {
         let url = settings.target.get("url").cloned().unwrap_or(Value::String(String::new()));
-        CompiledValue::compile(&url).map_err(|e| e.at(&format!("{}.config.target.url", settings.path)))
+        CompiledValue::compile(&url)
+            .map_err(|e| e.at(&format!("{}.config.target.url", settings.path)))
     } else {
-        CompiledValue::compile(&settings.target).map_err(|e| e.at(&format!("{}.config.target", settings.path)))
+        CompiledValue::compile(&settings.target)
+            .map_err(|e| e.at(&format!("{}.config.target", settings.path)))
     };
     let (mut reads_row, mut reads_value) = (false, false);
     let mut check = |name: &str| {
-        reads_row |= name == "__data" || name == "__targetField" || span::FRAME_FIELDS.contains(&name);
+        reads_row |=
+            name == "__data" || name == "__targetField" || span::FRAME_FIELDS.contains(&name);
         reads_value |= name == "__value";
     };
     if let Ok(b) = &body {
@@ -582,17 +663,34 @@ fn compile_correlation(provisioning: &Provisioning, settings: CorrelationSetting
 
 fn compile_derived(provisioning: &Provisioning, settings: DerivedFieldSettings) -> DerivedRule {
     // Grafana: `new RegExp(matcherRegex)`, no flags.
-    let regex = crate::transform::compile_js_regex(&settings.matcher_regex, false)
-        .map_err(|m| Error::new(ErrorCode::InvalidRegex, format!("{}.matcherRegex", settings.path), m));
+    let regex = crate::transform::compile_js_regex(&settings.matcher_regex, false).map_err(|m| {
+        Error::new(ErrorCode::InvalidRegex, format!("{}.matcherRegex", settings.path), m)
+    });
     let target = settings.datasource_uid.as_deref().map(|uid| resolve(provisioning, Some(uid)));
-    let url = Template::parse(settings.url.as_deref().unwrap_or("")).map_err(|e| e.at(&format!("{}.url", settings.path)));
-    let label = settings.url_display_label.as_deref().map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.urlDisplayLabel", settings.path)));
+    let url = Template::parse(settings.url.as_deref().unwrap_or(""))
+        .map_err(|e| e.at(&format!("{}.url", settings.path)));
+    let label = settings
+        .url_display_label
+        .as_deref()
+        .map(Template::parse)
+        .transpose()
+        .map_err(|e| e.at(&format!("{}.urlDisplayLabel", settings.path)));
     DerivedRule { settings, regex, target, url, label }
 }
 
 fn compile_exemplar(provisioning: &Provisioning, settings: ExemplarSettings) -> ExemplarRule {
     let target = settings.datasource_uid.as_deref().map(|uid| resolve(provisioning, Some(uid)));
-    let url = settings.url.as_deref().map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.url", settings.path)));
-    let label = settings.url_display_label.as_deref().map(Template::parse).transpose().map_err(|e| e.at(&format!("{}.urlDisplayLabel", settings.path)));
+    let url = settings
+        .url
+        .as_deref()
+        .map(Template::parse)
+        .transpose()
+        .map_err(|e| e.at(&format!("{}.url", settings.path)));
+    let label = settings
+        .url_display_label
+        .as_deref()
+        .map(Template::parse)
+        .transpose()
+        .map_err(|e| e.at(&format!("{}.urlDisplayLabel", settings.path)));
     ExemplarRule { settings, target, url, label }
 }

@@ -70,8 +70,19 @@ impl Explainer<'_> {
         });
     }
 
-    pub fn linked(&mut self, origin: &str, message: impl FnOnce() -> String, variables: Vec<ExplainVariable>) {
-        self.add(|| Explanation { origin: origin.to_string(), outcome: Outcome::Link, code: "LINKED", message: message(), variables });
+    pub fn linked(
+        &mut self,
+        origin: &str,
+        message: impl FnOnce() -> String,
+        variables: Vec<ExplainVariable>,
+    ) {
+        self.add(|| Explanation {
+            origin: origin.to_string(),
+            outcome: Outcome::Link,
+            code: "LINKED",
+            message: message(),
+            variables,
+        });
     }
 }
 
@@ -142,7 +153,12 @@ pub(crate) struct SpanLinks<'a> {
 }
 
 impl<'a> SpanLinks<'a> {
-    pub fn new(c: &'a Correlator, trace: &'a Trace, span: &'a Span, memo: &'a TransformMemo) -> SpanLinks<'a> {
+    pub fn new(
+        c: &'a Correlator,
+        trace: &'a Trace,
+        span: &'a Span,
+        memo: &'a TransformMemo,
+    ) -> SpanLinks<'a> {
         let mut vars = ScopedVars::with_capacity(8);
         vars.insert("__trace".into(), trace_var(trace));
         vars.insert("__span".into(), span_var(span));
@@ -166,7 +182,15 @@ impl<'a> SpanLinks<'a> {
         Ok(links)
     }
 
-    fn internal(&self, kind: LinkType, title: String, ds: &Datasource, query: Value, range: Option<TimeRange>, origin: &str) -> Link {
+    fn internal(
+        &self,
+        kind: LinkType,
+        title: String,
+        ds: &Datasource,
+        query: Value,
+        range: Option<TimeRange>,
+        origin: &str,
+    ) -> Link {
         internal_link(self.c, kind, title, ds, query, range, None, origin)
     }
 
@@ -188,7 +212,11 @@ impl<'a> SpanLinks<'a> {
             (Ok(s), Ok(e)) => time_window(self.span.start_time, self.span.duration, s, e, widen),
             (Err(err), _) | (_, Err(err)) => {
                 if ex.on() {
-                    ex.suppressed(origin, &Reason::new("INVALID_TIME_SHIFT", err.to_string()), Vec::new());
+                    ex.suppressed(
+                        origin,
+                        &Reason::new("INVALID_TIME_SHIFT", err.to_string()),
+                        Vec::new(),
+                    );
                     return Ok(None);
                 }
                 return Err(err);
@@ -196,24 +224,43 @@ impl<'a> SpanLinks<'a> {
         };
         let matchers = tag_matchers(self.span, &settings.tags, style);
         let tag_vars = || tag_variables(self.span, &settings.tags);
-        self.vars.insert("__tags".into(), ScopedVar { value: Value::String(matchers.join(style.join)), text: Some("Tags".into()) });
+        self.vars.insert(
+            "__tags".into(),
+            ScopedVar {
+                value: Value::String(matchers.join(style.join)),
+                text: Some("Tags".into()),
+            },
+        );
 
         let (query, alternatives, variables) = if let Some(custom) = &rule.custom {
             let template = match custom {
                 Ok(t) => t,
                 Err(err) => {
-                    ex.suppressed(origin, &Reason::new("INVALID_TEMPLATE", err.to_string()), Vec::new());
+                    ex.suppressed(
+                        origin,
+                        &Reason::new("INVALID_TEMPLATE", err.to_string()),
+                        Vec::new(),
+                    );
                     return Ok(None);
                 }
             };
-            let rendered = template.render(&self.scope(), &RenderOptions { default_format: None, escaper: Some(&style.lang) });
+            let rendered = template.render(
+                &self.scope(),
+                &RenderOptions { default_format: None, escaper: Some(&style.lang) },
+            );
             if let Some(u) = first_unresolved_or(&rendered.usages) {
-                ex.suppressed(origin, &unresolved_reason(u, &format!("{origin}.query")), usage_variables(&rendered.usages));
+                ex.suppressed(
+                    origin,
+                    &unresolved_reason(u, &format!("{origin}.query")),
+                    usage_variables(&rendered.usages),
+                );
                 return Ok(None);
             }
             (target.custom_query(rendered.text), None, usage_variables(&rendered.usages))
         } else {
-            let built = if target == LogsTarget::Loki && self.c.options.features.dynamic_trace_to_logs {
+            let built = if target == LogsTarget::Loki
+                && self.c.options.features.dynamic_trace_to_logs
+            {
                 let names = service_names(std::iter::once(self.span));
                 loki_alternatives(&matchers, &self.span.trace_id, Some(&self.span.span_id), &names)
                     .map(|alts| (alts[0].clone(), Some(alts)))
@@ -229,17 +276,26 @@ impl<'a> SpanLinks<'a> {
             match built {
                 Some((q, alts)) => (q, alts, tag_vars()),
                 None => {
-                    ex.suppressed(origin, &no_tag_reason(self.span, &settings.tags, target), tag_vars());
+                    ex.suppressed(
+                        origin,
+                        &no_tag_reason(self.span, &settings.tags, target),
+                        tag_vars(),
+                    );
                     return Ok(None);
                 }
             }
         };
-        let mut link = self.internal(LinkType::Logs, "Related logs".into(), ds, query, Some(range), origin);
+        let mut link =
+            self.internal(LinkType::Logs, "Related logs".into(), ds, query, Some(range), origin);
         if let (Some(internal), Some(alts)) = (link.internal.as_mut(), alternatives) {
-            internal.alternatives = Some(alts.into_iter().map(|mut q| {
-                with_datasource_ref(&mut q, ds.reference());
-                q
-            }).collect());
+            internal.alternatives = Some(
+                alts.into_iter()
+                    .map(|mut q| {
+                        with_datasource_ref(&mut q, ds.reference());
+                        q
+                    })
+                    .collect(),
+            );
         }
         let summary = logs_query_text(&link);
         ex.linked(origin, || format!("logs in {:?}: {summary}", ds.name), variables);
@@ -258,24 +314,41 @@ impl<'a> SpanLinks<'a> {
             }
         };
         if rule.settings.queries.is_empty() {
-            ex.suppressed(origin, &Reason::new("NO_QUERIES", "`queries` is empty or absent: Grafana makes one metrics link per query"), Vec::new());
+            ex.suppressed(
+                origin,
+                &Reason::new(
+                    "NO_QUERIES",
+                    "`queries` is empty or absent: Grafana makes one metrics link per query",
+                ),
+                Vec::new(),
+            );
             return Ok(());
         }
-        let range = match (shift_ms(&rule.settings.start_shift), shift_ms(&rule.settings.end_shift)) {
-            (Ok(s), Ok(e)) => time_window(self.span.start_time, self.span.duration, s, e, Widen::Normal),
+        let range = match (shift_ms(&rule.settings.start_shift), shift_ms(&rule.settings.end_shift))
+        {
+            (Ok(s), Ok(e)) => {
+                time_window(self.span.start_time, self.span.duration, s, e, Widen::Normal)
+            }
             (Err(err), _) | (_, Err(err)) => {
                 if ex.on() {
-                    ex.suppressed(origin, &Reason::new("INVALID_TIME_SHIFT", err.to_string()), Vec::new());
+                    ex.suppressed(
+                        origin,
+                        &Reason::new("INVALID_TIME_SHIFT", err.to_string()),
+                        Vec::new(),
+                    );
                     return Ok(());
                 }
                 return Err(err);
             }
         };
         let style = TagStyle { lang: Lang::PromQL, sign: "=", join: ", " };
-        self.vars.insert("__tags".into(), ScopedVar {
-            value: Value::String(formatted_tags(self.span, &rule.settings.tags, style)),
-            text: Some("Tags".into()),
-        });
+        self.vars.insert(
+            "__tags".into(),
+            ScopedVar {
+                value: Value::String(formatted_tags(self.span, &rule.settings.tags, style)),
+                text: Some("Tags".into()),
+            },
+        );
         for (query, template) in rule.settings.queries.iter().zip(&rule.queries) {
             let (expr, variables) = match template {
                 None => (
@@ -296,7 +369,14 @@ impl<'a> SpanLinks<'a> {
                 }
             };
             let title = query.name.clone().unwrap_or_default();
-            let link = self.internal(LinkType::Metrics, title, ds, json!({ "expr": expr, "refId": "A" }), Some(range), &query.path);
+            let link = self.internal(
+                LinkType::Metrics,
+                title,
+                ds,
+                json!({ "expr": expr, "refId": "A" }),
+                Some(range),
+                &query.path,
+            );
             ex.linked(&query.path, || format!("metrics in {:?}: {expr}", ds.name), variables);
             links.push(link);
         }
@@ -309,7 +389,14 @@ impl<'a> SpanLinks<'a> {
         for (j, r) in self.span.references.iter().enumerate() {
             let origin = format!("references[{j}]");
             if r.ref_type == RefType::ChildOf {
-                ex.suppressed(&origin, &Reason::new("PARENT_REFERENCE", "the parent (CHILD_OF) is not a link in Grafana's trace view"), Vec::new());
+                ex.suppressed(
+                    &origin,
+                    &Reason::new(
+                        "PARENT_REFERENCE",
+                        "the parent (CHILD_OF) is not a link in Grafana's trace view",
+                    ),
+                    Vec::new(),
+                );
                 continue;
             }
             let title = match (r.ref_type, self.trace.span(&r.span_id)) {
@@ -317,19 +404,39 @@ impl<'a> SpanLinks<'a> {
                 (_, Some(other)) => other.operation_name.clone(),
             };
             links.push(focus_link(self.c, tracing, &r.trace_id, &r.span_id, title, "references"));
-            ex.linked(&origin, || format!("span {} of trace {}", r.span_id, r.trace_id), Vec::new());
+            ex.linked(
+                &origin,
+                || format!("span {} of trace {}", r.span_id, r.trace_id),
+                Vec::new(),
+            );
         }
         for (other, r) in self.trace.referenced_by(&self.span.span_id) {
-            let title = if r.ref_type == RefType::External { "View linked span".to_string() } else { other.operation_name.clone() };
-            links.push(focus_link(self.c, tracing, &other.trace_id, &other.span_id, title, "subsidiarilyReferencedBy"));
-            ex.linked("subsidiarilyReferencedBy", || format!("referenced by span {}", other.span_id), Vec::new());
+            let title = if r.ref_type == RefType::External {
+                "View linked span".to_string()
+            } else {
+                other.operation_name.clone()
+            };
+            links.push(focus_link(
+                self.c,
+                tracing,
+                &other.trace_id,
+                &other.span_id,
+                title,
+                "subsidiarilyReferencedBy",
+            ));
+            ex.linked(
+                "subsidiarilyReferencedBy",
+                || format!("referenced by span {}", other.span_id),
+                Vec::new(),
+            );
         }
     }
 
     /// Frontend Observability session link (grafana.md §6.4).
     fn session_link(&self) -> Option<Link> {
         let app = self.span.service_tags.iter().find(|kv| kv.key == "gf.feo11y.app.id")?;
-        let session = self.span.tags.iter().find(|kv| kv.key == "session_id" || kv.key == "session.id")?;
+        let session =
+            self.span.tags.iter().find(|kv| kv.key == "session_id" || kv.key == "session.id")?;
         let (app, session) = (to_js_string(&app.value), to_js_string(&session.value));
         if app.is_empty() || session.is_empty() {
             return None;
@@ -355,7 +462,10 @@ impl<'a> SpanLinks<'a> {
                 Err(reason) => ex.suppressed(&p.settings.path, reason, Vec::new()),
                 Ok(_) if !tracing_is_tempo => ex.suppressed(
                     &p.settings.path,
-                    &Reason::new("UNSUPPORTED_TYPE", "only a Tempo data source adds the \"Related profiles\" link"),
+                    &Reason::new(
+                        "UNSUPPORTED_TYPE",
+                        "only a Tempo data source adds the \"Related profiles\" link",
+                    ),
                     Vec::new(),
                 ),
                 Ok(_) => {}
@@ -367,7 +477,11 @@ impl<'a> SpanLinks<'a> {
                     &rule.settings.path,
                     &Reason::new(
                         "FIELD_NOT_IN_FRAME",
-                        format!("the trace has no field {:?}; fields: {}", rule.settings.field, FRAME_FIELDS.join(", ")),
+                        format!(
+                            "the trace has no field {:?}; fields: {}",
+                            rule.settings.field,
+                            FRAME_FIELDS.join(", ")
+                        ),
                     ),
                     Vec::new(),
                 );
@@ -378,10 +492,13 @@ impl<'a> SpanLinks<'a> {
         }
         if let Some(p) = &c.profiles {
             let style = TagStyle { lang: Lang::Pyroscope, sign: "=", join: ", " };
-            self.vars.insert("__tags".into(), ScopedVar {
-                value: Value::String(formatted_tags(self.span, &p.settings.tags, style)),
-                text: Some("Tags".into()),
-            });
+            self.vars.insert(
+                "__tags".into(),
+                ScopedVar {
+                    value: Value::String(formatted_tags(self.span, &p.settings.tags, style)),
+                    text: Some("Tags".into()),
+                },
+            );
         } else {
             self.vars.remove("__tags");
         }
@@ -406,9 +523,11 @@ impl<'a> SpanLinks<'a> {
             let here = || c.span_correlations.iter().filter(|r| r.settings.field == field);
             let reads_row = here().any(|r| r.reads_row);
             let reads_value = here().any(|r| r.reads_value);
-            let transforms = here().any(|r| r.transformations.as_ref().is_ok_and(|t| !t.is_empty()));
+            let transforms =
+                here().any(|r| r.transformations.as_ref().is_ok_and(|t| !t.is_empty()));
             let empty = ScopedVars::new();
-            let row = if reads_row { &*row_vars.get_or_insert_with(|| frame.row_vars()) } else { &empty };
+            let row =
+                if reads_row { &*row_vars.get_or_insert_with(|| frame.row_vars()) } else { &empty };
             // The field's value is built only for templates that read it; transformations read
             // its text (JSON for objects), written straight from the span.
             let raw = (reads_row || reads_value).then(|| frame.value(field));
@@ -418,17 +537,34 @@ impl<'a> SpanLinks<'a> {
                 if let Some(text) = FrameRow::display(raw).filter(|_| reads_row) {
                     own.insert("__targetField".into(), ScopedVar::new(text));
                 }
-                own.insert("__value".into(), ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) });
+                own.insert(
+                    "__value".into(),
+                    ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) },
+                );
             }
             let layers = [&own, row];
             if let (true, Some(p)) = (has_profile, profile) {
-                let scope = Scope { overrides: &layers, scoped: Some(&self.vars), ..Scope::default() };
+                let scope =
+                    Scope { overrides: &layers, scoped: Some(&self.vars), ..Scope::default() };
                 self.profile_link(p, &scope, range, kind_for(true), has_profile_id, links, ex);
             }
-            for (index, rule) in c.span_correlations.iter().enumerate().filter(|(_, r)| r.settings.field == field) {
+            for (index, rule) in
+                c.span_correlations.iter().enumerate().filter(|(_, r)| r.settings.field == field)
+            {
                 let fields = |name: &str| frame.raw(name);
                 let memo = Some((self.memo, index));
-                if let Some(link) = correlation_link(c, rule, memo, &layers, &self.vars, &input, &fields, Some(range), kind_for, ex) {
+                if let Some(link) = correlation_link(
+                    c,
+                    rule,
+                    memo,
+                    &layers,
+                    &self.vars,
+                    &input,
+                    &fields,
+                    Some(range),
+                    kind_for,
+                    ex,
+                ) {
                     links.push(link);
                 }
             }
@@ -452,12 +588,20 @@ impl<'a> SpanLinks<'a> {
         let query = match &p.query {
             Ok(q) => q,
             Err(err) => {
-                ex.suppressed(origin, &Reason::new("INVALID_TEMPLATE", err.to_string()), Vec::new());
+                ex.suppressed(
+                    origin,
+                    &Reason::new("INVALID_TEMPLATE", err.to_string()),
+                    Vec::new(),
+                );
                 return;
             }
         };
         let mut usages = Vec::new();
-        let query = query.render(scope, &RenderOptions { default_format: None, escaper: Some(&Lang::Pyroscope) }, &mut usages);
+        let query = query.render(
+            scope,
+            &RenderOptions { default_format: None, escaper: Some(&Lang::Pyroscope) },
+            &mut usages,
+        );
         let variables = usage_variables(&usages);
         if let Some(u) = first_unresolved_or(&usages) {
             let reason = if !has_profile_id {
@@ -492,7 +636,13 @@ pub(crate) fn internal_link(
 ) -> Link {
     with_datasource_ref(&mut query, ds.reference());
     let range_state = range.map(ExploreRange::from);
-    let href = left_url(ds.reference(), std::slice::from_ref(&query), range_state.as_ref(), panels_state.as_ref(), &c.options.app_sub_url);
+    let href = left_url(
+        ds.reference(),
+        std::slice::from_ref(&query),
+        range_state.as_ref(),
+        panels_state.as_ref(),
+        &c.options.app_sub_url,
+    );
     Link {
         kind,
         title,
@@ -511,9 +661,25 @@ pub(crate) fn internal_link(
 }
 
 /// Grafana's focus-span link into the trace data source (query = trace id, no range).
-fn focus_link(c: &Correlator, tracing: &Datasource, trace_id: &str, span_id: &str, title: String, origin: &str) -> Link {
+fn focus_link(
+    c: &Correlator,
+    tracing: &Datasource,
+    trace_id: &str,
+    span_id: &str,
+    title: String,
+    origin: &str,
+) -> Link {
     let panels = json!({ "trace": { "spanId": span_id } });
-    internal_link(c, LinkType::Traces, title, tracing, json!({ "query": trace_id }), None, Some(panels), origin)
+    internal_link(
+        c,
+        LinkType::Traces,
+        title,
+        tracing,
+        json!({ "query": trace_id }),
+        None,
+        Some(panels),
+        origin,
+    )
 }
 
 /// A correlation's data link for one row (grafana.md §6.2, §7.2), or `None` when a variable
@@ -546,7 +712,17 @@ pub(crate) fn correlation_link(
     };
     let transformations = match &rule.transformations {
         Ok(t) => t,
-        Err(err) => return fail(ex, if err.code == crate::ErrorCode::InvalidRegex { "INVALID_REGEX" } else { "INVALID_SETTINGS" }, err.to_string()),
+        Err(err) => {
+            return fail(
+                ex,
+                if err.code == crate::ErrorCode::InvalidRegex {
+                    "INVALID_REGEX"
+                } else {
+                    "INVALID_SETTINGS"
+                },
+                err.to_string(),
+            )
+        }
     };
     let (label, body) = match (&rule.label, &rule.body) {
         (Ok(l), Ok(b)) => (l, b),
@@ -567,9 +743,15 @@ pub(crate) fn correlation_link(
         _ => run(),
     };
     // Transformation variables sit above every other layer (Grafana: `{ ...scopedVars, ...vars }`).
-    let own: ScopedVars = transformed.iter().map(|(k, v)| (k.clone(), ScopedVar::new(v.clone()))).collect();
+    let own: ScopedVars =
+        transformed.iter().map(|(k, v)| (k.clone(), ScopedVar::new(v.clone()))).collect();
     let all: Vec<&ScopedVars> = std::iter::once(&own).chain(layers.iter().copied()).collect();
-    let scope = Scope { overrides: &all, scoped: Some(vars), variables: None, range: range.map(|r| (r.from, r.to)) };
+    let scope = Scope {
+        overrides: &all,
+        scoped: Some(vars),
+        variables: None,
+        range: range.map(|r| (r.from, r.to)),
+    };
     let opts = RenderOptions::default();
     let mut usages = Vec::new();
     let title = label.as_ref().map(|t| {
@@ -584,7 +766,11 @@ pub(crate) fn correlation_link(
     let body_opts = RenderOptions { default_format: None, escaper: Some(&lang) };
     let rendered = body.render(&scope, &body_opts, &mut usages);
     let mut variables = usage_variables(&usages);
-    variables.extend(transformed.iter().map(|(k, v)| ExplainVariable { name: k.clone(), path: format!("transformation → {k}"), value: Some(v.clone()) }));
+    variables.extend(transformed.iter().map(|(k, v)| ExplainVariable {
+        name: k.clone(),
+        path: format!("transformation → {k}"),
+        value: Some(v.clone()),
+    }));
     if let Some(u) = first_unresolved_or(&usages) {
         let reason = match unmatched.first().and_then(|&i| transformations.get(i)) {
             Some(t) => Reason::new(
@@ -594,7 +780,10 @@ pub(crate) fn correlation_link(
                     u.name,
                     t.kind(),
                     t.expression().map(|e| format!(" {e:?}")).unwrap_or_default(),
-                    shorten(&match t.field() { Some(f) => fields(f).map(|v| as_text(&v)).unwrap_or_default(), None => as_text(raw) })
+                    shorten(&match t.field() {
+                        Some(f) => fields(f).map(|v| as_text(&v)).unwrap_or_default(),
+                        None => as_text(raw),
+                    })
                 ),
             ),
             None => unresolved_reason(u, origin),
@@ -605,7 +794,11 @@ pub(crate) fn correlation_link(
     let link = if external {
         let href = external_href(c, &to_js_string(&rendered));
         Link {
-            kind: if kind_for(false) == LinkType::Profiles { LinkType::Profiles } else { LinkType::External },
+            kind: if kind_for(false) == LinkType::Profiles {
+                LinkType::Profiles
+            } else {
+                LinkType::External
+            },
             title: title.filter(|t| !t.is_empty()).unwrap_or_else(|| "External URL".into()),
             href,
             target: LinkTarget::NewTab,
@@ -630,7 +823,13 @@ pub(crate) fn correlation_link(
 /// under `appSubUrl`, and `javascript:`-style URLs replaced by `about:blank` (its `sanitizeUrl`).
 pub(crate) fn external_href(c: &Correlator, url: &str) -> String {
     let url = url.replace('\n', "");
-    let scheme: String = url.trim_start().chars().take_while(|ch| *ch != ':').filter(|ch| !ch.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let scheme: String = url
+        .trim_start()
+        .chars()
+        .take_while(|ch| *ch != ':')
+        .filter(|ch| !ch.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     if url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
         return "about:blank".into();
     }
@@ -648,7 +847,11 @@ fn as_text(v: &Value) -> String {
 }
 
 fn shorten(s: &str) -> String {
-    if s.chars().count() > 200 { format!("{:?}…", s.chars().take(200).collect::<String>()) } else { format!("{s:?}") }
+    if s.chars().count() > 200 {
+        format!("{:?}…", s.chars().take(200).collect::<String>())
+    } else {
+        format!("{s:?}")
+    }
 }
 
 /// One row of Grafana's trace data frame (Tempo's field set), for correlations and data links.
@@ -788,7 +991,13 @@ impl<'a> FrameRow<'a> {
                 vars.insert(name.to_string(), ScopedVar::new(text));
             }
         }
-        vars.insert("__data".into(), ScopedVar { value: json!({ "name": "Trace", "refId": "A", "fields": fields }), text: Some("Data".into()) });
+        vars.insert(
+            "__data".into(),
+            ScopedVar {
+                value: json!({ "name": "Trace", "refId": "A", "fields": fields }),
+                text: Some("Data".into()),
+            },
+        );
         vars
     }
 }
@@ -797,14 +1006,16 @@ impl<'a> FrameRow<'a> {
 fn tag_variables(span: &Span, tags: &[TagMapping]) -> Vec<ExplainVariable> {
     tags.iter()
         .map(|t| {
-            let (path, value) = if let Some(kv) = span.service_tags.iter().find(|kv| kv.key == t.key) {
-                (format!("resource.attributes[{:?}]", t.key), Some(to_js_string(&kv.value)))
-            } else if let Some(kv) = span.tags.iter().find(|kv| kv.key == t.key) {
-                (format!("span.attributes[{:?}]", t.key), Some(to_js_string(&kv.value)))
-            } else {
-                let synthetic = span.all_tags().find(|(k, _)| *k == t.key).map(|(_, v)| to_js_string(&v));
-                (format!("span.attributes[{:?}]", t.key), synthetic)
-            };
+            let (path, value) =
+                if let Some(kv) = span.service_tags.iter().find(|kv| kv.key == t.key) {
+                    (format!("resource.attributes[{:?}]", t.key), Some(to_js_string(&kv.value)))
+                } else if let Some(kv) = span.tags.iter().find(|kv| kv.key == t.key) {
+                    (format!("span.attributes[{:?}]", t.key), Some(to_js_string(&kv.value)))
+                } else {
+                    let synthetic =
+                        span.all_tags().find(|(k, _)| *k == t.key).map(|(_, v)| to_js_string(&v));
+                    (format!("span.attributes[{:?}]", t.key), synthetic)
+                };
             ExplainVariable { name: t.label().to_string(), path, value }
         })
         .collect()
@@ -812,12 +1023,15 @@ fn tag_variables(span: &Span, tags: &[TagMapping]) -> Vec<ExplainVariable> {
 
 /// `NO_TAG_MATCHED`, with near misses between configured keys and the span's attribute keys.
 fn no_tag_reason(span: &Span, tags: &[TagMapping], target: LogsTarget) -> Reason {
-    let keys: Vec<&str> = span.service_tags.iter().chain(span.tags.iter()).map(|kv| kv.key.as_str()).collect();
+    let keys: Vec<&str> =
+        span.service_tags.iter().chain(span.tags.iter()).map(|kv| kv.key.as_str()).collect();
     let configured: Vec<&str> = tags.iter().map(|t| t.key.as_str()).collect();
     let mut misses = Vec::new();
     for want in &configured {
         for have in &keys {
-            if near_miss(want, have) && !misses.iter().any(|(w, h): &(&str, &str)| w == want && h == have) {
+            if near_miss(want, have)
+                && !misses.iter().any(|(w, h): &(&str, &str)| w == want && h == have)
+            {
                 misses.push((*want, *have));
             }
         }
@@ -825,7 +1039,10 @@ fn no_tag_reason(span: &Span, tags: &[TagMapping], target: LogsTarget) -> Reason
     let mut message = if target == LogsTarget::VictoriaLogs {
         "no tag matched and no trace/span id filter is on, so there is nothing to query".to_string()
     } else {
-        format!("none of the configured tags ({}) is an attribute of this span", configured.join(", "))
+        format!(
+            "none of the configured tags ({}) is an attribute of this span",
+            configured.join(", ")
+        )
     };
     if !misses.is_empty() {
         let hints: Vec<String> = misses.iter().map(|(w, h)| format!("`{h}` for `{w}`")).collect();
@@ -842,14 +1059,20 @@ pub(crate) fn near_miss(want: &str, have: &str) -> bool {
     if want == have {
         return false;
     }
-    let norm = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
+    let norm = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
     let (w, h) = (norm(want), norm(have));
     if w == h {
         return true;
     }
     let last = |s: &str| s.rsplit(['.', '_', '-']).nth(1).map(str::to_ascii_lowercase);
     // `k8s.pod.name` → `pod`, `service.name` → `service`
-    last(have).as_deref() == Some(want.to_ascii_lowercase().as_str()) || last(want).as_deref() == Some(have.to_ascii_lowercase().as_str())
+    last(have).as_deref() == Some(want.to_ascii_lowercase().as_str())
+        || last(want).as_deref() == Some(have.to_ascii_lowercase().as_str())
 }
 
 fn unresolved_reason(u: &VarUsage, template_path: &str) -> Reason {
@@ -876,8 +1099,12 @@ fn usage_variables(usages: &[VarUsage]) -> Vec<ExplainVariable> {
 fn service_names<'s>(spans: impl Iterator<Item = &'s Span>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for span in spans {
-        let attrs = span.service_tags.iter().chain(span.tags.iter()).filter(|kv| kv.key == "service.name");
-        for name in attrs.map(|kv| to_js_string(&kv.value)).chain(std::iter::once(span.service_name.clone())) {
+        let attrs =
+            span.service_tags.iter().chain(span.tags.iter()).filter(|kv| kv.key == "service.name");
+        for name in attrs
+            .map(|kv| to_js_string(&kv.value))
+            .chain(std::iter::once(span.service_name.clone()))
+        {
             if !name.is_empty() && !names.contains(&name) {
                 names.push(name);
             }
@@ -889,7 +1116,9 @@ fn service_names<'s>(spans: impl Iterator<Item = &'s Span>) -> Vec<String> {
 /// The query text of a logs link, for messages.
 fn logs_query_text(link: &Link) -> String {
     let q = link.internal.as_ref().map(|i| &i.query);
-    q.and_then(|q| q.get("expr").or(q.get("query")).or(q.get("lsql"))).map(to_js_string).unwrap_or_default()
+    q.and_then(|q| q.get("expr").or(q.get("query")).or(q.get("lsql")))
+        .map(to_js_string)
+        .unwrap_or_default()
 }
 
 /// The trace-level logs link (grafana.md §3.7): root span tags, trace id only, trace window.
@@ -902,7 +1131,13 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
     let settings = &rule.settings;
     let (start, duration) = trace.time_bounds();
     let widen = if target == LogsTarget::Splunk { Widen::Splunk } else { Widen::Normal };
-    let range = time_window(start, duration, shift_ms(&settings.start_shift)?, shift_ms(&settings.end_shift)?, widen);
+    let range = time_window(
+        start,
+        duration,
+        shift_ms(&settings.start_shift)?,
+        shift_ms(&settings.end_shift)?,
+        widen,
+    );
     let matchers = tag_matchers(root, &settings.tags, style);
     let trace_id = trace.trace_id();
     let mut alternatives = None;
@@ -913,32 +1148,61 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
             vars.insert("__trace".into(), trace_var(trace));
             vars.insert("__tags".into(), ScopedVar::new(matchers.join(style.join)));
             let scope = Scope { scoped: Some(&vars), ..Scope::default() };
-            let r = template.render(&scope, &RenderOptions { default_format: None, escaper: Some(&style.lang) });
+            let r = template.render(
+                &scope,
+                &RenderOptions { default_format: None, escaper: Some(&style.lang) },
+            );
             if first_unresolved_or(&r.usages).is_some() {
                 return Ok(None);
             }
             target.custom_query(r.text)
         }
         None if target == LogsTarget::Loki && c.options.features.dynamic_trace_to_logs => {
-            let Some(alts) = loki_alternatives(&matchers, trace_id, None, &service_names(trace.spans.iter())) else { return Ok(None) };
+            let Some(alts) =
+                loki_alternatives(&matchers, trace_id, None, &service_names(trace.spans.iter()))
+            else {
+                return Ok(None);
+            };
             let first = alts[0].clone();
             alternatives = Some(alts);
             first
         }
         None => {
-            let ids = LogsFor { trace_id, span_id: None, filter_by_trace_id: settings.filter_by_trace_id, filter_by_span_id: false };
+            let ids = LogsFor {
+                trace_id,
+                span_id: None,
+                filter_by_trace_id: settings.filter_by_trace_id,
+                filter_by_span_id: false,
+            };
             let Some(q) = target.query(&matchers, ids) else { return Ok(None) };
             q
         }
     };
     // Grafana's getLogsButtonCTA(traceDataSource, 'trace').
-    let title = if c.options.features.dynamic_trace_to_logs || settings.filter_by_trace_id { "Logs for this trace" } else { "Related logs" };
-    let mut link = internal_link(c, LinkType::Logs, title.into(), ds, query, Some(range), None, &settings.path);
+    let title = if c.options.features.dynamic_trace_to_logs || settings.filter_by_trace_id {
+        "Logs for this trace"
+    } else {
+        "Related logs"
+    };
+    let mut link = internal_link(
+        c,
+        LinkType::Logs,
+        title.into(),
+        ds,
+        query,
+        Some(range),
+        None,
+        &settings.path,
+    );
     if let (Some(internal), Some(alts)) = (link.internal.as_mut(), alternatives) {
-        internal.alternatives = Some(alts.into_iter().map(|mut q| {
-            with_datasource_ref(&mut q, ds.reference());
-            q
-        }).collect());
+        internal.alternatives = Some(
+            alts.into_iter()
+                .map(|mut q| {
+                    with_datasource_ref(&mut q, ds.reference());
+                    q
+                })
+                .collect(),
+        );
     }
     Ok(Some(link))
 }
@@ -959,6 +1223,9 @@ mod tests {
                 assert_eq!(row.text(field), crate::js::json_stringify(&row.value(field)));
             }
         }
-        assert_eq!(FrameRow::new(&span, true).text("serviceTags"), r#"[{"value":"cart","key":"service.name"},{"value":1.5,"key":"n"}]"#);
+        assert_eq!(
+            FrameRow::new(&span, true).text("serviceTags"),
+            r#"[{"value":"cart","key":"service.name"},{"value":1.5,"key":"n"}]"#
+        );
     }
 }

@@ -65,10 +65,12 @@ pub struct InternalLink {
 ///    "jsonData": {"tracesToLogsV2": {"datasourceUid": "loki", "tags": [{"key": "service.name"}]}}},
 ///   {"name": "Loki", "type": "loki", "uid": "loki"}]}"#;
 /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
-/// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+/// let trace = spanlink::Trace::from_json(
+///     r#"{"resourceSpans": [{"resource": {"attributes": [
 ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
 ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
-///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#,
+/// )?;
 /// let link = &correlator.span_links(&trace, "6605c7b08e715d6c")?[0];
 /// assert_eq!(link.kind, LinkType::Logs);
 /// assert_eq!(link.title, "Related logs");
@@ -77,7 +79,10 @@ pub struct InternalLink {
 /// assert!(link.href.starts_with("/explore?left=%7B%22range%22"));
 ///
 /// let internal = link.internal.as_ref().unwrap();
-/// assert_eq!((internal.datasource_uid.as_str(), internal.datasource_type.as_str()), ("loki", "loki"));
+/// assert_eq!(
+///     (internal.datasource_uid.as_str(), internal.datasource_type.as_str()),
+///     ("loki", "loki")
+/// );
 /// assert_eq!(internal.query["expr"], r#"{service_name="cart"}"#);
 /// assert_eq!(internal.query["datasource"]["uid"], "loki"); // injected, as newest Grafana does
 /// let range = internal.range.unwrap(); // the 1 s span, unshifted

@@ -3,12 +3,16 @@
 
 use serde_json::{Map, Value};
 
-use super::read::{array, field, index_path, invalid, key_path, object, opt_number, opt_str, preview, req_str};
+use super::read::{
+    array, field, index_path, invalid, key_path, object, opt_number, opt_str, preview, req_str,
+};
 use super::{KeyValue, RefType, Span, SpanEvent, SpanReference};
 use crate::error::Result;
 
 pub(super) fn detect(value: &Value) -> bool {
-    value.as_object().is_some_and(|o| o.contains_key("data") || (o.contains_key("spans") && o.contains_key("processes")))
+    value.as_object().is_some_and(|o| {
+        o.contains_key("data") || (o.contains_key("spans") && o.contains_key("processes"))
+    })
 }
 
 pub(super) fn parse(value: &Value) -> Result<Vec<Span>> {
@@ -19,7 +23,11 @@ pub(super) fn parse(value: &Value) -> Result<Vec<Span>> {
     if field(doc, "data").is_none() {
         // Jaeger answers `{"data": null, "errors": [{"code": 404, "msg": "trace not found"}]}`.
         if let Some(first) = array(doc, "errors", "")?.first() {
-            let msg = first.get("msg").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| preview(first));
+            let msg = first
+                .get("msg")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| preview(first));
             return Err(invalid("errors[0]", format!("Jaeger returned an error: {msg}")));
         }
     }
@@ -59,7 +67,10 @@ fn parse_span(
         Some(pid) => {
             let found = processes.and_then(|p| p.get(pid));
             let Some(found) = found else {
-                return Err(invalid(&key_path(path, "processID"), format!("no process {pid:?} in `processes`")));
+                return Err(invalid(
+                    &key_path(path, "processID"),
+                    format!("no process {pid:?} in `processes`"),
+                ));
             };
             (Some(found), key_path(&key_path(trace_path, "processes"), pid))
         }
@@ -89,9 +100,16 @@ fn parse_span(
                 ))
             }
         };
-        let ref_trace = opt_str(obj, "traceID", &rpath)?.map(str::to_ascii_lowercase).unwrap_or_else(|| trace_id.clone());
+        let ref_trace = opt_str(obj, "traceID", &rpath)?
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_else(|| trace_id.clone());
         let ref_span = req_str(obj, "spanID", &rpath)?.to_ascii_lowercase();
-        references.push(SpanReference { ref_type, trace_id: ref_trace, span_id: ref_span, tags: Vec::new() });
+        references.push(SpanReference {
+            ref_type,
+            trace_id: ref_trace,
+            span_id: ref_span,
+            tags: Vec::new(),
+        });
     }
 
     // The parent: an explicit `parentSpanID`, else the first CHILD_OF reference. Either way it
@@ -100,7 +118,10 @@ fn parse_span(
         opt_str(span, "parentSpanID", path)?.filter(|p| !p.is_empty()).map(str::to_ascii_lowercase);
     let parent_span_id = match explicit_parent {
         Some(parent) => {
-            match references.iter().position(|r| r.ref_type == RefType::ChildOf && r.span_id == parent) {
+            match references
+                .iter()
+                .position(|r| r.ref_type == RefType::ChildOf && r.span_id == parent)
+            {
                 Some(i) => references[..=i].rotate_right(1),
                 None => references.insert(
                     0,
@@ -167,14 +188,18 @@ fn tags(items: &[Value], path: &str) -> Result<Vec<KeyValue>> {
     for (i, item) in items.iter().enumerate() {
         let ipath = index_path(path, i);
         let obj = object(item, &ipath)?;
-        let key = opt_str(obj, "key", &ipath)?.ok_or_else(|| invalid(&key_path(&ipath, "key"), "missing `key`"))?;
+        let key = opt_str(obj, "key", &ipath)?
+            .ok_or_else(|| invalid(&key_path(&ipath, "key"), "missing `key`"))?;
         let value = obj.get("value").cloned().unwrap_or(Value::Null);
         let typ = opt_str(obj, "type", &ipath)?.unwrap_or("string").to_ascii_lowercase();
         let value = match (typ.as_str(), &value) {
-            ("int64", Value::String(s)) => s.trim().parse::<i64>().map(Value::from).unwrap_or(value),
-            ("float64", Value::String(s)) => {
-                Some(crate::js::js_string_to_number(s)).filter(|x| x.is_finite() && !s.trim().is_empty()).map(crate::js::number_value).unwrap_or(value)
+            ("int64", Value::String(s)) => {
+                s.trim().parse::<i64>().map(Value::from).unwrap_or(value)
             }
+            ("float64", Value::String(s)) => Some(crate::js::js_string_to_number(s))
+                .filter(|x| x.is_finite() && !s.trim().is_empty())
+                .map(crate::js::number_value)
+                .unwrap_or(value),
             ("bool", Value::String(s)) if s == "true" || s == "false" => Value::Bool(s == "true"),
             _ => value,
         };

@@ -117,7 +117,11 @@ impl Span {
     /// The first value of `key` in resource attributes, then span attributes (Grafana's
     /// "all tags" order).
     pub fn attribute(&self, key: &str) -> Option<&Value> {
-        self.service_tags.iter().chain(self.tags.iter()).find(|kv| kv.key == key).map(|kv| &kv.value)
+        self.service_tags
+            .iter()
+            .chain(self.tags.iter())
+            .find(|kv| kv.key == key)
+            .map(|kv| &kv.value)
     }
 
     /// Grafana's "all tags" list (grafana.md §2): resource attributes, span attributes, then the
@@ -153,9 +157,12 @@ pub enum TraceFormat {
 /// A parsed trace: every span, indexed by span id. Parse once, then ask for many spans' links.
 ///
 /// ```
-/// let trace = spanlink::Trace::from_json(r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c",
+/// let trace = spanlink::Trace::from_json(
+///     r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c",
 ///   "id":"b7ad6b7169203331","name":"get /cart","timestamp":1602637200000000,"duration":1000,
-///   "localEndpoint":{"serviceName":"cart"}}]"#).unwrap();
+///   "localEndpoint":{"serviceName":"cart"}}]"#,
+/// )
+/// .unwrap();
 /// assert_eq!(trace.spans.len(), 1);
 /// assert_eq!(trace.spans[0].service_name, "cart");
 /// ```
@@ -216,7 +223,8 @@ impl Trace {
                 referenced_by.entry(reference.span_id.clone()).or_default().push((i, r));
             }
         }
-        let mut trace = Trace { format, spans, by_id, referenced_by, root: None, bounds: (0.0, 0.0) };
+        let mut trace =
+            Trace { format, spans, by_id, referenced_by, root: None, bounds: (0.0, 0.0) };
         trace.root = trace.find_root();
         trace.bounds = trace.find_bounds();
         trace
@@ -225,10 +233,12 @@ impl Trace {
     /// The span with this id (lower-case hex), `None` when the trace has none.
     ///
     /// ```
-    /// let trace = spanlink::Trace::from_json(r#"{"resourceSpans": [{"resource": {"attributes": [
+    /// let trace = spanlink::Trace::from_json(
+    ///     r#"{"resourceSpans": [{"resource": {"attributes": [
     ///   {"key": "service.name", "value": {"stringValue": "cart"}}]},
     ///   "scopeSpans": [{"spans": [{"traceId": "7946b05c2e2e4e5a7946b05c2e2e4e5a", "spanId": "6605c7b08e715d6c",
-    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#)?;
+    ///   "name": "GET /cart", "startTimeUnixNano": "1602637200000000000", "endTimeUnixNano": "1602637201000000000"}]}]}]}"#,
+    /// )?;
     /// let span = trace.span("6605c7b08e715d6c").unwrap();
     /// assert_eq!(span.operation_name, "GET /cart");
     /// assert_eq!(span.attribute("service.name").unwrap(), "cart");
@@ -243,7 +253,11 @@ impl Trace {
     /// The span with this id, or a `SPAN_NOT_FOUND` error naming it.
     pub fn require_span(&self, span_id: &str) -> Result<&Span> {
         self.span(span_id).ok_or_else(|| {
-            Error::new(ErrorCode::SpanNotFound, "spanId", format!("no span with id {span_id:?} in the trace"))
+            Error::new(
+                ErrorCode::SpanNotFound,
+                "spanId",
+                format!("no span with id {span_id:?} in the trace"),
+            )
         })
     }
 
@@ -266,11 +280,13 @@ impl Trace {
     ///
     /// ```
     /// // A Zipkin v2 trace whose child span comes first in the document.
-    /// let trace = spanlink::Trace::from_json(r#"[
+    /// let trace = spanlink::Trace::from_json(
+    ///     r#"[
     ///   {"traceId": "7946b05c2e2e4e5a", "id": "b7ad6b7169203331", "parentId": "6605c7b08e715d6c",
     ///    "name": "select cart", "timestamp": 1602637200100000, "duration": 2000, "localEndpoint": {"serviceName": "db"}},
     ///   {"traceId": "7946b05c2e2e4e5a", "id": "6605c7b08e715d6c", "name": "get /cart",
-    ///    "timestamp": 1602637200000000, "duration": 5000, "localEndpoint": {"serviceName": "cart"}}]"#)?;
+    ///    "timestamp": 1602637200000000, "duration": 5000, "localEndpoint": {"serviceName": "cart"}}]"#,
+    /// )?;
     /// let root = trace.root_span().unwrap();
     /// assert_eq!(root.span_id, "6605c7b08e715d6c");
     /// assert_eq!(trace.name(), "cart: get /cart");
@@ -282,17 +298,19 @@ impl Trace {
 
     fn find_root(&self) -> Option<usize> {
         let in_trace = |s: &Span| {
-            s.references.iter().filter(|r| r.trace_id == s.trace_id && self.by_id.contains_key(&r.span_id)).count()
+            s.references
+                .iter()
+                .filter(|r| r.trace_id == s.trace_id && self.by_id.contains_key(&r.span_id))
+                .count()
         };
         self.spans
             .iter()
             .enumerate()
             .filter(|(_, s)| in_trace(s) == 0)
             .min_by(|(_, a), (_, b)| {
-                a.references
-                    .len()
-                    .cmp(&b.references.len())
-                    .then(a.start_time.partial_cmp(&b.start_time).unwrap_or(std::cmp::Ordering::Equal))
+                a.references.len().cmp(&b.references.len()).then(
+                    a.start_time.partial_cmp(&b.start_time).unwrap_or(std::cmp::Ordering::Equal),
+                )
             })
             .map(|(i, _)| i)
             .or(if self.spans.is_empty() { None } else { Some(0) })
@@ -305,12 +323,19 @@ impl Trace {
 
     fn find_bounds(&self) -> (f64, f64) {
         let start = self.spans.iter().map(|s| s.start_time).fold(f64::INFINITY, f64::min);
-        let end = self.spans.iter().map(|s| s.start_time + s.duration).fold(f64::NEG_INFINITY, f64::max);
-        if start.is_finite() { (start, end - start) } else { (0.0, 0.0) }
+        let end =
+            self.spans.iter().map(|s| s.start_time + s.duration).fold(f64::NEG_INFINITY, f64::max);
+        if start.is_finite() {
+            (start, end - start)
+        } else {
+            (0.0, 0.0)
+        }
     }
 
     /// The trace name Grafana shows: `<root service>: <root operation>`.
     pub fn name(&self) -> String {
-        self.root_span().map(|s| format!("{}: {}", s.service_name, s.operation_name)).unwrap_or_default()
+        self.root_span()
+            .map(|s| format!("{}: {}", s.service_name, s.operation_name))
+            .unwrap_or_default()
     }
 }

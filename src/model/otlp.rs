@@ -7,8 +7,8 @@
 use serde_json::{Map, Value};
 
 use super::read::{
-    array, base64_decode, field, index_path, invalid, is_hex, key_path, object, opt_number, opt_str, preview,
-    req_str, to_hex,
+    array, base64_decode, field, index_path, invalid, is_hex, key_path, object, opt_number,
+    opt_str, preview, req_str, to_hex,
 };
 use super::{KeyValue, RefType, Span, SpanEvent, SpanReference};
 use crate::error::Result;
@@ -16,7 +16,8 @@ use crate::error::Result;
 /// The document and the path prefix of its spans (`trace` for the v2 wrapper).
 fn root(value: &Value) -> Option<(&Map<String, Value>, &'static str)> {
     let obj = value.as_object()?;
-    let has_spans = |o: &Map<String, Value>| o.contains_key("resourceSpans") || o.contains_key("batches");
+    let has_spans =
+        |o: &Map<String, Value>| o.contains_key("resourceSpans") || o.contains_key("batches");
     if has_spans(obj) {
         return Some((obj, ""));
     }
@@ -30,8 +31,11 @@ pub(super) fn detect(value: &Value) -> bool {
 
 pub(super) fn parse(value: &Value) -> Result<Vec<Span>> {
     let Some((doc, prefix)) = root(value) else { return Ok(Vec::new()) };
-    let (resources_key, scopes_key) =
-        if doc.contains_key("resourceSpans") { ("resourceSpans", "scopeSpans") } else { ("batches", "instrumentationLibrarySpans") };
+    let (resources_key, scopes_key) = if doc.contains_key("resourceSpans") {
+        ("resourceSpans", "scopeSpans")
+    } else {
+        ("batches", "instrumentationLibrarySpans")
+    };
     let mut spans = Vec::new();
     let resources_path = key_path(prefix, resources_key);
     for (r, resource_spans) in array(doc, resources_key, prefix)?.iter().enumerate() {
@@ -69,7 +73,12 @@ pub(super) fn parse(value: &Value) -> Result<Vec<Span>> {
     Ok(spans)
 }
 
-fn parse_span(value: &Value, path: &str, service_name: &str, service_tags: &[KeyValue]) -> Result<Span> {
+fn parse_span(
+    value: &Value,
+    path: &str,
+    service_name: &str,
+    service_tags: &[KeyValue],
+) -> Result<Span> {
     let span = object(value, path)?;
     let trace_id = id(req_str(span, "traceId", path)?, 16, &key_path(path, "traceId"))?;
     let span_id = id(req_str(span, "spanId", path)?, 8, &key_path(path, "spanId"))?;
@@ -111,7 +120,8 @@ fn parse_span(value: &Value, path: &str, service_name: &str, service_tags: &[Key
             let spath = key_path(path, "status");
             let st = object(status, &spath)?;
             let code = status_code(field(st, "code"), &key_path(&spath, "code"))?;
-            let message = opt_str(st, "message", &spath)?.filter(|m| !m.is_empty()).map(str::to_string);
+            let message =
+                opt_str(st, "message", &spath)?.filter(|m| !m.is_empty()).map(str::to_string);
             (Some(code.to_string()), message)
         }
         None => (None, None),
@@ -158,7 +168,12 @@ fn parse_link(value: &Value, path: &str) -> Result<Option<SpanReference>> {
     let trace_id = opt_str(link, "traceId", path)?.and_then(|t| id(t, 16, "").ok());
     let span_id = opt_str(link, "spanId", path)?.and_then(|s| id(s, 8, "").ok());
     let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else { return Ok(None) };
-    Ok(Some(SpanReference { ref_type: RefType::External, trace_id, span_id, tags: attributes(link, path)? }))
+    Ok(Some(SpanReference {
+        ref_type: RefType::External,
+        trace_id,
+        span_id,
+        tags: attributes(link, path)?,
+    }))
 }
 
 /// An id as lower-case hex. Hex of the expected length (or a 64-bit trace id) is taken as is;
@@ -187,7 +202,8 @@ fn key_values(items: &[Value], path: &str) -> Result<Vec<KeyValue>> {
     for (i, item) in items.iter().enumerate() {
         let ipath = index_path(path, i);
         let kv = object(item, &ipath)?;
-        let key = opt_str(kv, "key", &ipath)?.ok_or_else(|| invalid(&key_path(&ipath, "key"), "missing `key`"))?;
+        let key = opt_str(kv, "key", &ipath)?
+            .ok_or_else(|| invalid(&key_path(&ipath, "key"), "missing `key`"))?;
         let value = match field(kv, "value") {
             Some(v) => any_value(v, &key_path(&ipath, "value"))?,
             None => Value::Null,
@@ -200,9 +216,12 @@ fn key_values(items: &[Value], path: &str) -> Result<Vec<KeyValue>> {
 /// An OTLP `AnyValue` as the plain JSON value Grafana shows.
 fn any_value(value: &Value, path: &str) -> Result<Value> {
     let obj = object(value, path)?;
-    let Some((kind, inner)) = obj.iter().find(|(_, v)| !v.is_null()) else { return Ok(Value::Null) };
+    let Some((kind, inner)) = obj.iter().find(|(_, v)| !v.is_null()) else {
+        return Ok(Value::Null);
+    };
     let ipath = key_path(path, kind);
-    let bad = |expected: &str| invalid(&ipath, format!("expected {expected}, found {}", preview(inner)));
+    let bad =
+        |expected: &str| invalid(&ipath, format!("expected {expected}, found {}", preview(inner)));
     Ok(match kind.as_str() {
         "stringValue" => Value::from(inner.as_str().ok_or_else(|| bad("a string"))?),
         // Base64 text, kept as Grafana shows it.
@@ -262,7 +281,12 @@ fn span_kind(value: Option<&Value>, path: &str) -> Result<Option<String>> {
             let name = s.strip_prefix("SPAN_KIND_").unwrap_or(s).to_ascii_lowercase();
             return Ok((!name.is_empty() && name != "unspecified").then_some(name));
         }
-        Some(other) => return Err(invalid(path, format!("expected a number or a string, found {}", preview(other)))),
+        Some(other) => {
+            return Err(invalid(
+                path,
+                format!("expected a number or a string, found {}", preview(other)),
+            ))
+        }
     };
     Ok(Some(name.to_string()))
 }
@@ -273,18 +297,23 @@ fn status_code(value: Option<&Value>, path: &str) -> Result<&'static str> {
     let code = match value {
         None => return Ok("UNSET"),
         Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => match s.strip_prefix("STATUS_CODE_").unwrap_or(s).to_ascii_uppercase().as_str() {
-            "UNSET" => Some(0),
-            "OK" => Some(1),
-            "ERROR" => Some(2),
-            _ => None,
-        },
+        Some(Value::String(s)) => {
+            match s.strip_prefix("STATUS_CODE_").unwrap_or(s).to_ascii_uppercase().as_str() {
+                "UNSET" => Some(0),
+                "OK" => Some(1),
+                "ERROR" => Some(2),
+                _ => None,
+            }
+        }
         Some(_) => None,
     };
     match code {
         Some(0) => Ok("UNSET"),
         Some(1) => Ok("OK"),
         Some(2) => Ok("ERROR"),
-        _ => Err(invalid(path, format!("unknown status code {}", value.map(preview).unwrap_or_default()))),
+        _ => Err(invalid(
+            path,
+            format!("unknown status code {}", value.map(preview).unwrap_or_default()),
+        )),
     }
 }

@@ -32,9 +32,11 @@ pub(super) fn preview(value: &Value) -> String {
     }
 }
 
-
 fn wrong_type(path: &str, expected: &str, value: &Value) -> Error {
-    invalid(path, format!("expected {expected}, found {}: {}", crate::js::type_name(value), preview(value)))
+    invalid(
+        path,
+        format!("expected {expected}, found {}: {}", crate::js::type_name(value), preview(value)),
+    )
 }
 
 /// `value` as an object.
@@ -57,7 +59,11 @@ pub(super) fn array<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> R
 }
 
 /// An optional string field.
-pub(super) fn opt_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>> {
+pub(super) fn opt_str<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a str>> {
     match field(obj, key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -86,7 +92,10 @@ pub(super) fn opt_number(obj: &Map<String, Value>, key: &str, path: &str) -> Res
                 return Ok(Some(0.0)); // Number("") is 0
             }
             // Rust also parses `inf`/`NaN`, which are not times; keep finite numbers only.
-            Some(crate::js::js_string_to_number(s)).filter(|x| x.is_finite() && !s.trim().is_empty()).map(Some).ok_or_else(bad)
+            Some(crate::js::js_string_to_number(s))
+                .filter(|x| x.is_finite() && !s.trim().is_empty())
+                .map(Some)
+                .ok_or_else(bad)
         }
         _ => Err(bad()),
     }

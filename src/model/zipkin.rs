@@ -28,7 +28,8 @@ fn parse_span(value: &Value, path: &str) -> Result<Span> {
     let span = object(value, path)?;
     let trace_id = req_str(span, "traceId", path)?.to_ascii_lowercase();
     let span_id = req_str(span, "id", path)?.to_ascii_lowercase();
-    let parent_span_id = opt_str(span, "parentId", path)?.filter(|p| !p.is_empty()).map(str::to_ascii_lowercase);
+    let parent_span_id =
+        opt_str(span, "parentId", path)?.filter(|p| !p.is_empty()).map(str::to_ascii_lowercase);
     let references = parent_span_id
         .iter()
         .map(|p| SpanReference {
@@ -58,7 +59,8 @@ fn parse_span(value: &Value, path: &str) -> Result<Span> {
                 Some(v) => service_tags.push(KeyValue::new(key, v.clone())),
             }
         }
-        service_tags.push(KeyValue::new("endpointType", if local.is_some() { "local" } else { "remote" }));
+        service_tags
+            .push(KeyValue::new("endpointType", if local.is_some() { "local" } else { "remote" }));
     }
 
     let kind = opt_str(span, "kind", path)?;
@@ -111,10 +113,13 @@ fn parse_span(value: &Value, path: &str) -> Result<Span> {
     })
 }
 
-fn endpoint<'a>(span: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a Map<String, Value>>> {
+fn endpoint<'a>(
+    span: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a Map<String, Value>>> {
     match field(span, key) {
         None => Ok(None),
         Some(e) => object(e, &key_path(path, key)).map(Some),
     }
 }
-

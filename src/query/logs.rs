@@ -54,7 +54,9 @@ impl LogsTarget {
             LogsTarget::Loki => TagStyle { lang: Lang::LogQL, sign: "=", join: ", " },
             LogsTarget::Splunk => TagStyle { lang: Lang::Spl, sign: "=", join: " " },
             LogsTarget::Elastic => TagStyle { lang: Lang::Lucene, sign: ":", join: " AND " },
-            LogsTarget::CloudLogging => TagStyle { lang: Lang::CloudLogging, sign: "=", join: " AND " },
+            LogsTarget::CloudLogging => {
+                TagStyle { lang: Lang::CloudLogging, sign: "=", join: " AND " }
+            }
             LogsTarget::LogScale => TagStyle { lang: Lang::LogScale, sign: "=", join: " OR " },
             LogsTarget::VictoriaLogs => TagStyle { lang: Lang::LogsQL, sign: ":=", join: " AND " },
         }
@@ -64,7 +66,9 @@ impl LogsTarget {
     pub fn custom_query(self, query: String) -> Value {
         match self {
             LogsTarget::Loki => json!({ "expr": query, "refId": "t2l:custom" }),
-            LogsTarget::Elastic => json!({ "query": query, "refId": "", "metrics": [{ "id": "1", "type": "logs" }] }),
+            LogsTarget::Elastic => {
+                json!({ "query": query, "refId": "", "metrics": [{ "id": "1", "type": "logs" }] })
+            }
             LogsTarget::Splunk | LogsTarget::CloudLogging => json!({ "query": query, "refId": "" }),
             LogsTarget::LogScale => json!({ "lsql": query, "refId": "" }),
             LogsTarget::VictoriaLogs => json!({ "expr": query, "refId": "" }),
@@ -109,7 +113,8 @@ impl LogsTarget {
                 Some(json!({ "query": query, "refId": "" }))
             }
             LogsTarget::Elastic | LogsTarget::CloudLogging => {
-                let mut parts: Vec<String> = [span_id, trace_id].into_iter().flatten().map(quoted).collect();
+                let mut parts: Vec<String> =
+                    [span_id, trace_id].into_iter().flatten().map(quoted).collect();
                 if !tags.is_empty() {
                     parts.push(joined);
                 }
@@ -163,7 +168,12 @@ const ID_FIELD_VARIANTS: [(&str, &str); 6] = [
 
 /// The alternative Loki queries of the dynamic trace-to-logs path (feature
 /// `dynamicTraceToLogs`, grafana.md §3.2), first one first. `None` when no tag matched.
-pub fn loki_alternatives(tags: &[String], trace_id: &str, span_id: Option<&str>, service_names: &[String]) -> Option<Vec<Value>> {
+pub fn loki_alternatives(
+    tags: &[String],
+    trace_id: &str,
+    span_id: Option<&str>,
+    service_names: &[String],
+) -> Option<Vec<Value>> {
     if tags.is_empty() {
         return None;
     }
@@ -186,7 +196,10 @@ pub fn loki_alternatives(tags: &[String], trace_id: &str, span_id: Option<&str>,
             filters.push(format!("{span_field}=\"{}\"", q(s)));
         }
         let pipeline = format!("| logfmt | json | drop __error__ | {}", filters.join(" | "));
-        queries.push(query(format!("{tag_selector} {pipeline}"), format!("t2l:default:{trace_field}")));
+        queries.push(query(
+            format!("{tag_selector} {pipeline}"),
+            format!("t2l:default:{trace_field}"),
+        ));
         if let Some(job) = &job_selector {
             queries.push(query(format!("{job} {pipeline}"), format!("t2l:job:{trace_field}")));
         }
@@ -195,7 +208,8 @@ pub fn loki_alternatives(tags: &[String], trace_id: &str, span_id: Option<&str>,
     if let Some(s) = span_id {
         contains.push(format!("|= \"{}\"", q(s)));
     }
-    queries.push(query(format!("{tag_selector} {}", contains.join(" ")), "t2l:line-contains".into()));
+    queries
+        .push(query(format!("{tag_selector} {}", contains.join(" ")), "t2l:line-contains".into()));
     Some(queries)
 }
 

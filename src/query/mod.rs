@@ -64,13 +64,22 @@ impl Lang {
         match (self, quote) {
             (Lang::Plain, _) => Cow::Borrowed(value),
             // Go string literals: strconv.Unquote on the server side.
-            (Lang::LogQL | Lang::PromQL | Lang::LogsQL | Lang::Pyroscope, '"' | '\'') => go_quoted(value, quote),
+            (Lang::LogQL | Lang::PromQL | Lang::LogsQL | Lang::Pyroscope, '"' | '\'') => {
+                go_quoted(value, quote)
+            }
             // Raw strings cannot hold their own delimiter: the character is dropped.
             (_, '`') => {
-                if value.contains('`') { Cow::Owned(value.replace('`', "")) } else { Cow::Borrowed(value) }
+                if value.contains('`') {
+                    Cow::Owned(value.replace('`', ""))
+                } else {
+                    Cow::Borrowed(value)
+                }
             }
-            (Lang::LogQL | Lang::PromQL | Lang::LogsQL | Lang::Pyroscope, _) => Cow::Borrowed(value),
-            // Lucene phrases, SPL, LogScale and Cloud Logging strings: backslash escapes the quote and itself.
+            (Lang::LogQL | Lang::PromQL | Lang::LogsQL | Lang::Pyroscope, _) => {
+                Cow::Borrowed(value)
+            }
+            // Lucene phrases, SPL, LogScale and Cloud Logging strings: backslash escapes the quote
+            // and itself.
             (_, q) => backslashed(value, &['\\', q]),
         }
     }
@@ -117,9 +126,13 @@ fn prometheus_label_name(name: &str) -> Cow<'_, str> {
 
 /// A Lucene term used as a field name: the query syntax's special characters and its whitespace
 /// (` `, tab, CR, LF, U+3000: anything else is term text) get a backslash. `-` is plain inside a
-/// term but negates at its start, so only a leading one is escaped (`k8s-pod` stays as Grafana writes it).
+/// term but negates at its start, so only a leading one is escaped (`k8s-pod` stays as Grafana
+/// writes it).
 fn lucene_field(name: &str) -> Cow<'_, str> {
-    const SPECIAL: &[char] = &[' ', '\t', '\n', '\r', '\u{3000}', ':', '\\', '"', '(', ')', '{', '}', '[', ']', '^', '~', '*', '?', '!', '+', '/', '&', '|'];
+    const SPECIAL: &[char] = &[
+        ' ', '\t', '\n', '\r', '\u{3000}', ':', '\\', '"', '(', ')', '{', '}', '[', ']', '^', '~',
+        '*', '?', '!', '+', '/', '&', '|',
+    ];
     if !name.starts_with('-') {
         return backslashed(name, SPECIAL);
     }
@@ -181,11 +194,12 @@ pub struct TagStyle {
 /// `<label><sign>"<value>"` with the label mapped and the value escaped for `style.lang`.
 ///
 /// ```
-/// use spanlink::{Span, KeyValue};
 /// use spanlink::query::{tag_matchers, Lang, TagStyle};
 /// use spanlink::settings::TagMapping;
+/// use spanlink::{KeyValue, Span};
 /// # let mut span = spanlink::testing::span("7946b05c2e2e4e5a", "6605c7b08e715d6c");
-/// span.service_tags = vec![KeyValue::new("service.name", "cart"), KeyValue::new("pod", "cart-7d9")];
+/// span.service_tags =
+///     vec![KeyValue::new("service.name", "cart"), KeyValue::new("pod", "cart-7d9")];
 /// let tags = [TagMapping { key: "service.name".into(), value: None }];
 /// let style = TagStyle { lang: Lang::LogQL, sign: "=", join: ", " };
 /// assert_eq!(tag_matchers(&span, &tags, style), vec![r#"service_name="cart""#]);
@@ -219,7 +233,10 @@ mod tests {
         assert_eq!(Lang::Lucene.label_name("k8s-pod.name"), "k8s-pod.name");
         assert_eq!(Lang::Lucene.label_name("-x"), "\\-x");
         assert_eq!(Lang::Lucene.label_name("--"), "\\--");
-        assert_eq!(Lang::Lucene.label_name("a b\tc\nd\re\u{3000}f"), "a\\ b\\\tc\\\nd\\\re\\\u{3000}f");
+        assert_eq!(
+            Lang::Lucene.label_name("a b\tc\nd\re\u{3000}f"),
+            "a\\ b\\\tc\\\nd\\\re\\\u{3000}f"
+        );
         assert_eq!(Lang::Lucene.label_name("a:b"), "a\\:b");
     }
 }

@@ -64,7 +64,8 @@ impl TagMapping {
 }
 
 /// Default tags for logs and metrics (grafana.md §1.1).
-pub const DEFAULT_TAG_KEYS: [&str; 6] = ["cluster", "hostname", "namespace", "pod", "service.name", "service.namespace"];
+pub const DEFAULT_TAG_KEYS: [&str; 6] =
+    ["cluster", "hostname", "namespace", "pod", "service.name", "service.namespace"];
 /// Default tags for profiles (grafana.md §1.3).
 pub const DEFAULT_PROFILE_TAG_KEYS: [&str; 2] = ["service.name", "service.namespace"];
 
@@ -90,7 +91,11 @@ impl TimeShift {
         let ms = match text.as_deref() {
             None | Some("") => Ok(default_ms),
             Some(t) => crate::interval::parse_interval(t).map_err(|e| {
-                Error::new(ErrorCode::InvalidInterval, path.clone(), format!("time shift {t:?} is not an interval: {}", e.message))
+                Error::new(
+                    ErrorCode::InvalidInterval,
+                    path.clone(),
+                    format!("time shift {t:?} is not an interval: {}", e.message),
+                )
             }),
         };
         Ok(TimeShift { text, path, ms })
@@ -156,9 +161,11 @@ pub struct ProfilesSettings {
     pub path: String,
     /// `datasourceUid`: the Pyroscope data source; `None` means no profile link.
     pub datasource_uid: Option<String>,
-    /// Tags that `${__tags}` expands to in the label selector (default `service.name`, `service.namespace`).
+    /// Tags that `${__tags}` expands to in the label selector (default `service.name`,
+    /// `service.namespace`).
     pub tags: Vec<TagMapping>,
-    /// `profileTypeId` written into the query, e.g. `process_cpu:cpu:nanoseconds:cpu:nanoseconds`; `""` when absent.
+    /// `profileTypeId` written into the query, e.g. `process_cpu:cpu:nanoseconds:cpu:nanoseconds`;
+    /// `""` when absent.
     pub profile_type_id: String,
     /// `query`, used as the label selector when `customQuery` is true and it is non-empty.
     pub custom_query: Option<String>,
@@ -206,7 +213,8 @@ pub struct ExemplarSettings {
 pub struct CorrelationSettings {
     /// JSON path of the correlation: the link's `origin`.
     pub path: String,
-    /// The data source whose fields carry the link: `sourceUID`, or the enclosing data source's uid or name.
+    /// The data source whose fields carry the link: `sourceUID`, or the enclosing data source's
+    /// uid or name.
     pub source_uid: String,
     /// `targetUID`: the data source a `query` correlation opens.
     pub target_uid: Option<String>,
@@ -240,22 +248,36 @@ impl Provisioning {
         let mut datasources = Vec::new();
         let mut correlations = Vec::new();
         let Some(list) = root.array("datasources")? else {
-            return Err(Error::new(ErrorCode::InvalidSettings, "datasources", "the document has no `datasources` list"));
+            return Err(Error::new(
+                ErrorCode::InvalidSettings,
+                "datasources",
+                "the document has no `datasources` list",
+            ));
         };
         for (index, entry) in list.iter().enumerate() {
             let path = format!("datasources[{index}]");
             let ds = Obj::of(entry, &path)?;
             let name = ds.string("name")?.ok_or_else(|| {
-                Error::new(ErrorCode::InvalidSettings, join_path(&path, "name"), "a data source needs a `name`")
+                Error::new(
+                    ErrorCode::InvalidSettings,
+                    join_path(&path, "name"),
+                    "a data source needs a `name`",
+                )
             })?;
             let kind = ds.string("type")?.ok_or_else(|| {
-                Error::new(ErrorCode::InvalidSettings, join_path(&path, "type"), format!("data source {name:?} needs a `type`"))
+                Error::new(
+                    ErrorCode::InvalidSettings,
+                    join_path(&path, "type"),
+                    format!("data source {name:?} needs a `type`"),
+                )
             })?;
             let uid = ds.non_empty_string("uid")?;
             let json_data = match ds.get("jsonData") {
                 None => Value::Null,
                 Some(v @ Value::Object(_)) => v.clone(),
-                Some(other) => return Err(wrong_type(&ds.child_path("jsonData"), "an object", other)),
+                Some(other) => {
+                    return Err(wrong_type(&ds.child_path("jsonData"), "an object", other))
+                }
             };
             let source = uid.clone().unwrap_or_else(|| name.clone());
             if let Some(items) = ds.array("correlations")? {
@@ -286,7 +308,8 @@ impl Provisioning {
     pub fn find_ignoring_case(&self, reference: &str) -> Option<&Datasource> {
         let lower = reference.to_ascii_lowercase();
         self.datasources.iter().find(|d| {
-            d.uid.as_deref().map(str::to_ascii_lowercase).as_deref() == Some(lower.as_str()) || d.name.to_ascii_lowercase() == lower
+            d.uid.as_deref().map(str::to_ascii_lowercase).as_deref() == Some(lower.as_str())
+                || d.name.to_ascii_lowercase() == lower
         })
     }
 }
@@ -301,13 +324,17 @@ fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<Co
     let config = Obj { map: &config, path: &config_path };
     let source_uid = match source {
         Some(s) => s.to_string(),
-        None => obj
-            .string("sourceUID")?
-            .or(obj.string("sourceUid")?)
-            .ok_or_else(|| Error::new(ErrorCode::InvalidSettings, obj.child_path("sourceUID"), "a top-level correlation needs `sourceUID`"))?,
+        None => obj.string("sourceUID")?.or(obj.string("sourceUid")?).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidSettings,
+                obj.child_path("sourceUID"),
+                "a top-level correlation needs `sourceUID`",
+            )
+        })?,
     };
     // Grafana 10 kept `type` in `config`; newer versions put it on the correlation.
-    let kind = obj.string("type")?.or(config.string("type")?).unwrap_or_else(|| "query".to_string());
+    let kind =
+        obj.string("type")?.or(config.string("type")?).unwrap_or_else(|| "query".to_string());
     if kind != "query" && kind != "external" {
         return Err(Error::new(
             ErrorCode::InvalidSettings,
@@ -316,7 +343,11 @@ fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<Co
         ));
     }
     let field = config.string("field")?.ok_or_else(|| {
-        Error::new(ErrorCode::InvalidSettings, config.child_path("field"), "a correlation needs `config.field`, the field its link sits on")
+        Error::new(
+            ErrorCode::InvalidSettings,
+            config.child_path("field"),
+            "a correlation needs `config.field`, the field its link sits on",
+        )
     })?;
     let target = match config.get("target") {
         None => Value::Object(Default::default()),
@@ -326,7 +357,9 @@ fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<Co
     let transformations = match config.get("transformations") {
         None => Value::Null,
         Some(v @ Value::Array(_)) => v.clone(),
-        Some(other) => return Err(wrong_type(&config.child_path("transformations"), "an array", other)),
+        Some(other) => {
+            return Err(wrong_type(&config.child_path("transformations"), "an array", other))
+        }
     };
     Ok(CorrelationSettings {
         path: path.to_string(),
@@ -358,7 +391,11 @@ fn read_tags(obj: &Obj, key: &str, defaults: &[&str]) -> Result<Vec<TagMapping>>
                 _ => {
                     let t = Obj::of(item, &ipath)?;
                     let key = t.string("key")?.ok_or_else(|| {
-                        Error::new(ErrorCode::InvalidSettings, join_path(&ipath, "key"), "a tag mapping needs a `key`")
+                        Error::new(
+                            ErrorCode::InvalidSettings,
+                            join_path(&ipath, "key"),
+                            "a tag mapping needs a `key`",
+                        )
                     })?;
                     Ok(TagMapping { key, value: t.non_empty_string("value")? })
                 }
@@ -401,7 +438,8 @@ impl LogsSettings {
 /// The trace data source's link settings, read from its `jsonData`.
 #[derive(Debug, Clone, Default)]
 pub struct TracingSettings {
-    /// Logs destinations: `tracesToLogsV3` entries, else `tracesToLogsV2`, else legacy `tracesToLogs`.
+    /// Logs destinations: `tracesToLogsV3` entries, else `tracesToLogsV2`, else legacy
+    /// `tracesToLogs`.
     pub logs: Vec<LogsSettings>,
     /// `tracesToMetrics`, when present.
     pub metrics: Option<MetricsSettings>,
@@ -443,7 +481,11 @@ impl TracingSettings {
                     for (i, item) in items.iter().enumerate() {
                         let ip = format!("{qpath}[{i}]");
                         let q = Obj::of(item, &ip)?;
-                        queries.push(MetricsQuery { path: ip.clone(), name: q.string("name")?, query: q.string("query")? });
+                        queries.push(MetricsQuery {
+                            path: ip.clone(),
+                            name: q.string("name")?,
+                            query: q.string("query")?,
+                        });
                     }
                 }
                 Some(MetricsSettings {
@@ -475,7 +517,11 @@ impl TracingSettings {
 }
 
 /// Reads each entry of the list `jsonData.<key>` of a data source with `read(entry, path)`.
-fn json_data_list<T>(ds: &Datasource, key: &str, read: impl Fn(&Obj, String) -> Result<T>) -> Result<Vec<T>> {
+fn json_data_list<T>(
+    ds: &Datasource,
+    key: &str,
+    read: impl Fn(&Obj, String) -> Result<T>,
+) -> Result<Vec<T>> {
     let path = join_path(&ds.path(), "jsonData");
     let Value::Object(map) = &ds.json_data else { return Ok(Vec::new()) };
     let jd = Obj { map, path: &path };

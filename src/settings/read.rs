@@ -11,11 +11,18 @@ pub(crate) struct Obj<'a> {
     pub path: &'a str,
 }
 
-
 pub(crate) fn wrong_type(path: &str, expected: &str, got: &Value) -> Error {
     let shown = crate::js::json_stringify(got);
-    let shown = if shown.len() > 60 { format!("{}…", &shown[..shown.char_indices().nth(57).map_or(shown.len(), |(i, _)| i)]) } else { shown };
-    Error::new(ErrorCode::InvalidSettings, path, format!("expected {expected}, got {} ({shown})", crate::js::type_name(got)))
+    let shown = if shown.len() > 60 {
+        format!("{}…", &shown[..shown.char_indices().nth(57).map_or(shown.len(), |(i, _)| i)])
+    } else {
+        shown
+    };
+    Error::new(
+        ErrorCode::InvalidSettings,
+        path,
+        format!("expected {expected}, got {} ({shown})", crate::js::type_name(got)),
+    )
 }
 
 impl<'a> Obj<'a> {

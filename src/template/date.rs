@@ -87,7 +87,9 @@ pub(super) fn format_date_value(value: &Value, arg: Option<&str>, out: &mut Stri
         Some("seconds") => out.push_str(&f64_to_js_string((nr / 1000.0 + 0.5).floor())),
         None | Some("iso") => write_iso(nr, out),
         // moment's format("") is its default format.
-        Some(_) => write_moment(nr, arg.filter(|a| !a.is_empty()).unwrap_or("YYYY-MM-DDTHH:mm:ssZ"), out),
+        Some(_) => {
+            write_moment(nr, arg.filter(|a| !a.is_empty()).unwrap_or("YYYY-MM-DDTHH:mm:ssZ"), out)
+        }
     }
 }
 
@@ -109,18 +111,36 @@ pub fn write_iso(ms: f64, out: &mut String) {
     } else {
         let _ = write!(out, "{}{:06}", if c.year < 0 { '-' } else { '+' }, c.year.abs());
     }
-    let _ = write!(out, "-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", c.month, c.day, c.hour, c.minute, c.second, c.milli);
+    let _ = write!(
+        out,
+        "-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.month, c.day, c.hour, c.minute, c.second, c.milli
+    );
 }
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DAYS: [&str; 7] =
+    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /// The moment tokens spanlink knows, longest first so `MMMM` wins over `MM`. Other letters are
 /// copied as is (moment would expand a few rarer ones: `Q`, `w`, `E`, `N`…).
 const TOKENS: [&str; 36] = [
-    "YYYYYY", "YYYYY", "YYYY", "MMMM", "DDDD", "dddd", "SSS", "MMM", "DDD", "ddd", "YY", "MM", "DD", "dd", "HH", "hh", "kk", "mm",
-    "ss", "SS", "ZZ", "Y", "M", "D", "d", "H", "h", "k", "m", "s", "S", "A", "a", "X", "x", "Z",
+    "YYYYYY", "YYYYY", "YYYY", "MMMM", "DDDD", "dddd", "SSS", "MMM", "DDD", "ddd", "YY", "MM",
+    "DD", "dd", "HH", "hh", "kk", "mm", "ss", "SS", "ZZ", "Y", "M", "D", "d", "H", "h", "k", "m",
+    "s", "S", "A", "a", "X", "x", "Z",
 ];
 
 /// moment's `format(pattern)` in UTC: `YYYY-MM-DD HH:mm:ss.SSS`, `[literal]` text, etc.
@@ -133,7 +153,9 @@ pub fn write_moment(ms: f64, pattern: &str, out: &mut String) {
     let mut rest = pattern;
     while !rest.is_empty() {
         if rest.starts_with('[') {
-            if let Some(close) = rest[1..].find(['[', ']']).filter(|&at| rest.as_bytes()[at + 1] == b']') {
+            if let Some(close) =
+                rest[1..].find(['[', ']']).filter(|&at| rest.as_bytes()[at + 1] == b']')
+            {
                 out.push_str(&rest[1..close + 1]);
                 rest = &rest[close + 2..];
                 continue;

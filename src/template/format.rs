@@ -193,7 +193,13 @@ fn braced(value: &Value) -> Cow<'_, str> {
 /// into `"[object Object]"` first, as Grafana's `formatValue` does); an array is a multi-value.
 /// `name` is the variable name (for `distributed` and the query-param formats), `text` the
 /// variable's display text when it has one.
-pub(super) fn apply(format: &Format, value: &Value, name: &str, text: Option<&str>, out: &mut String) {
+pub(super) fn apply(
+    format: &Format,
+    value: &Value,
+    name: &str,
+    text: Option<&str>,
+    out: &mut String,
+) {
     let items = value.as_array();
     let single = || item_str(value);
     match format {
@@ -274,7 +280,9 @@ pub(super) fn apply(format: &Format, value: &Value, name: &str, text: Option<&st
             query_params(value, &key, "", out)
         }
         Format::CustomQueryParam(key, prefix) => {
-            let key = encode_uri_component_strict(key.as_deref().filter(|k| !k.is_empty()).unwrap_or(name));
+            let key = encode_uri_component_strict(
+                key.as_deref().filter(|k| !k.is_empty()).unwrap_or(name),
+            );
             let prefix = prefix.as_deref().map(encode_uri_component_strict).unwrap_or_default();
             query_params(value, &key, &prefix, out)
         }

@@ -7,9 +7,11 @@
 //! INTERFACE CONTRACT (the rest of the crate relies on these names):
 //! - `Template::parse(text) -> Result<Template>`: `INVALID_TEMPLATE` for an unclosed `${` or `[[`
 //!   and for an unknown format name (error path empty; callers add theirs with `Error::at`).
-//! - `Template::source()`, `Template::placeholders()` (name, field path, format, byte offset, quote).
+//! - `Template::source()`, `Template::placeholders()` (name, field path, format, byte offset,
+//!   quote).
 //! - `Template::render(&self, scope: &Scope, opts: &RenderOptions) -> Rendered`.
-//! - `Rendered { text, usages }`, `VarUsage { name, path, found, value, offset }` in template order.
+//! - `Rendered { text, usages }`, `VarUsage { name, path, found, value, offset }` in template
+//!   order.
 //! - `ScopedVar`, `ScopedVars`, `Scope`, `Escaper`, `Format`.
 
 use serde_json::Value;
@@ -292,7 +294,11 @@ impl<'a> From<&Scope<'a>> for Scope<'a> {
 /// let text = spanlink::interpolate_with("from=${__from:date}&to=$__to", &scope, None).unwrap();
 /// assert_eq!(text, "from=2020-10-14T01:00:00.000Z&to=1602640800000");
 /// ```
-pub fn interpolate_with(template: &str, scope: &Scope, default_format: Option<Format>) -> Result<String> {
+pub fn interpolate_with(
+    template: &str,
+    scope: &Scope,
+    default_format: Option<Format>,
+) -> Result<String> {
     let opts = RenderOptions { default_format, escaper: None };
     Ok(Template::parse(template)?.render(scope, &opts).text)
 }
@@ -342,9 +348,13 @@ fn property<'a>(value: &'a Value, keys: &[String]) -> Option<Cow<'a, Value>> {
     for key in keys {
         current = match current {
             Cow::Borrowed(Value::Object(map)) => Cow::Borrowed(map.get(key)?),
-            Cow::Borrowed(Value::Array(items)) if key == "length" => Cow::Owned(Value::from(items.len())),
+            Cow::Borrowed(Value::Array(items)) if key == "length" => {
+                Cow::Owned(Value::from(items.len()))
+            }
             Cow::Borrowed(Value::Array(items)) => Cow::Borrowed(items.get(array_index(key)?)?),
-            Cow::Borrowed(Value::String(s)) if key == "length" => Cow::Owned(Value::from(s.encode_utf16().count())),
+            Cow::Borrowed(Value::String(s)) if key == "length" => {
+                Cow::Owned(Value::from(s.encode_utf16().count()))
+            }
             // Numbers, booleans and the owned lengths have no properties spanlink models.
             _ => return None,
         };

@@ -64,7 +64,9 @@ pub(super) fn parse(source: &str) -> Result<(Vec<Part>, Vec<Placeholder>)> {
         let found = match bytes[i] {
             b'$' if bytes.get(i + 1) == Some(&b'{') => Some(parse_braced(source, i)?),
             b'$' if bytes.get(i + 1).copied().is_some_and(is_word) => Some(parse_bare(source, i)),
-            b'[' if bytes.get(i + 1) == Some(&b'[') && bytes.get(i + 2).copied().is_some_and(is_word) => {
+            b'[' if bytes.get(i + 1) == Some(&b'[')
+                && bytes.get(i + 2).copied().is_some_and(is_word) =>
+            {
                 parse_brackets(source, i)?
             }
             _ => None,
@@ -152,9 +154,8 @@ fn parse_braced(source: &str, start: usize) -> Result<Placeholder> {
         match bytes.get(i) {
             None => return Err(unclosed()),
             Some(b'.') => {
-                let seg_end = source[i + 1..]
-                    .find(['.', '[', ':', '}'])
-                    .map_or(bytes.len(), |at| i + 1 + at);
+                let seg_end =
+                    source[i + 1..].find(['.', '[', ':', '}']).map_or(bytes.len(), |at| i + 1 + at);
                 if seg_end == i + 1 {
                     return Err(invalid(i, source, "empty field path segment"));
                 }
@@ -167,7 +168,9 @@ fn parse_braced(source: &str, start: usize) -> Result<Placeholder> {
                 i = next;
             }
             Some(b':') | Some(b'}') => break,
-            Some(_) => return Err(invalid(i, source, "expected `.`, `[`, `:` or `}` in placeholder")),
+            Some(_) => {
+                return Err(invalid(i, source, "expected `.`, `[`, `:` or `}` in placeholder"))
+            }
         }
     }
     let path = source[name_end..i].strip_prefix('.').unwrap_or(&source[name_end..i]).to_string();
@@ -213,7 +216,10 @@ fn parse_bracket_key(source: &str, start: usize) -> Result<(String, usize)> {
         _ => {
             let digits_end = word_end(bytes, start + 1);
             let digits = &source[start + 1..digits_end];
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || bytes.get(digits_end) != Some(&b']') {
+            if digits.is_empty()
+                || !digits.bytes().all(|b| b.is_ascii_digit())
+                || bytes.get(digits_end) != Some(&b']')
+            {
                 return Err(invalid(start, source, "expected `[n]`, `[\"key\"]` or `['key']`"));
             }
             Ok((digits.to_string(), digits_end + 1))
@@ -222,5 +228,6 @@ fn parse_bracket_key(source: &str, start: usize) -> Result<(String, usize)> {
 }
 
 fn parse_format(source: &str, start: usize, end: usize) -> Result<Format> {
-    Format::parse(&source[start..end]).map_err(|e| Error { message: format!("{} (at offset {start})", e.message), ..e })
+    Format::parse(&source[start..end])
+        .map_err(|e| Error { message: format!("{} (at offset {start})", e.message), ..e })
 }

@@ -18,7 +18,12 @@ pub fn kv(key: &str, value: &str) -> KeyValue {
 /// 2020-10-14T01:00:00Z, duration 1 s.
 pub fn fixture_span() -> Span {
     let mut span = spanlink::testing::span(TRACE_ID, SPAN_ID);
-    span.service_tags = vec![kv("cluster", "cluster1"), kv("hostname", "hostname1"), kv("label2", "val2"), kv("service.namespace", "namespace1")];
+    span.service_tags = vec![
+        kv("cluster", "cluster1"),
+        kv("hostname", "hostname1"),
+        kv("label2", "val2"),
+        kv("service.namespace", "namespace1"),
+    ];
     span.tags = vec![kv("host", "host"), kv("pyroscope.profile.id", PROFILE_ID)];
     span
 }
@@ -39,7 +44,8 @@ pub fn fixture_trace() -> Trace {
 }
 
 pub fn correlator(doc: Value) -> Correlator {
-    Correlator::new(&doc.to_string(), Options::default()).unwrap_or_else(|e| panic!("settings rejected: {e}"))
+    Correlator::new(&doc.to_string(), Options::default())
+        .unwrap_or_else(|e| panic!("settings rejected: {e}"))
 }
 
 pub fn correlator_with(doc: Value, options: Options) -> Correlator {
@@ -48,7 +54,9 @@ pub fn correlator_with(doc: Value, options: Options) -> Correlator {
 
 /// `{datasources: [tempo with jsonData, ...others]}`.
 pub fn tempo_with(json_data: Value, others: Vec<Value>) -> Value {
-    let mut datasources = vec![serde_json::json!({"name": "Tempo", "type": "tempo", "uid": "tempo", "jsonData": json_data})];
+    let mut datasources = vec![
+        serde_json::json!({"name": "Tempo", "type": "tempo", "uid": "tempo", "jsonData": json_data}),
+    ];
     datasources.extend(others);
     serde_json::json!({ "datasources": datasources })
 }
@@ -95,7 +103,8 @@ pub fn encode_uri_component(s: &str) -> String {
 
 /// The decoded `left=` state of an Explore href, as text (key order kept).
 pub fn left_text(href: &str) -> String {
-    let (_, encoded) = href.split_once("/explore?left=").unwrap_or_else(|| panic!("not an Explore href: {href}"));
+    let (_, encoded) =
+        href.split_once("/explore?left=").unwrap_or_else(|| panic!("not an Explore href: {href}"));
     percent_decode(encoded)
 }
 
@@ -120,7 +129,9 @@ pub fn unescape_dollars(value: Value) -> Value {
     match value {
         Value::String(s) => Value::String(s.replace("$$", "$")),
         Value::Array(items) => Value::Array(items.into_iter().map(unescape_dollars).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, unescape_dollars(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, unescape_dollars(v))).collect())
+        }
         other => other,
     }
 }
@@ -132,7 +143,9 @@ pub fn shared_provisioning(name: &str) -> Option<Value> {
         println!("skipped: {path} not found");
         return None;
     };
-    Some(unescape_dollars(yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{path}: {e}"))))
+    Some(unescape_dollars(
+        yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{path}: {e}")),
+    ))
 }
 
 /// A shared trace file, read in place, or `None` (with a message) when it is absent.

@@ -20,7 +20,9 @@ fn assert_error(err: JsValue, code: &str, path: &str) {
 
 #[wasm_bindgen_test]
 fn parse_interval_rejects_non_strings_naming_the_argument() {
-    for v in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from_f64(5.0), js_sys::Object::new().into()] {
+    for v in
+        [JsValue::UNDEFINED, JsValue::NULL, JsValue::from_f64(5.0), js_sys::Object::new().into()]
+    {
         assert_error(wasm::parse_interval(v).unwrap_err(), "INVALID_ARGUMENT", "text");
     }
 }
@@ -33,7 +35,11 @@ fn parse_interval_errors_carry_the_core_code() {
 #[wasm_bindgen_test]
 fn parse_trace_reports_bad_text_and_unknown_shapes() {
     assert_error(wasm::parse_trace("{not json".into()).err().unwrap(), "INVALID_JSON", "");
-    assert_error(wasm::parse_trace(js_sys::Object::new().into()).err().unwrap(), "INVALID_TRACE", "");
+    assert_error(
+        wasm::parse_trace(js_sys::Object::new().into()).err().unwrap(),
+        "INVALID_TRACE",
+        "",
+    );
     assert_error(wasm::parse_trace(JsValue::UNDEFINED).err().unwrap(), "INVALID_ARGUMENT", "trace");
 }
 
@@ -71,14 +77,21 @@ fn apply_transformations_maps_errors_with_paths() {
     assert_error(err, "INVALID_REGEX", "transformations[0].expression");
     let ts = js_sys::JSON::parse(r#"[{"type":"logfmt"}]"#).unwrap();
     let vars = wasm::apply_transformations(ts, "a=1 b=2".into(), JsValue::UNDEFINED).unwrap();
-    assert_eq!(js_sys::JSON::stringify(&vars).unwrap().as_string().unwrap(), r#"{"a":"1","b":"2"}"#);
+    assert_eq!(
+        js_sys::JSON::stringify(&vars).unwrap().as_string().unwrap(),
+        r#"{"a":"1","b":"2"}"#
+    );
 }
 
 #[wasm_bindgen_test]
 fn interpolate_reads_scoped_vars_and_names_bad_arguments() {
     let vars = js_sys::JSON::parse(r#"{"__value":{"value":{"raw":"abc"}}}"#).unwrap();
-    assert_eq!(wasm::interpolate("id=${__value.raw}".into(), vars, JsValue::UNDEFINED).unwrap(), "id=abc");
-    let err = wasm::interpolate(JsValue::from_f64(1.0), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(
+        wasm::interpolate("id=${__value.raw}".into(), vars, JsValue::UNDEFINED).unwrap(),
+        "id=abc"
+    );
+    let err = wasm::interpolate(JsValue::from_f64(1.0), JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .unwrap_err();
     assert_error(err, "INVALID_ARGUMENT", "template");
     let opts = js_sys::JSON::parse(r#"{"format":"nope"}"#).unwrap();
     let err = wasm::interpolate("$a".into(), JsValue::UNDEFINED, opts).unwrap_err();
@@ -96,7 +109,8 @@ fn correlator_links_a_span_and_returns_a_map_for_the_trace() {
     let settings = js_sys::JSON::parse(SETTINGS).unwrap();
     let c = wasm::JsCorrelator::new(settings, JsValue::UNDEFINED).unwrap();
     let trace = wasm::parse_trace(TRACE.into()).unwrap();
-    let links: js_sys::Array = c.span_links(&trace, "b7ad6b7169203331".into()).unwrap().dyn_into().unwrap();
+    let links: js_sys::Array =
+        c.span_links(&trace, "b7ad6b7169203331".into()).unwrap().dyn_into().unwrap();
     assert_eq!(links.length(), 1);
     let link = links.get(0);
     assert_eq!(prop(&link, "type"), "logs");
@@ -109,7 +123,11 @@ fn correlator_links_a_span_and_returns_a_map_for_the_trace() {
 
 #[wasm_bindgen_test]
 fn correlator_errors_name_the_argument_or_setting() {
-    assert_error(wasm::JsCorrelator::new(JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap(), "INVALID_ARGUMENT", "provisioning");
+    assert_error(
+        wasm::JsCorrelator::new(JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap(),
+        "INVALID_ARGUMENT",
+        "provisioning",
+    );
     let settings = js_sys::JSON::parse(SETTINGS).unwrap();
     let opts = js_sys::JSON::parse(r#"{"tracingDatasource":"nope"}"#).unwrap();
     let err = wasm::JsCorrelator::new(settings, opts).err().unwrap();
