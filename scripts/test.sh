@@ -34,6 +34,15 @@ size_check() {
 }
 types_check() { tests/js/node_modules/.bin/tsc -p tests/types/tsconfig.json && echo "types ok: $(tsc_count) @ts-expect-error lines hold"; }
 
+# Style is enforced: unformatted Rust or any clippy warning (host or wasm32) fails the run.
+style_check() {
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+  echo "style ok"
+}
+style_count() { grep -c '^style ok' "$1"; }
+step style style_count style_check
 step cargo-test rust_count cargo test
 build_and_size() { bash scripts/build.sh && size_check; }
 step build size_count build_and_size
