@@ -8,7 +8,9 @@ use serde_json::Value;
 use crate::error::{join_path, Error, ErrorCode, Result};
 
 mod read;
+mod set;
 pub(crate) use read::{wrong_type, Obj};
+pub use set::{Env, Position, ProvisioningFile, ProvisioningSet, SourceLocation};
 
 /// One entry of `datasources`.
 #[derive(Debug, Clone)]
