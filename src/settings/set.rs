@@ -52,9 +52,13 @@ pub struct Position {
 /// A finding's place in the user's files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceLocation {
-    /// The file's name as given (with the wrapper and key for a ConfigMap or Helm values entry,
-    /// e.g. `k8s.yaml: ConfigMap grafana-datasources, key datasources.yaml`).
+    /// The file's name as given.
     pub file: String,
+    /// The wrapper the document sits in inside that file, e.g.
+    /// `ConfigMap grafana-datasources, key datasources.yaml`, or `document 2` of a multi-document
+    /// stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
     /// 1-based line, when the reader recorded positions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
@@ -82,6 +86,9 @@ impl std::fmt::Display for SourceLocation {
 pub struct ProvisioningFile {
     /// The file's name, as findings should name it.
     pub name: String,
+    /// The wrapper inside the file the document comes from (see [`SourceLocation::within`]).
+    #[serde(default)]
+    pub within: Option<String>,
     /// The parsed document (`{ apiVersion, datasources, deleteDatasources, … }`).
     pub document: Value,
     /// Positions of the document's keys and values by JSON path within this document
@@ -93,7 +100,7 @@ pub struct ProvisioningFile {
 impl ProvisioningFile {
     /// A document without recorded positions (findings name the file but no line).
     pub fn new(name: impl Into<String>, document: Value) -> ProvisioningFile {
-        ProvisioningFile { name: name.into(), document, positions: BTreeMap::new() }
+        ProvisioningFile { name: name.into(), within: None, document, positions: BTreeMap::new() }
     }
 }
 
@@ -118,7 +125,8 @@ impl Env {
 /// Several provisioning documents assembled as Grafana applies them.
 #[derive(Debug, Clone)]
 pub struct ProvisioningSet {
-    /// The assembled document: `{ apiVersion: 1, datasources: [...], correlations?: [...] }`.
+    /// The assembled document: `{ apiVersion, datasources: [...], correlations?: [...] }` and
+    /// the other top-level keys of the files (the first file's value wins).
     pub document: Value,
     /// What assembling found (unset environment variables, replaced or refused data sources),
     /// each with its `path` within its file and its `source`.
@@ -133,6 +141,7 @@ pub struct ProvisioningSet {
 #[derive(Debug, Clone)]
 struct FileOrigin {
     name: String,
+    within: Option<String>,
     positions: BTreeMap<String, Position>,
 }
 
@@ -152,10 +161,15 @@ impl ProvisioningSet {
         let mut correlations = Vec::new();
         let mut correlation_origins = Vec::new();
         let mut origins = Vec::new();
+        let mut top = Map::new();
         for (f, file) in files.into_iter().enumerate() {
             let mut expander = Expander { env, file: f, findings: &mut findings };
             let document = expander.value(file.document, "");
-            origins.push(FileOrigin { name: file.name, positions: file.positions });
+            origins.push(FileOrigin {
+                name: file.name,
+                within: file.within,
+                positions: file.positions,
+            });
             let Value::Object(mut document) = document else {
                 findings.push(located(
                     Severity::Error,
@@ -269,6 +283,13 @@ impl ProvisioningSet {
                     correlation_origins.push((f, i));
                 }
             }
+            // `apiVersion` and any other top-level key, first file first: the lint reports the
+            // keys Grafana does not read.
+            for (key, value) in document {
+                if key != "datasources" && !top.contains_key(&key) {
+                    top.insert(key, value);
+                }
+            }
         }
         let mut defaults: HashMap<i64, usize> = HashMap::new();
         for entry in &entries {
@@ -292,8 +313,7 @@ impl ProvisioningSet {
             }
         }
         let datasource_origins = entries.iter().map(|e| e.origin).collect();
-        let mut document = Map::new();
-        document.insert("apiVersion".into(), Value::from(1));
+        let mut document = top;
         document.insert(
             "datasources".into(),
             Value::Array(entries.into_iter().map(|e| Value::Object(e.value)).collect()),
@@ -347,6 +367,7 @@ impl ProvisioningSet {
             if let Some(p) = origin.positions.get(probe) {
                 return SourceLocation {
                     file: origin.name.clone(),
+                    within: origin.within.clone(),
                     line: Some(p.line),
                     column: Some(p.column),
                 };
@@ -354,7 +375,12 @@ impl ProvisioningSet {
             match parent_path(probe) {
                 Some(parent) => probe = parent,
                 None => {
-                    return SourceLocation { file: origin.name.clone(), line: None, column: None }
+                    return SourceLocation {
+                        file: origin.name.clone(),
+                        within: origin.within.clone(),
+                        line: None,
+                        column: None,
+                    };
                 }
             }
         }
@@ -513,7 +539,7 @@ impl Expander<'_, '_> {
             self.file,
             path,
             format!(
-                "environment variable {name} is not set: Grafana expands `{written}` to an empty string"
+                "environment variable {name} is not set: Grafana expands `${written}` to an empty string"
             ),
         ));
     }
