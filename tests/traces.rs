@@ -518,3 +518,15 @@ fn nothing_panics_on_odd_input() {
         let _ = Trace::from_value(&doc);
     }
 }
+
+#[test]
+fn nesting_deeper_than_serde_jsons_limit_is_invalid_json_even_where_dropped() {
+    // A wrong-shaped value is dropped with a warning, but read under the same nesting limit as
+    // every other value: 100,000 levels is an error, never a stack overflow.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::InvalidJson);
+    let deep = format!("{{\"resourceSpans\": {{\"a\": {}{}}}}}", "[".repeat(200), "]".repeat(200));
+    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::InvalidJson);
+    let shallow = format!("{{\"resourceSpans\": {{\"a\": {}{}}}}}", "[".repeat(20), "]".repeat(20));
+    assert_eq!(Trace::from_json(&shallow).unwrap().warnings()[0].path, "resourceSpans");
+}

@@ -254,7 +254,7 @@ impl<'de, T: Deserialize<'de> + Accepts> Visitor<'de> for LenientVisitor<T> {
         if T::accepts(Shape::Array) {
             return T::deserialize(SeqAccessDeserializer::new(seq)).map(Lenient::Ok);
         }
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Skip>()?.is_some() {}
         Ok(Self::wrong(Shape::Array, String::new))
     }
 
@@ -262,8 +262,51 @@ impl<'de, T: Deserialize<'de> + Accepts> Visitor<'de> for LenientVisitor<T> {
         if T::accepts(Shape::Object) {
             return T::deserialize(MapAccessDeserializer::new(map)).map(Lenient::Ok);
         }
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        while map.next_entry::<IgnoredAny, Skip>()?.is_some() {}
         Ok(Self::wrong(Shape::Object, String::new))
+    }
+}
+
+/// A value read only to be dropped. Unlike `IgnoredAny` it descends through `deserialize_any`, so
+/// serde_json's nesting limit (128) holds for it as for every value that is kept.
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Skip;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_unit<E>(self) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+                while seq.next_element::<Skip>()?.is_some() {}
+                Ok(Skip)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+                while map.next_entry::<IgnoredAny, Skip>()?.is_some() {}
+                Ok(Skip)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
