@@ -257,18 +257,17 @@ pub fn interpolate(
         scoped.insert(name, crate::ScopedVar { value, text });
     }
     let options = opt_object(&options, "options")?;
-    let format = match field_string(&options, "format", "options")? {
-        Some(f) => {
-            Some(crate::template::Format::parse(&f).map_err(|e| to_js(e.at("options.format")))?)
-        }
-        None => None,
-    };
+    // Like Grafana's `replace(target, vars, format)`: an unknown format falls back to glob.
+    let format = field_string(&options, "format", "options")?
+        .map(|f| crate::template::Format::from_grafana(&f).0);
     let mut variables = std::collections::HashMap::new();
     for (name, value) in field_object(&options, "variables", "options")?.into_iter().flatten() {
         let values = match value {
-            Value::String(s) => vec![s.clone()],
+            Value::String(s) => crate::template::VariableValue::Single(s.clone()),
             Value::Array(items) if items.iter().all(Value::is_string) => {
-                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                crate::template::VariableValue::Multi(
+                    items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+                )
             }
             other => {
                 return Err(invalid(

@@ -32,7 +32,8 @@ export interface Link {
     /** Exactly the query object Grafana would open, interpolated. */
     query: Record<string, unknown>;
     range?: TimeRange;
-    /** With `features.dynamicTraceToLogs`: the other Loki queries, in order. */
+    /** With `features.dynamicTraceToLogs`: every Loki query Grafana probes, in its order (13, or 7
+     * without a service name); the first is `query` itself. */
     alternatives?: Record<string, unknown>[];
   };
   /** The rule that made it, as a JSON path from the document root. */

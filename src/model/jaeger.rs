@@ -235,11 +235,13 @@ fn parse_span(
             None => RefType::ChildOf,
             Some("CHILD_OF") => RefType::ChildOf,
             Some("FOLLOWS_FROM") => RefType::FollowsFrom,
+            // Grafana's trace model has it (a span link); its links are titled "View linked span".
+            Some("EXTERNAL") => RefType::External,
             Some(other) => {
                 w.push(
                     &type_path,
                     format!(
-                        "expected CHILD_OF or FOLLOWS_FROM, found {}: the reference is dropped",
+                        "expected CHILD_OF, FOLLOWS_FROM or EXTERNAL, found {}: the reference is dropped",
                         quoted(other)
                     ),
                 );
