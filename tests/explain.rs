@@ -70,7 +70,7 @@ fn unsupported_type() {
 #[test]
 fn no_tag_matched_with_a_near_miss() {
     let mut span = fixture_span();
-    span.service_tags.push(kv("service_name", "cart"));
+    std::sync::Arc::make_mut(&mut span.service_tags).push(kv("service_name", "cart"));
     let list = explain_span(
         logs_doc(
             json!({"datasourceUid": "loki", "tags": [{"key": "service.name"}]}),

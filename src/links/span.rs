@@ -1249,7 +1249,8 @@ mod tests {
     #[test]
     fn attribute_text_is_what_json_stringify_writes() {
         let mut span = crate::testing::span("t", "s");
-        span.service_tags = vec![KeyValue::new("service.name", "cart"), KeyValue::new("n", 1.5)];
+        span.service_tags =
+            vec![KeyValue::new("service.name", "cart"), KeyValue::new("n", 1.5)].into();
         span.tags = vec![KeyValue::new("q\"", serde_json::json!([1, {"a": null}]))];
         for value_first in [true, false] {
             let row = FrameRow::new(&span, value_first);
