@@ -271,7 +271,7 @@ mod tests {
         )
         .unwrap();
         let mut span = crate::testing::span("7946b05c2e2e4e5a", "6605c7b08e715d6c");
-        span.service_tags = vec![crate::KeyValue::new("service.name", "cart")];
+        span.service_tags = vec![crate::KeyValue::new("service.name", "cart")].into();
         span.tags = vec![
             crate::KeyValue::new("pyroscope.profile.id", "p1"),
             crate::KeyValue::new("n", 1.5),
