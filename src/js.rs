@@ -29,9 +29,11 @@ pub fn to_js_string(value: &Value) -> String {
 }
 
 fn number_to_js_string(n: &Number) -> String {
-    if let Some(i) = n.as_i64() {
+    // Integers beyond 2^53 are rounded to a double first, as JavaScript reads them.
+    const SAFE: u64 = 1 << 53;
+    if let Some(i) = n.as_i64().filter(|i| i.unsigned_abs() <= SAFE) {
         i.to_string()
-    } else if let Some(u) = n.as_u64() {
+    } else if let Some(u) = n.as_u64().filter(|&u| u <= SAFE) {
         u.to_string()
     } else {
         f64_to_js_string(n.as_f64().unwrap_or(f64::NAN))

@@ -266,19 +266,15 @@ pub fn interpolate(
         .map(|(name, v)| (name, crate::ScopedVar { value: v.value, text: v.text }))
         .collect();
     let options: InterpolateOptionsArg = opt_arg(&options, "options")?;
-    let format = match options.format {
-        Some(f) => {
-            Some(crate::template::Format::parse(&f).map_err(|e| to_js(e.at("options.format")))?)
-        }
-        None => None,
-    };
-    let variables: HashMap<String, Vec<String>> = options
+    // Like Grafana's `replace(target, vars, format)`: an unknown format falls back to glob.
+    let format = options.format.map(|f| crate::template::Format::from_grafana(&f).0);
+    let variables: HashMap<String, crate::template::VariableValue> = options
         .variables
         .unwrap_or_default()
         .into_iter()
         .map(|(name, v)| match v {
-            VariableArg::One(s) => (name, vec![s]),
-            VariableArg::Many(values) => (name, values),
+            VariableArg::One(s) => (name, crate::template::VariableValue::Single(s)),
+            VariableArg::Many(values) => (name, crate::template::VariableValue::Multi(values)),
         })
         .collect();
     let scope = crate::Scope {
@@ -306,6 +302,7 @@ impl JsCorrelator {
         provisioning: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CorrelatorOptions")] options: JsValue,
     ) -> JsResult<JsCorrelator> {
+        let set = provisioning_set_of(&provisioning)?;
         let text = match provisioning.as_string() {
             Some(text) => text,
             None => json_text_arg(&provisioning, "provisioning")?,
@@ -319,7 +316,16 @@ impl JsCorrelator {
                 dynamic_trace_to_logs: features.dynamic_trace_to_logs.unwrap_or(false),
             },
         };
-        crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
+        let built = match set {
+            // The document as passed (the caller may have edited it); the set locates findings.
+            Some(mut set) => {
+                set.document = serde_json::from_str(&text)
+                    .map_err(|e| invalid("provisioning", e.to_string()))?;
+                crate::Correlator::from_set(&set, options)
+            }
+            None => crate::Correlator::new(&text, options),
+        };
+        built.map(|inner| JsCorrelator { inner }).map_err(to_js)
     }
 
     /// The links of one span, in Grafana's order.
@@ -450,4 +456,43 @@ pub fn explore_url(
         panels_state: state.panels_state,
     };
     Ok(crate::explore_url(&state, &opt_string_arg(&app_sub_url, "appSubUrl")?.unwrap_or_default()))
+}
+
+/// The key under which `parseProvisioning` leaves, on the document it returns, the files it was
+/// assembled from (not enumerable: `JSON.stringify` and spreads do not see it).
+const SET_KEY: &str = "spanlink.provisioningSet";
+
+/// Where findings of a document returned by `parseProvisioning` are located, if it is one.
+fn provisioning_set_of(
+    provisioning: &JsValue,
+) -> JsResult<Option<crate::settings::ProvisioningSet>> {
+    if !provisioning.is_object() {
+        return Ok(None);
+    }
+    let key = js_sys::Symbol::for_(SET_KEY);
+    let inputs = js_sys::Reflect::get(provisioning, &key).unwrap_or(JsValue::UNDEFINED);
+    if inputs.is_undefined() {
+        return Ok(None);
+    }
+    let files = js_sys::Reflect::get(&inputs, &"files".into()).unwrap_or(JsValue::UNDEFINED);
+    let env = js_sys::Reflect::get(&inputs, &"env".into()).unwrap_or(JsValue::UNDEFINED);
+    let (files, env) = set_inputs(&files, &env)?;
+    Ok(Some(crate::settings::ProvisioningSet::assemble(files, &env)))
+}
+
+fn set_inputs(
+    files: &JsValue,
+    env: &JsValue,
+) -> JsResult<(Vec<crate::settings::ProvisioningFile>, crate::settings::Env)> {
+    Ok((arg(files, "files")?, opt_arg(env, "env")?))
+}
+
+/// Assembles provisioning files as Grafana applies them (`parseProvisioning` calls this):
+/// `files` is `[{ name, document, positions? }]`, `env` the environment variables. Returns
+/// `{ document, findings }`.
+#[wasm_bindgen(js_name = assembleProvisioning, skip_typescript)]
+pub fn assemble_provisioning(files: JsValue, env: JsValue) -> JsResult<JsValue> {
+    let (files, env) = set_inputs(&files, &env)?;
+    let set = crate::settings::ProvisioningSet::assemble(files, &env);
+    out(&serde_json::json!({ "document": set.document, "findings": set.findings }))
 }

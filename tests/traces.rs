@@ -331,6 +331,28 @@ fn jaeger_inline_follows_from_logs_and_typed_tags() {
 }
 
 #[test]
+fn jaeger_external_reference_is_a_span_link() {
+    // Grafana's TraceSpanReference refType is CHILD_OF | FOLLOWS_FROM | EXTERNAL.
+    let doc = json!({"data": [{"traceID": "abcdef0123456789", "processes": {"p1": {"serviceName": "svc"}},
+        "spans": [
+            {"traceID": "abcdef0123456789", "spanID": "0000000000000001", "operationName": "root",
+             "startTime": 10, "duration": 5, "processID": "p1"},
+            {"traceID": "abcdef0123456789", "spanID": "0000000000000002", "operationName": "op",
+             "references": [{"refType": "EXTERNAL", "traceID": "abcdef0123456789", "spanID": "0000000000000001"}],
+             "startTime": 10, "duration": 5, "processID": "p1"}]}]});
+    let trace = Trace::from_value(&doc).unwrap();
+    let s = &trace.spans[1];
+    assert_eq!(s.references[0].ref_type, RefType::External);
+    assert_eq!(s.parent_span_id, None, "an EXTERNAL reference is not the parent");
+    // The trace view titles it "View linked span" even though the linked span is in the trace.
+    let doc = json!({"datasources": [{"name": "Jaeger", "type": "jaeger", "uid": "jaeger"}]});
+    let c = spanlink::Correlator::new(&doc.to_string(), spanlink::Options::default()).unwrap();
+    let links = c.span_links(&trace, "0000000000000002").unwrap();
+    let titles: Vec<_> = links.iter().map(|l| l.title.as_str()).collect();
+    assert_eq!(titles, ["View linked span"]);
+}
+
+#[test]
 fn zipkin_inline_remote_only_and_missing_service() {
     let doc = json!([
         {"traceId": "a", "id": "1", "remoteEndpoint": {"serviceName": "db", "ipv4": "10.0.0.1", "port": 0}},

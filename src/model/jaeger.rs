@@ -93,10 +93,12 @@ fn parse_span(
         let ref_type = match opt_str(obj, "refType", &rpath)?.unwrap_or("CHILD_OF") {
             "CHILD_OF" => RefType::ChildOf,
             "FOLLOWS_FROM" => RefType::FollowsFrom,
+            // Grafana's trace model has it (a span link); its links are titled "View linked span".
+            "EXTERNAL" => RefType::External,
             other => {
                 return Err(invalid(
                     &key_path(&rpath, "refType"),
-                    format!("expected CHILD_OF or FOLLOWS_FROM, found {other:?}"),
+                    format!("expected CHILD_OF, FOLLOWS_FROM or EXTERNAL, found {other:?}"),
                 ))
             }
         };
