@@ -203,6 +203,20 @@ impl JsTrace {
         out(&self.inner.format)
     }
 
+    /// The fields of the document that could not be read and were left out (path and reason);
+    /// their spans are kept without them.
+    #[wasm_bindgen(unchecked_return_type = "TraceWarning[]")]
+    pub fn warnings(&self) -> JsValue {
+        let out = js_sys::Array::new();
+        for w in self.inner.warnings() {
+            let obj = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&obj, &"path".into(), &w.path.as_str().into());
+            let _ = js_sys::Reflect::set(&obj, &"reason".into(), &w.reason.as_str().into());
+            out.push(&obj);
+        }
+        out.into()
+    }
+
     /// The number of spans.
     #[wasm_bindgen(getter, js_name = spanCount)]
     pub fn span_count(&self) -> u32 {

@@ -169,6 +169,13 @@ export interface SpanReference {
   spanID: string;
   tags?: KeyValue[];
 }
+/** A field of a trace document that could not be read and was left out; its span is kept without it. */
+export interface TraceWarning {
+  /** JSON path from the document root, e.g. `resourceSpans[0].scopeSpans[0].spans[3].kind`. */
+  path: string;
+  /** What was wrong and what was done about it. */
+  reason: string;
+}
 /** A span as Grafana's trace view holds it: times in microseconds since the epoch, ids lower-case hex. */
 export interface SpanData {
   traceID: string;
