@@ -68,13 +68,222 @@ pub enum Severity {
     Hint,
 }
 
+/// The code of a lint finding: a closed set, written as its `SCREAMING_SNAKE_CASE` name (the table
+/// above; TypeScript's `DiagnosticCode` union lists the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiagnosticCode {
+    /// `MISSING_DATASOURCES`: `datasources` is missing or not a list.
+    MissingDatasources,
+    /// `MISSING_NAME`: a data source without `name` (Grafana refuses to provision it).
+    MissingName,
+    /// `MISSING_TYPE`: a data source without `type`.
+    MissingType,
+    /// `DUPLICATE_UID`: two data sources share a uid: the later one replaces the earlier.
+    DuplicateUid,
+    /// `DUPLICATE_NAME`: two data sources share a name.
+    DuplicateName,
+    /// `DEPRECATED_DATASOURCE_TYPE`: `phlare`: Grafana 12 wants `grafana-pyroscope-datasource`.
+    DeprecatedDatasourceType,
+    /// `UNKNOWN_KEY`: a key Grafana does not read, with the closest known key.
+    UnknownKey,
+    /// `SPANLINK_EXTENSION`: a spanlink-only setting (`tracesToLogsV3`, `json` transformation) Grafana ignores.
+    SpanlinkExtension,
+    /// `LEGACY_SETTINGS_IGNORED`: `tracesToLogs` next to `tracesToLogsV2`: the legacy block is ignored.
+    LegacySettingsIgnored,
+    /// `UNKNOWN_DATASOURCE`: a data source reference that resolves to nothing.
+    UnknownDatasource,
+    /// `DATASOURCE_CASE_MISMATCH`: a reference that matches a uid only case-insensitively.
+    DatasourceCaseMismatch,
+    /// `DATASOURCE_BY_NAME`: a reference that names a data source which has a uid.
+    DatasourceByName,
+    /// `UNSUPPORTED_DATASOURCE_TYPE`: the referenced data source's type is not one this link supports.
+    UnsupportedDatasourceType,
+    /// `INVALID_TIME_SHIFT`: a time shift the settings page rejects.
+    InvalidTimeShift,
+    /// `NARROWING_TIME_SHIFT`: a positive start shift or a negative end shift.
+    NarrowingTimeShift,
+    /// `METRICS_WITHOUT_QUERIES`: `tracesToMetrics` without `queries`: no metrics link at all.
+    MetricsWithoutQueries,
+    /// `METRICS_QUERY_WITHOUT_NAME`: the metrics link gets an empty title.
+    MetricsQueryWithoutName,
+    /// `CUSTOM_QUERY_EMPTY`: `customQuery: true` with an empty `query`: Grafana ignores it.
+    CustomQueryEmpty,
+    /// `QUERY_NOT_USED`: `query` set while `customQuery` is false.
+    QueryNotUsed,
+    /// `HIGH_CARDINALITY_LABEL`: a Loki stream selector from a high-cardinality attribute.
+    HighCardinalityLabel,
+    /// `INVALID_LABEL_NAME`: a label name Loki/Prometheus would reject.
+    InvalidLabelName,
+    /// `INVALID_REGEX`: a regex that does not compile.
+    InvalidRegex,
+    /// `JS_ONLY_REGEX`: look-around or back-references: JavaScript-only, no linear-time engine runs them.
+    JsOnlyRegex,
+    /// `REGEX_WITHOUT_GROUP`: a derived-field regex without the capture group Grafana takes the value from.
+    RegexWithoutGroup,
+    /// `REGEX_CLASS_WITH_PIPE`: `[d|D]`: a `|` inside a character class is a literal.
+    RegexClassWithPipe,
+    /// `ONE_WAY_LOGS_LINK`: trace → logs, but the Loki source's derived fields never link back.
+    OneWayLogsLink,
+    /// `EXEMPLAR_LABEL_CASE`: an exemplar label differing only in case from the usual one.
+    ExemplarLabelCase,
+    /// `UNUSUAL_EXEMPLAR_LABEL`: an exemplar label that is none of `trace_id`, `traceID`, `traceId`.
+    UnusualExemplarLabel,
+    /// `PROFILE_ID_REQUIRED`: span profiles need spans carrying `pyroscope.profile.id`.
+    ProfileIdRequired,
+    /// `UNCLOSED_TEMPLATE`: a `${` or `[[name` that is not a reference (`${v`, `${v:}`, `[[v:date:iso]]`): Grafana leaves the text as is.
+    UnclosedTemplate,
+    /// `UNKNOWN_FORMAT`: a format Grafana does not know (`${v:Raw}`): it renders as glob.
+    UnknownFormat,
+    /// `UNKNOWN_VARIABLE`: a `$__…` variable that does not exist where the template is used.
+    UnknownVariable,
+    /// `VARIABLE_PATH_NEEDS_BRACES`: `$__span.traceId`: only `$__span` is replaced.
+    VariablePathNeedsBraces,
+    /// `NO_LINK_TARGET`: a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID`.
+    NoLinkTarget,
+    /// `UNKNOWN_TRANSFORMATION`: a correlation transformation type Grafana does not know.
+    UnknownTransformation,
+    /// `SHADOWED_DERIVED_FIELD`: a derived field named like an earlier one: Grafana never runs its regex.
+    ShadowedDerivedField,
+    /// `UNSET_ENV_VAR`: `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""`.
+    UnsetEnvVar,
+    /// `UNSUPPORTED_EXPANSION`: `$__file{…}` / `$__vault{…}`: only Grafana's server expands these.
+    UnsupportedExpansion,
+    /// `DATASOURCE_UID_TAKEN`: a new data source whose uid another one already has: Grafana refuses it.
+    DatasourceUidTaken,
+    /// `TOO_MANY_DEFAULTS`: two `isDefault` data sources in one organisation: Grafana refuses the provisioning.
+    TooManyDefaults,
+    /// `LEGACY_API_VERSION`: a file without `apiVersion`, read in Grafana's deprecated version-0 form.
+    LegacyApiVersion,
+    /// `INVALID_SETTINGS`: the provisioning document is not an object of settings.
+    InvalidSettings,
+    /// `DATASOURCE_REPLACED`: the provisioning document is not an object of settings.
+    DatasourceReplaced,
+}
+
+impl DiagnosticCode {
+    /// Every code, in the order of the table above.
+    pub const ALL: &'static [DiagnosticCode] = &[
+        DiagnosticCode::MissingDatasources,
+        DiagnosticCode::MissingName,
+        DiagnosticCode::MissingType,
+        DiagnosticCode::DuplicateUid,
+        DiagnosticCode::DuplicateName,
+        DiagnosticCode::DeprecatedDatasourceType,
+        DiagnosticCode::UnknownKey,
+        DiagnosticCode::SpanlinkExtension,
+        DiagnosticCode::LegacySettingsIgnored,
+        DiagnosticCode::UnknownDatasource,
+        DiagnosticCode::DatasourceCaseMismatch,
+        DiagnosticCode::DatasourceByName,
+        DiagnosticCode::UnsupportedDatasourceType,
+        DiagnosticCode::InvalidTimeShift,
+        DiagnosticCode::NarrowingTimeShift,
+        DiagnosticCode::MetricsWithoutQueries,
+        DiagnosticCode::MetricsQueryWithoutName,
+        DiagnosticCode::CustomQueryEmpty,
+        DiagnosticCode::QueryNotUsed,
+        DiagnosticCode::HighCardinalityLabel,
+        DiagnosticCode::InvalidLabelName,
+        DiagnosticCode::InvalidRegex,
+        DiagnosticCode::JsOnlyRegex,
+        DiagnosticCode::RegexWithoutGroup,
+        DiagnosticCode::RegexClassWithPipe,
+        DiagnosticCode::OneWayLogsLink,
+        DiagnosticCode::ExemplarLabelCase,
+        DiagnosticCode::UnusualExemplarLabel,
+        DiagnosticCode::ProfileIdRequired,
+        DiagnosticCode::UnclosedTemplate,
+        DiagnosticCode::UnknownFormat,
+        DiagnosticCode::UnknownVariable,
+        DiagnosticCode::VariablePathNeedsBraces,
+        DiagnosticCode::NoLinkTarget,
+        DiagnosticCode::UnknownTransformation,
+        DiagnosticCode::ShadowedDerivedField,
+        DiagnosticCode::UnsetEnvVar,
+        DiagnosticCode::UnsupportedExpansion,
+        DiagnosticCode::DatasourceUidTaken,
+        DiagnosticCode::TooManyDefaults,
+        DiagnosticCode::LegacyApiVersion,
+        DiagnosticCode::InvalidSettings,
+        DiagnosticCode::DatasourceReplaced,
+    ];
+
+    /// The code as written in findings, e.g. `UNKNOWN_KEY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticCode::MissingDatasources => "MISSING_DATASOURCES",
+            DiagnosticCode::MissingName => "MISSING_NAME",
+            DiagnosticCode::MissingType => "MISSING_TYPE",
+            DiagnosticCode::DuplicateUid => "DUPLICATE_UID",
+            DiagnosticCode::DuplicateName => "DUPLICATE_NAME",
+            DiagnosticCode::DeprecatedDatasourceType => "DEPRECATED_DATASOURCE_TYPE",
+            DiagnosticCode::UnknownKey => "UNKNOWN_KEY",
+            DiagnosticCode::SpanlinkExtension => "SPANLINK_EXTENSION",
+            DiagnosticCode::LegacySettingsIgnored => "LEGACY_SETTINGS_IGNORED",
+            DiagnosticCode::UnknownDatasource => "UNKNOWN_DATASOURCE",
+            DiagnosticCode::DatasourceCaseMismatch => "DATASOURCE_CASE_MISMATCH",
+            DiagnosticCode::DatasourceByName => "DATASOURCE_BY_NAME",
+            DiagnosticCode::UnsupportedDatasourceType => "UNSUPPORTED_DATASOURCE_TYPE",
+            DiagnosticCode::InvalidTimeShift => "INVALID_TIME_SHIFT",
+            DiagnosticCode::NarrowingTimeShift => "NARROWING_TIME_SHIFT",
+            DiagnosticCode::MetricsWithoutQueries => "METRICS_WITHOUT_QUERIES",
+            DiagnosticCode::MetricsQueryWithoutName => "METRICS_QUERY_WITHOUT_NAME",
+            DiagnosticCode::CustomQueryEmpty => "CUSTOM_QUERY_EMPTY",
+            DiagnosticCode::QueryNotUsed => "QUERY_NOT_USED",
+            DiagnosticCode::HighCardinalityLabel => "HIGH_CARDINALITY_LABEL",
+            DiagnosticCode::InvalidLabelName => "INVALID_LABEL_NAME",
+            DiagnosticCode::InvalidRegex => "INVALID_REGEX",
+            DiagnosticCode::JsOnlyRegex => "JS_ONLY_REGEX",
+            DiagnosticCode::RegexWithoutGroup => "REGEX_WITHOUT_GROUP",
+            DiagnosticCode::RegexClassWithPipe => "REGEX_CLASS_WITH_PIPE",
+            DiagnosticCode::OneWayLogsLink => "ONE_WAY_LOGS_LINK",
+            DiagnosticCode::ExemplarLabelCase => "EXEMPLAR_LABEL_CASE",
+            DiagnosticCode::UnusualExemplarLabel => "UNUSUAL_EXEMPLAR_LABEL",
+            DiagnosticCode::ProfileIdRequired => "PROFILE_ID_REQUIRED",
+            DiagnosticCode::UnclosedTemplate => "UNCLOSED_TEMPLATE",
+            DiagnosticCode::UnknownFormat => "UNKNOWN_FORMAT",
+            DiagnosticCode::UnknownVariable => "UNKNOWN_VARIABLE",
+            DiagnosticCode::VariablePathNeedsBraces => "VARIABLE_PATH_NEEDS_BRACES",
+            DiagnosticCode::NoLinkTarget => "NO_LINK_TARGET",
+            DiagnosticCode::UnknownTransformation => "UNKNOWN_TRANSFORMATION",
+            DiagnosticCode::ShadowedDerivedField => "SHADOWED_DERIVED_FIELD",
+            DiagnosticCode::UnsetEnvVar => "UNSET_ENV_VAR",
+            DiagnosticCode::UnsupportedExpansion => "UNSUPPORTED_EXPANSION",
+            DiagnosticCode::DatasourceUidTaken => "DATASOURCE_UID_TAKEN",
+            DiagnosticCode::TooManyDefaults => "TOO_MANY_DEFAULTS",
+            DiagnosticCode::LegacyApiVersion => "LEGACY_API_VERSION",
+            DiagnosticCode::InvalidSettings => "INVALID_SETTINGS",
+            DiagnosticCode::DatasourceReplaced => "DATASOURCE_REPLACED",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for DiagnosticCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<DiagnosticCode> for &str {
+    fn eq(&self, other: &DiagnosticCode) -> bool {
+        *self == other.as_str()
+    }
+}
+
 /// One finding of the lint.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
     /// How serious the finding is.
     pub severity: Severity,
     /// A stable machine-readable code, e.g. `INVALID_INTERVAL`.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// JSON path from the document root, e.g.
     /// `datasources[2].jsonData.tracesToLogsV2.spanStartTimeShift`.
     pub path: String,
@@ -93,7 +302,7 @@ impl Diagnostic {
     /// A finding without a source location.
     pub fn new(
         severity: Severity,
-        code: &'static str,
+        code: DiagnosticCode,
         path: String,
         message: String,
         suggestion: Option<String>,
@@ -118,7 +327,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
         };
         return vec![diag(
             Severity::Error,
-            "MISSING_DATASOURCES",
+            DiagnosticCode::MissingDatasources,
             "datasources".into(),
             message.into(),
             None,
@@ -134,7 +343,13 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
     {
         let message =
             format!("no data source has uid or name `{t}`, so no trace source is checked");
-        lint.push(Severity::Error, "UNKNOWN_DATASOURCE", "datasources".into(), message, None);
+        lint.push(
+            Severity::Error,
+            DiagnosticCode::UnknownDatasource,
+            "datasources".into(),
+            message,
+            None,
+        );
     }
     for ds in &lint.sources.clone() {
         let is_trace = match tracing {
@@ -373,7 +588,7 @@ struct Lint<'a> {
 
 fn diag(
     severity: Severity,
-    code: &'static str,
+    code: DiagnosticCode,
     path: String,
     message: String,
     suggestion: Option<String>,
@@ -385,7 +600,7 @@ impl<'a> Lint<'a> {
     fn push(
         &mut self,
         severity: Severity,
-        code: &'static str,
+        code: DiagnosticCode,
         path: String,
         message: String,
         suggestion: Option<String>,
@@ -402,7 +617,7 @@ impl<'a> Lint<'a> {
             if ds.name.is_none() {
                 self.push(
                     Severity::Error,
-                    "MISSING_NAME",
+                    DiagnosticCode::MissingName,
                     format!("{}.name", ds.path),
                     "a data source needs a `name`".into(),
                     None,
@@ -411,7 +626,7 @@ impl<'a> Lint<'a> {
             if ds.ty.is_none() {
                 self.push(
                     Severity::Error,
-                    "MISSING_TYPE",
+                    DiagnosticCode::MissingType,
                     format!("{}.type", ds.path),
                     "a data source needs a `type`".into(),
                     None,
@@ -420,7 +635,7 @@ impl<'a> Lint<'a> {
             if ds.family == Family::Phlare {
                 self.push(
                     Severity::Warning,
-                    "DEPRECATED_DATASOURCE_TYPE",
+                    DiagnosticCode::DeprecatedDatasourceType,
                     format!("{}.type", ds.path),
                     "`phlare` is the old id of the Pyroscope plugin; Grafana 12 wants `grafana-pyroscope-datasource`".into(),
                     Some("grafana-pyroscope-datasource".into()),
@@ -434,7 +649,7 @@ impl<'a> Lint<'a> {
                         format!("uid `{uid}` is already used by {first}; this entry replaces it");
                     self.push(
                         Severity::Warning,
-                        "DUPLICATE_UID",
+                        DiagnosticCode::DuplicateUid,
                         format!("{}.uid", ds.path),
                         message,
                         None,
@@ -448,7 +663,7 @@ impl<'a> Lint<'a> {
                     let message = format!("name `{name}` is already used by {first}");
                     self.push(
                         Severity::Warning,
-                        "DUPLICATE_NAME",
+                        DiagnosticCode::DuplicateName,
                         format!("{}.name", ds.path),
                         message,
                         None,
@@ -500,7 +715,7 @@ impl<'a> Lint<'a> {
                 let (right, message) = (ds.reference(), format!("`{reference}` matches `{}` only case-insensitively; uids are case-sensitive", ds.reference()));
                 self.push(
                     Severity::Warning,
-                    "DATASOURCE_CASE_MISMATCH",
+                    DiagnosticCode::DatasourceCaseMismatch,
                     path.into(),
                     message,
                     Some(right.into()),
@@ -513,7 +728,7 @@ impl<'a> Lint<'a> {
                 );
                 self.push(
                     Severity::Warning,
-                    "DATASOURCE_BY_NAME",
+                    DiagnosticCode::DatasourceByName,
                     path.into(),
                     message,
                     Some(right.into()),
@@ -524,7 +739,13 @@ impl<'a> Lint<'a> {
                 let message =
                     format!("no data source has uid `{reference}`: this setting makes no link");
                 let suggestion = closest(reference, &known, 3).map(str::to_string);
-                self.push(Severity::Error, "UNKNOWN_DATASOURCE", path.into(), message, suggestion);
+                self.push(
+                    Severity::Error,
+                    DiagnosticCode::UnknownDatasource,
+                    path.into(),
+                    message,
+                    suggestion,
+                );
             }
         }
         let ds = found.as_ref()?;
@@ -534,7 +755,7 @@ impl<'a> Lint<'a> {
                 let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {supported})", ds.reference());
                 self.push(
                     Severity::Error,
-                    "UNSUPPORTED_DATASOURCE_TYPE",
+                    DiagnosticCode::UnsupportedDatasourceType,
                     path.into(),
                     message,
                     None,
@@ -557,7 +778,13 @@ impl<'a> Lint<'a> {
                     .map(|s| format!("; did you mean `{s}`"))
                     .unwrap_or_default();
                 let message = format!("`{key}` is not a {what} setting; Grafana ignores it{hint}");
-                self.push(Severity::Warning, "UNKNOWN_KEY", child(path, key), message, suggestion);
+                self.push(
+                    Severity::Warning,
+                    DiagnosticCode::UnknownKey,
+                    child(path, key),
+                    message,
+                    suggestion,
+                );
             }
         }
     }
@@ -569,7 +796,13 @@ impl<'a> Lint<'a> {
             let k = key.as_str();
             if k == "tracesToLogsV3" {
                 let message = "`tracesToLogsV3` (several logs destinations) is a spanlink extension; Grafana ignores it and uses `tracesToLogsV2`".into();
-                self.push(Severity::Hint, "SPANLINK_EXTENSION", child(path, k), message, None);
+                self.push(
+                    Severity::Hint,
+                    DiagnosticCode::SpanlinkExtension,
+                    child(path, k),
+                    message,
+                    None,
+                );
                 continue;
             }
             if LINK_KEYS.contains(&k) || OTHER_TRACE_KEYS.contains(&k) {
@@ -583,7 +816,7 @@ impl<'a> Lint<'a> {
             let message = format!("`{k}` is not a Grafana setting{hint}");
             self.push(
                 Severity::Warning,
-                "UNKNOWN_KEY",
+                DiagnosticCode::UnknownKey,
                 child(path, k),
                 message,
                 suggestion.map(str::to_string),
@@ -612,7 +845,7 @@ impl<'a> Lint<'a> {
                     "`tracesToLogsV2` is set, so Grafana ignores the legacy `tracesToLogs`".into();
                 self.push(
                     Severity::Hint,
-                    "LEGACY_SETTINGS_IGNORED",
+                    DiagnosticCode::LegacySettingsIgnored,
                     child(&path, "tracesToLogs"),
                     message,
                     None,
@@ -701,7 +934,7 @@ impl<'a> Lint<'a> {
             let suggestion = r#"queries: [{ name: "Request rate", query: "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))" }]"#;
             self.push(
                 Severity::Warning,
-                "METRICS_WITHOUT_QUERIES",
+                DiagnosticCode::MetricsWithoutQueries,
                 child(path, "queries"),
                 message,
                 Some(suggestion.into()),
@@ -719,7 +952,7 @@ impl<'a> Lint<'a> {
                         "a metrics query without `name` makes a link with an empty title".into();
                     self.push(
                         Severity::Hint,
-                        "METRICS_QUERY_WITHOUT_NAME",
+                        DiagnosticCode::MetricsQueryWithoutName,
                         child(&qpath, "name"),
                         message,
                         None,
@@ -743,7 +976,13 @@ impl<'a> Lint<'a> {
         }
         if block.get("datasourceUid").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
             let message = "span profiles need spans that carry `pyroscope.profile.id` (set by the Pyroscope SDK's span processor); without it the profile link shows the whole service".into();
-            self.push(Severity::Hint, "PROFILE_ID_REQUIRED", path.into(), message, None);
+            self.push(
+                Severity::Hint,
+                DiagnosticCode::ProfileIdRequired,
+                path.into(),
+                message,
+                None,
+            );
         }
     }
 
@@ -755,7 +994,7 @@ impl<'a> Lint<'a> {
             let message = "`customQuery` is true but `query` is empty: Grafana ignores it and builds the default query".into();
             self.push(
                 Severity::Warning,
-                "CUSTOM_QUERY_EMPTY",
+                DiagnosticCode::CustomQueryEmpty,
                 child(path, "customQuery"),
                 message,
                 None,
@@ -764,7 +1003,7 @@ impl<'a> Lint<'a> {
             let message = "`query` is only used with `customQuery: true`".into();
             self.push(
                 Severity::Hint,
-                "QUERY_NOT_USED",
+                DiagnosticCode::QueryNotUsed,
                 child(path, "query"),
                 message,
                 Some("customQuery: true".into()),
@@ -783,7 +1022,7 @@ impl<'a> Lint<'a> {
                 let message = format!("`{key}` must be a string such as \"-2m\"");
                 self.push(
                     Severity::Error,
-                    "INVALID_TIME_SHIFT",
+                    DiagnosticCode::InvalidTimeShift,
                     spath,
                     message,
                     Some(format!("{value}s")),
@@ -795,7 +1034,7 @@ impl<'a> Lint<'a> {
             }
             let Some(caps) = shift_regex().captures(text) else {
                 let message = format!("`{text}` is not a time shift the settings page accepts (a number and one unit of ms, s, m, h, d, w, M, y)");
-                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, None);
+                self.push(Severity::Error, DiagnosticCode::InvalidTimeShift, spath, message, None);
                 continue;
             };
             let amount = crate::js::js_string_to_number(&caps[1]);
@@ -807,7 +1046,7 @@ impl<'a> Lint<'a> {
                 );
                 self.push(
                     Severity::Warning,
-                    "NARROWING_TIME_SHIFT",
+                    DiagnosticCode::NarrowingTimeShift,
                     spath,
                     message,
                     Some(format!("-{text}")),
@@ -817,7 +1056,7 @@ impl<'a> Lint<'a> {
                     format!("a negative end shift (`{text}`) ends the window before the span ends");
                 self.push(
                     Severity::Warning,
-                    "NARROWING_TIME_SHIFT",
+                    DiagnosticCode::NarrowingTimeShift,
                     spath,
                     message,
                     Some(text[1..].to_string()),
@@ -848,7 +1087,13 @@ impl<'a> Lint<'a> {
             let message = format!(
                 "`{key}` has one value per pod/host/request: as a Loki stream selector it goes against Loki's label best practices (https://grafana.com/docs/loki/latest/get-started/labels/bp-labels/); filter with `|=` or structured metadata in a custom query instead"
             );
-            self.push(Severity::Warning, "HIGH_CARDINALITY_LABEL", path.into(), message, None);
+            self.push(
+                Severity::Warning,
+                DiagnosticCode::HighCardinalityLabel,
+                path.into(),
+                message,
+                None,
+            );
         }
         self.label_name(path, label);
     }
@@ -859,7 +1104,13 @@ impl<'a> Lint<'a> {
         }
         let fixed = sanitize_label(label);
         let message = format!("`{label}` is not a valid label name (`[a-zA-Z_][a-zA-Z0-9_]*`); spanlink writes `{fixed}` instead");
-        self.push(Severity::Warning, "INVALID_LABEL_NAME", path.into(), message, Some(fixed));
+        self.push(
+            Severity::Warning,
+            DiagnosticCode::InvalidLabelName,
+            path.into(),
+            message,
+            Some(fixed),
+        );
     }
 
     // --- one-way correlations -----------------------------------------------------------------
@@ -880,7 +1131,7 @@ impl<'a> Lint<'a> {
             );
             self.push(
                 Severity::Hint,
-                "ONE_WAY_LOGS_LINK",
+                DiagnosticCode::OneWayLogsLink,
                 child(path, "datasourceUid"),
                 message,
                 None,
@@ -897,7 +1148,7 @@ impl<'a> Lint<'a> {
         }
         if !has_text(field, "datasourceUid") && !has_text(field, "url") {
             let message = "a derived field without `datasourceUid` or `url` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         let matcher = field.get("matcherType").and_then(Value::as_str).unwrap_or("regex");
         if let Some(pattern) = field.get("matcherRegex").and_then(Value::as_str) {
@@ -942,7 +1193,7 @@ impl<'a> Lint<'a> {
             let regex_path = format!("{path}[{j}].matcherRegex");
             self.push(
                 Severity::Warning,
-                "SHADOWED_DERIVED_FIELD",
+                DiagnosticCode::ShadowedDerivedField,
                 regex_path,
                 message,
                 Some(suggestion),
@@ -958,7 +1209,7 @@ impl<'a> Lint<'a> {
         if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
             let message =
                 "an exemplar destination without `datasourceUid` or `url` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         if let Some(name) = dest.get("name").and_then(Value::as_str) {
             const USUAL: [&str; 3] = ["trace_id", "traceID", "traceId"];
@@ -969,7 +1220,7 @@ impl<'a> Lint<'a> {
                         let message = format!("exemplar label `{name}` differs only in case from the usual `{usual}`; label names are case-sensitive");
                         self.push(
                             Severity::Warning,
-                            "EXEMPLAR_LABEL_CASE",
+                            DiagnosticCode::ExemplarLabelCase,
                             npath,
                             message,
                             Some(usual.to_string()),
@@ -977,7 +1228,13 @@ impl<'a> Lint<'a> {
                     }
                     None => {
                         let message = format!("exemplar label `{name}` is none of the usual `trace_id`, `traceID`, `traceId`; check your exemplars carry it");
-                        self.push(Severity::Hint, "UNUSUAL_EXEMPLAR_LABEL", npath, message, None);
+                        self.push(
+                            Severity::Hint,
+                            DiagnosticCode::UnusualExemplarLabel,
+                            npath,
+                            message,
+                            None,
+                        );
                     }
                 }
             }
@@ -1004,7 +1261,7 @@ impl<'a> Lint<'a> {
             c.get("type").or(c.pointer("/config/type")).and_then(Value::as_str).unwrap_or("query");
         if ty != "external" && !has_text(c, "targetUID") {
             let message = "a `query` correlation without `targetUID` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         let from_trace = source.is_some_and(|s| s.family.is_tracing());
         let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
@@ -1039,7 +1296,7 @@ impl<'a> Lint<'a> {
                             .into();
                     self.push(
                         Severity::Hint,
-                        "SPANLINK_EXTENSION",
+                        DiagnosticCode::SpanlinkExtension,
                         child(&tpath, "type"),
                         message,
                         None,
@@ -1052,7 +1309,7 @@ impl<'a> Lint<'a> {
                     );
                     self.push(
                         Severity::Warning,
-                        "UNKNOWN_TRANSFORMATION",
+                        DiagnosticCode::UnknownTransformation,
                         child(&tpath, "type"),
                         message,
                         None,
@@ -1068,7 +1325,13 @@ impl<'a> Lint<'a> {
         let js = js_only_features(pattern);
         for (feature, suggestion) in &js {
             let message = format!("{feature} is JavaScript-only: Grafana accepts it, but no linear-time engine (spanlink's) runs it");
-            self.push(Severity::Error, "JS_ONLY_REGEX", path.into(), message, suggestion.clone());
+            self.push(
+                Severity::Error,
+                DiagnosticCode::JsOnlyRegex,
+                path.into(),
+                message,
+                suggestion.clone(),
+            );
         }
         if !js.is_empty() {
             return;
@@ -1084,14 +1347,20 @@ impl<'a> Lint<'a> {
                     .trim()
                     .trim_start_matches("error: ");
                 let message = format!("the regex does not compile: {reason}");
-                self.push(Severity::Error, "INVALID_REGEX", path.into(), message, None);
+                self.push(
+                    Severity::Error,
+                    DiagnosticCode::InvalidRegex,
+                    path.into(),
+                    message,
+                    None,
+                );
                 return;
             }
             Ok(re) if needs_group && re.captures_len() < 2 => {
                 let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
                 self.push(
                     Severity::Error,
-                    "REGEX_WITHOUT_GROUP",
+                    DiagnosticCode::RegexWithoutGroup,
                     path.into(),
                     message,
                     Some(format!("({pattern})")),
@@ -1110,7 +1379,13 @@ impl<'a> Lint<'a> {
                 _ => "a literal `|` too".to_string(),
             };
             let message = format!("`{class}` matches {listed}; write `{fixed}`");
-            self.push(Severity::Hint, "REGEX_CLASS_WITH_PIPE", path.into(), message, Some(fixed));
+            self.push(
+                Severity::Hint,
+                DiagnosticCode::RegexClassWithPipe,
+                path.into(),
+                message,
+                Some(fixed),
+            );
         }
     }
 
@@ -1141,9 +1416,11 @@ impl<'a> Lint<'a> {
         let Ok(template) = crate::template::Template::parse(text) else { return };
         for issue in template.issues() {
             let (code, message) = match &issue.kind {
-                crate::template::IssueKind::Malformed => ("UNCLOSED_TEMPLATE", issue.message(text)),
+                crate::template::IssueKind::Malformed => {
+                    (DiagnosticCode::UnclosedTemplate, issue.message(text))
+                }
                 crate::template::IssueKind::UnknownFormat(_) => {
-                    ("UNKNOWN_FORMAT", issue.message(text))
+                    (DiagnosticCode::UnknownFormat, issue.message(text))
                 }
             };
             self.push(Severity::Warning, code, path.into(), message, None);
@@ -1161,7 +1438,13 @@ impl<'a> Lint<'a> {
             .filter(|rest| !rest.is_empty());
             if !vars.contains(&name) {
                 let message = format!("`{name}` does not exist here (available: {}); the link will be dropped or show the text as is", vars.join(", "));
-                self.push(Severity::Warning, "UNKNOWN_VARIABLE", path.into(), message, None);
+                self.push(
+                    Severity::Warning,
+                    DiagnosticCode::UnknownVariable,
+                    path.into(),
+                    message,
+                    None,
+                );
             } else if let Some(rest) = bare_path.filter(|_| name != "__tags") {
                 let fixed = format!("${{{name}{rest}}}");
                 let whole = &text[p.offset..end + rest.len()];
@@ -1169,7 +1452,7 @@ impl<'a> Lint<'a> {
                     format!("`{whole}` interpolates `${name}` alone (an object); write `{fixed}`");
                 self.push(
                     Severity::Warning,
-                    "VARIABLE_PATH_NEEDS_BRACES",
+                    DiagnosticCode::VariablePathNeedsBraces,
                     path.into(),
                     message,
                     Some(fixed),
@@ -1515,5 +1798,25 @@ mod tests {
     fn paths() {
         assert_eq!(child("a", "b"), "a.b");
         assert_eq!(child("a", "k8s.pod"), r#"a["k8s.pod"]"#);
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::DiagnosticCode;
+
+    /// The TypeScript union lists exactly the Rust codes, in order, and serde writes each as
+    /// its name.
+    #[test]
+    fn typescript_union_and_serde_names_match_the_enum() {
+        let dts = include_str!("wasm_types.d.ts");
+        let start = dts.find("export type DiagnosticCode =").unwrap();
+        let union = &dts[start..start + dts[start..].find(';').unwrap()];
+        let names: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        let codes: Vec<&str> = DiagnosticCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, codes);
+        for code in DiagnosticCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

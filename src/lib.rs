@@ -16,7 +16,7 @@ pub mod template;
 pub mod transform;
 pub mod wasm;
 
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use error::{Error, ErrorCode, Result};
 pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
