@@ -26,6 +26,7 @@ pub use transform::{
 };
 
 pub mod explore;
+pub mod href;
 pub mod json_out;
 mod links;
 pub mod query;

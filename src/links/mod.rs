@@ -212,6 +212,7 @@ impl Correlator {
 
     /// Builds a correlator from the parsed provisioning document.
     pub fn from_value(doc: &Value, options: Options) -> Result<Correlator> {
+        check_app_sub_url(&options.app_sub_url)?;
         let provisioning = Provisioning::from_value(doc)?;
         let tracing = match &options.tracing_datasource {
             Some(reference) => {
@@ -586,6 +587,22 @@ impl Correlator {
     pub(crate) fn datasource(&self, index: usize) -> &Datasource {
         &self.provisioning.datasources[index]
     }
+}
+
+/// `appSubUrl` prefixes every Explore href: it must be a path on Grafana's host (`/grafana`),
+/// as Grafana's own setting always is, never a scheme or another host.
+fn check_app_sub_url(app_sub_url: &str) -> Result<()> {
+    let probe = format!("{}/explore", app_sub_url.trim_end_matches('/'));
+    if !(app_sub_url.is_empty() || app_sub_url.starts_with('/'))
+        || crate::href::check(&probe, "/").is_err()
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "options.appSubUrl",
+            format!("{app_sub_url:?} is not a path on Grafana's host such as \"/grafana\""),
+        ));
+    }
+    Ok(())
 }
 
 /// Resolves a `datasourceUid` setting, explaining a miss.

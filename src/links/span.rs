@@ -4,10 +4,11 @@
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 
-use super::{first_unresolved_or, CorrelationRule, Correlator, LogsRule, Reason};
+use super::{first_unresolved_or, CompiledValue, CorrelationRule, Correlator, LogsRule, Reason};
 use super::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkType, Outcome};
 use crate::error::Result;
 use crate::explore::{left_url, time_window, with_datasource_ref, ExploreRange, TimeRange, Widen};
+use crate::href::Unsafe;
 use crate::js::{json_stringify, number_value, to_js_string};
 use crate::model::{KeyValue, RefType, Span, Trace};
 use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
@@ -66,6 +67,17 @@ impl Explainer<'_> {
             outcome: Outcome::Suppressed,
             code: reason.code,
             message: reason.message.clone(),
+            variables,
+        });
+    }
+
+    /// The rule linked, but its href was unsafe and is `about:blank` (reason `UNSAFE_URL`).
+    pub fn unsafe_url(&mut self, origin: &str, why: &Unsafe, variables: Vec<ExplainVariable>) {
+        self.add(|| Explanation {
+            origin: origin.to_string(),
+            outcome: Outcome::Link,
+            code: crate::href::UNSAFE_URL,
+            message: why.message(),
             variables,
         });
     }
@@ -441,10 +453,12 @@ impl<'a> SpanLinks<'a> {
         if app.is_empty() || session.is_empty() {
             return None;
         }
+        const APP: &str = "/a/grafana-kowalski-app/apps/";
+        let (href, _) = crate::href::sanitize(format!("{APP}{app}/sessions/{session}"), APP);
         Some(Link {
             kind: LinkType::Session,
             title: "Session for this span".into(),
-            href: format!("/a/grafana-kowalski-app/apps/{app}/sessions/{session}"),
+            href,
             target: LinkTarget::SameTab,
             internal: None,
             origin: "session".into(),
@@ -643,6 +657,8 @@ pub(crate) fn internal_link(
         panels_state.as_ref(),
         &c.options.app_sub_url,
     );
+    // Only `appSubUrl` (checked when the correlator was built) is not percent-encoded here.
+    let (href, _) = crate::href::sanitize(href, &c.options.app_sub_url);
     Link {
         kind,
         title,
@@ -791,8 +807,14 @@ pub(crate) fn correlation_link(
         ex.suppressed(origin, &reason, variables);
         return None;
     }
+    let mut unsafe_url = None;
     let link = if external {
-        let href = external_href(c, &to_js_string(&rendered));
+        let fixed = match body {
+            CompiledValue::Text(t) => crate::href::fixed_prefix(t),
+            _ => "",
+        };
+        let (href, why) = external_href(c, &to_js_string(&rendered), fixed);
+        unsafe_url = why;
         Link {
             kind: if kind_for(false) == LinkType::Profiles {
                 LinkType::Profiles
@@ -815,28 +837,23 @@ pub(crate) fn correlation_link(
         let title = title.filter(|t| !t.is_empty()).unwrap_or_else(|| ds.name.clone());
         internal_link(c, kind_for(true), title, ds, query, range, None, origin)
     };
-    ex.linked(origin, || format!("{} → {}", link.title, link.href), variables);
+    match unsafe_url {
+        Some(why) => ex.unsafe_url(origin, &why, variables),
+        None => ex.linked(origin, || format!("{} → {}", link.title, link.href), variables),
+    }
     Some(link)
 }
 
 /// An external link's href as Grafana renders data links: newlines dropped, a root-relative URL
-/// under `appSubUrl`, and `javascript:`-style URLs replaced by `about:blank` (its `sanitizeUrl`).
-pub(crate) fn external_href(c: &Correlator, url: &str) -> String {
-    let url = url.replace('\n', "");
-    let scheme: String = url
-        .trim_start()
-        .chars()
-        .take_while(|ch| *ch != ':')
-        .filter(|ch| !ch.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
-        return "about:blank".into();
-    }
+/// under `appSubUrl`; then judged by [`crate::href::check`] (`about:blank` and why, when unsafe).
+/// `fixed` is the template's literal start (see [`crate::href::fixed_prefix`]).
+pub(crate) fn external_href(c: &Correlator, url: &str, fixed: &str) -> (String, Option<Unsafe>) {
+    let (url, fixed) = (url.replace('\n', ""), fixed.replace('\n', ""));
     if url.starts_with('/') && !url.starts_with("//") {
-        return format!("{}{url}", c.options.app_sub_url.trim_end_matches('/'));
+        let app = c.options.app_sub_url.trim_end_matches('/');
+        return crate::href::sanitize(format!("{app}{url}"), &format!("{app}{fixed}"));
     }
-    url
+    crate::href::sanitize(url, &fixed)
 }
 
 fn as_text(v: &Value) -> String {
