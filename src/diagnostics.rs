@@ -47,6 +47,8 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::settings::{Family, Signal};
+
 /// How serious a lint finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,7 +115,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
     for ds in &lint.sources.clone() {
         let is_trace = match tracing {
             Some(t) => ds.uid == Some(t) || ds.name == Some(t),
-            None => matches!(ds.ty, Some("tempo" | "jaeger" | "zipkin")),
+            None => ds.family.is_tracing(),
         };
         if is_trace {
             lint.trace_source(ds);
@@ -235,20 +237,6 @@ const OTHER_TRACE_KEYS: &[&str] = &[
     "oauthPassThru",
 ];
 
-const LOGS_TYPES: &[&str] = &[
-    "loki",
-    "elasticsearch",
-    "grafana-splunk-datasource",
-    "grafana-opensearch-datasource",
-    "grafana-falconlogscale-datasource",
-    "googlecloud-logging-datasource",
-    "victoriametrics-logs-datasource",
-];
-const METRICS_TYPES: &[&str] = &["prometheus", "victoriametrics-metrics-datasource"];
-// `phlare` is the plugin's old id; Grafana still aliases it (and DEPRECATED_DATASOURCE_TYPE says
-// so).
-const PROFILES_TYPES: &[&str] = &["grafana-pyroscope-datasource", "phlare"];
-
 /// Attributes with one value per pod/host/request: as Loki stream labels they explode the
 /// number of streams (Loki docs, "Label best practices").
 const HIGH_CARDINALITY: &[&str] = &[
@@ -308,6 +296,8 @@ struct Source<'a> {
     name: Option<&'a str>,
     uid: Option<&'a str>,
     ty: Option<&'a str>,
+    /// The family of `ty` (`Other` when absent).
+    family: Family,
     value: &'a Value,
 }
 
@@ -319,6 +309,7 @@ impl<'a> Source<'a> {
             name: s("name"),
             uid: s("uid"),
             ty: s("type"),
+            family: s("type").map_or(Family::Other, Family::of),
             value,
         }
     }
@@ -346,26 +337,6 @@ impl<'s, 'a> Resolved<'s, 'a> {
         match self {
             Resolved::Exact(s) | Resolved::CaseOnly(s) | Resolved::ByName(s) => Some(s),
             Resolved::Nothing => None,
-        }
-    }
-}
-
-/// Which family of data source a reference must point to.
-#[derive(Clone, Copy)]
-enum Kind {
-    Logs,
-    Metrics,
-    Profiles,
-    Any,
-}
-
-impl Kind {
-    fn types(self) -> &'static [&'static str] {
-        match self {
-            Kind::Logs => LOGS_TYPES,
-            Kind::Metrics => METRICS_TYPES,
-            Kind::Profiles => PROFILES_TYPES,
-            Kind::Any => &[],
         }
     }
 }
@@ -421,7 +392,7 @@ impl<'a> Lint<'a> {
                     None,
                 );
             }
-            if ds.ty == Some("phlare") {
+            if ds.family == Family::Phlare {
                 self.push(
                     Severity::Warning,
                     "DEPRECATED_DATASOURCE_TYPE",
@@ -486,7 +457,12 @@ impl<'a> Lint<'a> {
     }
 
     /// Checks one reference; returns the data source it (loosely) resolves to.
-    fn reference(&mut self, path: &str, value: &Value, kind: Kind) -> Option<Source<'a>> {
+    fn reference(
+        &mut self,
+        path: &str,
+        value: &Value,
+        signal: Option<Signal>,
+    ) -> Option<Source<'a>> {
         let reference = value.as_str()?;
         if reference.is_empty() {
             return None; // empty means "no link", documented Grafana behaviour
@@ -527,10 +503,10 @@ impl<'a> Lint<'a> {
             }
         }
         let ds = found.as_ref()?;
-        let types = kind.types();
-        if let Some(ty) = ds.ty {
-            if !types.is_empty() && !types.contains(&ty) {
-                let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {})", ds.reference(), types.join(", "));
+        if let (Some(signal), Some(ty)) = (signal, ds.ty) {
+            if !ds.family.links(signal) {
+                let supported = Family::type_ids(signal).join(", ");
+                let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {supported})", ds.reference());
                 self.push(
                     Severity::Error,
                     "UNSUPPORTED_DATASOURCE_TYPE",
@@ -644,7 +620,7 @@ impl<'a> Lint<'a> {
             self.profiles_block(&child(&path, "tracesToProfiles"), block);
         }
         if let Some(uid) = json.get("serviceMap").and_then(|m| m.get("datasourceUid")) {
-            self.reference(&format!("{path}.serviceMap.datasourceUid"), uid, Kind::Metrics);
+            self.reference(&format!("{path}.serviceMap.datasourceUid"), uid, Some(Signal::Metrics));
         }
     }
 
@@ -659,7 +635,7 @@ impl<'a> Lint<'a> {
         self.known_keys(path, block, known, what);
         let target = block
             .get("datasourceUid")
-            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Logs));
+            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Some(Signal::Logs)));
         self.time_shifts(path, block);
         for list in ["tags", "mappedTags"] {
             for (i, tag) in
@@ -669,7 +645,7 @@ impl<'a> Lint<'a> {
             }
         }
         let custom = self.custom_query(path, block);
-        let to_loki = target.as_ref().is_some_and(|t| t.ty == Some("loki"));
+        let to_loki = target.as_ref().is_some_and(|t| t.family == Family::Loki);
         // With a custom query that never mentions `__tags`, the tags are not used at all.
         let tags_used = custom.is_none_or(|q| q.contains("__tags"));
         if to_loki && tags_used {
@@ -680,16 +656,16 @@ impl<'a> Lint<'a> {
         if let Some(q) = custom {
             self.template(&child(path, "query"), q, SPAN_VARS);
         }
-        if let Some(target) = target.filter(|t| t.ty == Some("loki")) {
+        if let Some(target) = target.filter(|t| t.family == Family::Loki) {
             self.one_way(trace, path, &target);
         }
     }
 
     fn metrics_block(&mut self, path: &str, block: &Value) {
         self.known_keys(path, block, METRICS_KEYS, "tracesToMetrics");
-        let target = block
-            .get("datasourceUid")
-            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Metrics));
+        let target = block.get("datasourceUid").and_then(|uid| {
+            self.reference(&child(path, "datasourceUid"), uid, Some(Signal::Metrics))
+        });
         self.time_shifts(path, block);
         self.tags(path, block, target.as_ref());
         let queries = block.get("queries").and_then(Value::as_array);
@@ -733,9 +709,9 @@ impl<'a> Lint<'a> {
 
     fn profiles_block(&mut self, path: &str, block: &Value) {
         self.known_keys(path, block, PROFILES_KEYS, "tracesToProfiles");
-        let target = block
-            .get("datasourceUid")
-            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Profiles));
+        let target = block.get("datasourceUid").and_then(|uid| {
+            self.reference(&child(path, "datasourceUid"), uid, Some(Signal::Profiles))
+        });
         self.tags(path, block, target.as_ref());
         if let Some(q) = self.custom_query(path, block) {
             self.template(&child(path, "query"), q, SPAN_VARS);
@@ -830,9 +806,8 @@ impl<'a> Lint<'a> {
     /// Metrics and profiles tags: the label names must be valid Prometheus/Pyroscope labels.
     fn tags(&mut self, path: &str, block: &Value, target: Option<&Source>) {
         let Some(tags) = block.get("tags").and_then(Value::as_array) else { return };
-        let checks_labels = target.is_some_and(|t| {
-            t.ty.is_some_and(|ty| METRICS_TYPES.contains(&ty) || PROFILES_TYPES.contains(&ty))
-        });
+        let checks_labels = target
+            .is_some_and(|t| t.family.links(Signal::Metrics) || t.family.links(Signal::Profiles));
         for (i, tag) in tags.iter().enumerate() {
             let tpath = format!("{path}.tags[{i}]");
             self.known_keys(&tpath, tag, TAG_KEYS, "tag");
@@ -893,7 +868,7 @@ impl<'a> Lint<'a> {
     fn derived_field(&mut self, path: &str, field: &Value) {
         self.known_keys(path, field, DERIVED_FIELD_KEYS, "derived field");
         if let Some(uid) = field.get("datasourceUid") {
-            self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
+            self.reference(&child(path, "datasourceUid"), uid, None);
         }
         if !has_text(field, "datasourceUid") && !has_text(field, "url") {
             let message = "a derived field without `datasourceUid` or `url` makes no link".into();
@@ -917,7 +892,7 @@ impl<'a> Lint<'a> {
     fn exemplar_destination(&mut self, path: &str, dest: &Value) {
         self.known_keys(path, dest, EXEMPLAR_KEYS, "exemplar destination");
         if let Some(uid) = dest.get("datasourceUid") {
-            self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
+            self.reference(&child(path, "datasourceUid"), uid, None);
         }
         if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
             let message =
@@ -976,10 +951,10 @@ impl<'a> Lint<'a> {
     fn correlation(&mut self, path: &str, c: &Value, source: Option<&Source<'a>>) {
         self.known_keys(path, c, CORRELATION_KEYS, "correlation");
         if let Some(uid) = c.get("sourceUID") {
-            self.reference(&child(path, "sourceUID"), uid, Kind::Any);
+            self.reference(&child(path, "sourceUID"), uid, None);
         }
         if let Some(uid) = c.get("targetUID") {
-            self.reference(&child(path, "targetUID"), uid, Kind::Any);
+            self.reference(&child(path, "targetUID"), uid, None);
         }
         // `type` sits at the top in the API form and in `config` in older provisioning files.
         let ty =
@@ -988,8 +963,7 @@ impl<'a> Lint<'a> {
             let message = "a `query` correlation without `targetUID` makes no link".into();
             self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
         }
-        let from_trace =
-            source.is_some_and(|s| matches!(s.ty, Some("tempo" | "jaeger" | "zipkin")));
+        let from_trace = source.is_some_and(|s| s.family.is_tracing());
         let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
         if let Some(label) = c.get("label").and_then(Value::as_str) {
             self.template(&child(path, "label"), label, vars);

@@ -8,7 +8,7 @@ use super::{Correlator, Link, LinkTarget, LinkType};
 use crate::error::{Error, ErrorCode, Result};
 use crate::explore::TimeRange;
 use crate::js::to_js_string;
-use crate::settings::Datasource;
+use crate::settings::{Datasource, Family};
 use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, Template};
 
 fn find<'c>(c: &'c Correlator, reference: &str, what: &str) -> Result<&'c Datasource> {
@@ -113,6 +113,7 @@ pub(crate) fn log_links(
                             index: usize::MAX,
                             name: "Data source not found".into(),
                             kind: String::new(),
+                            family: Family::Other,
                             uid: s.datasource_uid.clone(),
                             json_data: Value::Null,
                         };
@@ -120,9 +121,9 @@ pub(crate) fn log_links(
                     }
                 };
                 let mut query = json!({ "query": query_text });
-                match target_ds.kind.as_str() {
-                    "tempo" => query["queryType"] = json!("traceql"),
-                    "grafana-x-ray-datasource" => query["queryType"] = json!("getTrace"),
+                match target_ds.family {
+                    Family::Tempo => query["queryType"] = json!("traceql"),
+                    Family::XRay => query["queryType"] = json!("getTrace"),
                     _ => {}
                 }
                 let title = match label {

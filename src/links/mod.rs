@@ -9,7 +9,7 @@ use crate::model::Trace;
 use crate::query::logs::LogsTarget;
 use crate::settings::{
     CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings, LogsSettings,
-    MetricsSettings, ProfilesSettings, Provisioning, TracingSettings,
+    MetricsSettings, ProfilesSettings, Provisioning, Signal, TracingSettings,
 };
 use crate::template::Template;
 use crate::transform::Transformation;
@@ -243,7 +243,7 @@ impl Correlator {
             .map(|s| {
                 let target = resolve(&s.datasource_uid).and_then(|i| {
                     let ds = &provisioning.datasources[i];
-                    LogsTarget::of(&ds.kind).map(|t| (i, t)).ok_or_else(|| unsupported(ds, "logs"))
+                    LogsTarget::of(ds.family).map(|t| (i, t)).ok_or_else(|| unsupported(ds, "logs"))
                 });
                 let custom = s
                     .custom_query
@@ -256,9 +256,10 @@ impl Correlator {
         let metrics = settings.metrics.map(|s| {
             let datasource = resolve(&s.datasource_uid).and_then(|i| {
                 let ds = &provisioning.datasources[i];
-                match ds.kind.as_str() {
-                    "prometheus" | "victoriametrics-metrics-datasource" => Ok(i),
-                    _ => Err(unsupported(ds, "metrics")),
+                if ds.family.links(Signal::Metrics) {
+                    Ok(i)
+                } else {
+                    Err(unsupported(ds, "metrics"))
                 }
             });
             let queries =
@@ -277,7 +278,7 @@ impl Correlator {
             let datasource = resolve(&s.datasource_uid);
             let is_pyroscope = datasource
                 .as_ref()
-                .is_ok_and(|&i| provisioning.datasources[i].kind == "grafana-pyroscope-datasource");
+                .is_ok_and(|&i| provisioning.datasources[i].family.links(Signal::Profiles));
             let query = CompiledValue::compile(&serde_json::json!({
                 "labelSelector": s.custom_query.clone().unwrap_or_else(|| "{${__tags}}".into()),
                 "groupBy": [],

@@ -13,7 +13,7 @@ use crate::js::{json_stringify, number_value, to_js_string};
 use crate::model::{KeyValue, RefType, Span, Trace};
 use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
 use crate::query::{formatted_tags, tag_matchers, Lang, TagStyle};
-use crate::settings::{Datasource, TagMapping, TimeShift};
+use crate::settings::{Datasource, Family, TagMapping, TimeShift};
 use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, VarUsage};
 
 /// The attribute Grafana's profile rule looks for on a span.
@@ -469,7 +469,7 @@ impl<'a> SpanLinks<'a> {
     /// `tags`, then correlations, field by field.
     fn data_links(&mut self, links: &mut Vec<Link>, ex: &mut Explainer) {
         let c = self.c;
-        let tracing_is_tempo = c.tracing_datasource().is_some_and(|d| d.kind == "tempo");
+        let tracing_is_tempo = c.tracing_datasource().is_some_and(|d| d.family == Family::Tempo);
         let profile = c.profiles.as_ref().filter(|p| tracing_is_tempo && p.datasource.is_ok());
         if let Some(p) = &c.profiles {
             match &p.datasource {
@@ -778,7 +778,7 @@ pub(crate) fn correlation_link(
     let external = s.kind == "external";
     // beyond.md §1: a placeholder inside a quoted literal of the target query gets that
     // language's escaping (the URL of an external link is left as Grafana writes it).
-    let lang = if external { Lang::Plain } else { Lang::of_datasource(&c.datasource(target).kind) };
+    let lang = if external { Lang::Plain } else { Lang::of_family(c.datasource(target).family) };
     let body_opts = RenderOptions { default_format: None, escaper: Some(&lang) };
     let rendered = body.render(&scope, &body_opts, &mut usages);
     let mut variables = usage_variables(&usages);
