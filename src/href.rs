@@ -218,7 +218,8 @@ fn entity(s: &str) -> Option<(char, usize)> {
         return Some((c, 1 + digits_at + len + semicolon));
     }
     for (name, c) in [("colon;", ':'), ("tab;", '\t'), ("newline;", '\n'), ("sol;", '/')] {
-        if body.len() >= name.len() && body[..name.len()].eq_ignore_ascii_case(name) {
+        // `get`: the text after `&` may end inside a multi-byte character.
+        if body.get(..name.len()).is_some_and(|b| b.eq_ignore_ascii_case(name)) {
             return Some((c, 1 + name.len()));
         }
     }
@@ -377,6 +378,15 @@ mod tests {
         }
         assert!(ok("https://x.example/?q=javascript%3Aalert(1)"));
         assert!(ok("/search?q=&#106;avascript:"));
+    }
+
+    #[test]
+    fn fuzz_regressions() {
+        // span_links and log_links, scripts/fuzz.sh: a reference name cut inside a multi-byte
+        // character panicked on slicing.
+        assert!(check("javascript:alert(&quot\u{FFFD})", "").is_err());
+        assert!(check("&quot\u{FFFD})", "").is_ok());
+        assert!(check("&#000\u{8a}\u{8a}&c\u{e9}", "").is_ok());
     }
 
     #[test]
