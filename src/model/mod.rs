@@ -182,11 +182,29 @@ pub struct Trace {
     bounds: (f64, f64),
 }
 
+/// The span-count and attributes-per-span limits (`crate::limits`).
+fn check_counts(spans: &[Span]) -> Result<()> {
+    use crate::limits::{check, ATTRIBUTES_PER_SPAN, SPANS};
+    check("", "the number of spans", spans.len(), SPANS)?;
+    for (i, span) in spans.iter().enumerate() {
+        let attributes = span.tags.len() + span.service_tags.len();
+        let what = format!("the number of attributes of span {:?}", span.span_id);
+        check(&format!("spans[{i}]"), &what, attributes, ATTRIBUTES_PER_SPAN)?;
+    }
+    Ok(())
+}
+
 impl Trace {
     /// Parses a trace document and detects its format.
     pub fn from_json(text: &str) -> Result<Trace> {
+        crate::limits::check(
+            "",
+            "the trace's size in bytes",
+            text.len(),
+            crate::limits::TRACE_BYTES,
+        )?;
         let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::new(ErrorCode::InvalidJson, "", format!("the trace is not valid JSON: {e}"))
+            crate::limits::json_error(text, "", "the trace", "the trace is not valid JSON", e)
         })?;
         Trace::from_value(&value)
     }
@@ -207,6 +225,7 @@ impl Trace {
                  Jaeger JSON (`data` or `spans` + `processes`) or Zipkin v2 JSON (an array of spans)",
             ));
         };
+        check_counts(&spans)?;
         Ok(Trace::from_spans(format, spans))
     }
 

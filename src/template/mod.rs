@@ -196,6 +196,8 @@ impl Template {
     /// assert!(Template::parse("${b:nope}").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Template> {
+        let limit = crate::limits::TEMPLATE_BYTES;
+        crate::limits::check("", "the template's length in bytes", text.len(), limit)?;
         let (parts, placeholders) = parse::parse(text)?;
         Ok(Template { source: text.to_string(), parts, placeholders })
     }
