@@ -41,6 +41,13 @@
 //! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
 //! | `UNSAFE_URL` | error | an external link's URL template whose literal start has a scheme other than http:, https:, mailto: (the href becomes `about:blank`) |
 //! | `UNKNOWN_TRANSFORMATION` | warning | a correlation transformation type Grafana does not know |
+//! | `SHADOWED_DERIVED_FIELD` | warning | a derived field named like an earlier one: Grafana never runs its regex |
+//! | `UNSET_ENV_VAR` | warning | `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""` |
+//! | `UNSUPPORTED_EXPANSION` | warning | `$__file{…}` / `$__vault{…}`: only Grafana's server expands these |
+//! | `DATASOURCE_REPLACED` | warning / hint | a data source named like an earlier one replaces it (same file / a later file) |
+//! | `DATASOURCE_UID_TAKEN` | error | a new data source whose uid another one already has: Grafana refuses it |
+//! | `TOO_MANY_DEFAULTS` | error | two `isDefault` data sources in one organisation: Grafana refuses the provisioning |
+//! | `LEGACY_API_VERSION` | warning | a file without `apiVersion`, read in Grafana's deprecated version-0 form |
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -76,6 +83,23 @@ pub struct Diagnostic {
     /// A concrete fix, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// The file, line and column the finding points at, when the settings were read from files
+    /// (a [`crate::settings::ProvisioningSet`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::settings::SourceLocation>,
+}
+
+impl Diagnostic {
+    /// A finding without a source location.
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        path: String,
+        message: String,
+        suggestion: Option<String>,
+    ) -> Diagnostic {
+        Diagnostic { severity, code, path, message, suggestion, source: None }
+    }
 }
 
 /// Lints a whole provisioning document; every tempo/jaeger/zipkin data source is checked as a
@@ -124,6 +148,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
             for (j, field) in items.iter().enumerate() {
                 lint.derived_field(&format!("{}.jsonData.derivedFields[{j}]", ds.path), field);
             }
+            lint.shadowed_derived_fields(&format!("{}.jsonData.derivedFields", ds.path), items);
         }
         if let Some(items) = ds.json_field("exemplarTraceIdDestinations").and_then(Value::as_array)
         {
@@ -353,7 +378,7 @@ fn diag(
     message: String,
     suggestion: Option<String>,
 ) -> Diagnostic {
-    Diagnostic { severity, code, path, message, suggestion }
+    Diagnostic::new(severity, code, path, message, suggestion)
 }
 
 impl<'a> Lint<'a> {
@@ -886,6 +911,45 @@ impl<'a> Lint<'a> {
         }
         if !has_text(field, "datasourceUid") {
             self.url_template(path, field);
+        }
+    }
+
+    /// Grafana groups derived fields by `name` and matches each line with the first field's
+    /// matcher only (docs/grafana.md §8): a later field of the same name adds its link but its
+    /// `matcherRegex` never runs.
+    fn shadowed_derived_fields(&mut self, path: &str, fields: &[Value]) {
+        for (j, field) in fields.iter().enumerate() {
+            let Some(name) = field.get("name").and_then(Value::as_str) else { continue };
+            let Some(first) = fields[..j]
+                .iter()
+                .position(|f| f.get("name").and_then(Value::as_str) == Some(name))
+            else {
+                continue;
+            };
+            let own = field.get("matcherRegex").and_then(Value::as_str);
+            let first_regex = fields[first].get("matcherRegex").and_then(Value::as_str);
+            if own.is_none() || own == first_regex {
+                continue;
+            }
+            let message = format!(
+                "derived field `{name}` repeats the name of derivedFields[{first}]: Grafana matches \
+                 every line with the first `{name}`'s matcherRegex only, so this regex never runs \
+                 (its link is still added to the first field's matches)"
+            );
+            let suggestion = String::from(
+                "give this field its own name, or match both line shapes with one regex whose group \
+                 1 is the value in every case, e.g. `trace_id\"?[:=]\"?(\\w+)` (an alternation \
+                 such as `\"trace_id\":\"(\\w+)\"|trace_id=(\\w+)` fills group 2 for the second \
+                 shape, and Grafana reads group 1 only)"
+            );
+            let regex_path = format!("{path}[{j}].matcherRegex");
+            self.push(
+                Severity::Warning,
+                "SHADOWED_DERIVED_FIELD",
+                regex_path,
+                message,
+                Some(suggestion),
+            );
         }
     }
 

@@ -154,6 +154,7 @@ impl ToJson for Diagnostic {
             .set("path", self.path.as_str())
             .set("message", self.message.as_str())
             .opt("suggestion", self.suggestion.clone().map(Value::String))
+            .opt("source", self.source.as_ref().and_then(|s| serde_json::to_value(s).ok()))
             .done()
     }
 }

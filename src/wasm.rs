@@ -322,6 +322,7 @@ impl JsCorrelator {
         provisioning: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CorrelatorOptions")] options: JsValue,
     ) -> JsResult<JsCorrelator> {
+        let set = provisioning_set_of(&provisioning)?;
         let text = match provisioning.as_string() {
             Some(text) => text,
             None => json_text_arg(&provisioning, "provisioning")?,
@@ -339,7 +340,16 @@ impl JsCorrelator {
                 )?,
             },
         };
-        crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
+        let built = match set {
+            // The document as passed (the caller may have edited it); the set locates findings.
+            Some(mut set) => {
+                set.document = serde_json::from_str(&text)
+                    .map_err(|e| invalid("provisioning", e.to_string()))?;
+                crate::Correlator::from_set(&set, options)
+            }
+            None => crate::Correlator::new(&text, options),
+        };
+        built.map(|inner| JsCorrelator { inner }).map_err(to_js)
     }
 
     /// The links of one span, in Grafana's order.
@@ -488,4 +498,53 @@ pub fn explore_url(
     let panels_state = map.get("panelsState").filter(|v| !v.is_null()).cloned();
     let state = crate::ExploreState { datasource, queries, range, panels_state };
     Ok(crate::explore_url(&state, &opt_string_arg(&app_sub_url, "appSubUrl")?.unwrap_or_default()))
+}
+
+/// The key under which `parseProvisioning` leaves, on the document it returns, the files it was
+/// assembled from (not enumerable: `JSON.stringify` and spreads do not see it).
+const SET_KEY: &str = "spanlink.provisioningSet";
+
+/// Where findings of a document returned by `parseProvisioning` are located, if it is one.
+fn provisioning_set_of(
+    provisioning: &JsValue,
+) -> JsResult<Option<crate::settings::ProvisioningSet>> {
+    if !provisioning.is_object() {
+        return Ok(None);
+    }
+    let key = js_sys::Symbol::for_(SET_KEY);
+    let inputs = js_sys::Reflect::get(provisioning, &key).unwrap_or(JsValue::UNDEFINED);
+    if inputs.is_undefined() {
+        return Ok(None);
+    }
+    let files = js_sys::Reflect::get(&inputs, &"files".into()).unwrap_or(JsValue::UNDEFINED);
+    let env = js_sys::Reflect::get(&inputs, &"env".into()).unwrap_or(JsValue::UNDEFINED);
+    let (files, env) = set_inputs(&files, &env)?;
+    Ok(Some(crate::settings::ProvisioningSet::assemble(files, &env)))
+}
+
+fn set_inputs(
+    files: &JsValue,
+    env: &JsValue,
+) -> JsResult<(Vec<crate::settings::ProvisioningFile>, crate::settings::Env)> {
+    let files = serde_json::from_str(&json_text_arg(files, "files")?)
+        .map_err(|e| invalid("files", e.to_string()))?;
+    let env = if env.is_undefined() || env.is_null() {
+        crate::settings::Env::default()
+    } else {
+        serde_json::from_str(&json_text_arg(env, "env")?)
+            .map_err(|e| invalid("env", format!("expected an object of strings: {e}")))?
+    };
+    Ok((files, env))
+}
+
+/// Assembles provisioning files as Grafana applies them (`parseProvisioning` calls this):
+/// `files` is `[{ name, document, positions? }]`, `env` the environment variables. Returns
+/// `{ document, findings }`.
+#[wasm_bindgen(js_name = assembleProvisioning, skip_typescript)]
+pub fn assemble_provisioning(files: JsValue, env: JsValue) -> JsResult<JsValue> {
+    let (files, env) = set_inputs(&files, &env)?;
+    let set = crate::settings::ProvisioningSet::assemble(files, &env);
+    let findings: Vec<Value> = set.findings.iter().map(|d| d.to_json()).collect();
+    let result = serde_json::json!({ "document": set.document, "findings": findings });
+    js_sys::JSON::parse(&crate::js::json_stringify(&result))
 }

@@ -57,6 +57,17 @@ export interface Diagnostic {
   path: string;
   message: string;
   suggestion?: string;
+  /** Where the finding points in the user's files (settings read with `parseProvisioning`). */
+  source?: SourceLocation;
+}
+
+/** A place in a provisioning file. */
+export interface SourceLocation {
+  file: string;
+  /** The wrapper inside the file: `ConfigMap x, key datasources.yaml`, `document 2`, `Helm values datasources.x.yaml`. */
+  within?: string;
+  line?: number;
+  column?: number;
 }
 
 /** A correlation inside a data source entry (Grafana's provisioning form). */

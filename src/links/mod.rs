@@ -347,6 +347,23 @@ impl Correlator {
         })
     }
 
+    /// Builds a correlator from a provisioning set (a directory's files, multi-document YAML):
+    /// each diagnostic carries the file, line and column it points at, the set's own findings
+    /// (unset environment variables, replaced data sources) first; an error names its file too.
+    pub fn from_set(
+        set: &crate::settings::ProvisioningSet,
+        options: Options,
+    ) -> Result<Correlator> {
+        let mut correlator = Correlator::from_value(&set.document, options).map_err(|mut e| {
+            if let Some(at) = set.locate(&e.path) {
+                e.message = format!("{} ({})", e.message, at);
+            }
+            e
+        })?;
+        correlator.diagnostics = set.locate_all(&correlator.diagnostics);
+        Ok(correlator)
+    }
+
     /// The data source whose settings drive span links, if the document has one.
     pub fn tracing_datasource(&self) -> Option<&Datasource> {
         self.tracing.map(|i| &self.provisioning.datasources[i])

@@ -9,8 +9,10 @@ use crate::error::{join_path, Error, ErrorCode, Result};
 
 mod family;
 mod read;
+mod set;
 pub use family::{Family, Signal};
 pub(crate) use read::{wrong_type, Obj};
+pub use set::{Env, Position, ProvisioningFile, ProvisioningSet, SourceLocation};
 
 /// One entry of `datasources`.
 #[derive(Debug, Clone)]
