@@ -4,8 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let parts = spanlink_fuzz::parts(data);
-    let (pattern, haystack) = (&parts[0], parts.get(1).map(String::as_str).unwrap_or(""));
+    let parts = spanlink_fuzz::Parts::of(data);
+    let (pattern, haystack) = (&parts.at(0), &parts.at(1));
     let _ = spanlink::js_only_feature(pattern);
     for case_insensitive in [false, true] {
         if let Ok(re) = spanlink::transform::compile_js_regex(pattern, case_insensitive) {

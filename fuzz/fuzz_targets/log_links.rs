@@ -3,7 +3,7 @@
 //! as label values. Parts: line 0xFF label value 0xFF label name.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use spanlink::{Correlator, Options};
+use spanlink::Correlator;
 use std::sync::OnceLock;
 
 const SETTINGS: &str = r#"{"datasources": [
@@ -20,16 +20,13 @@ const SETTINGS: &str = r#"{"datasources": [
    "config": {"type": "query", "field": "Line", "target": {"query": "${id}"},
    "transformations": [{"type": "regex", "expression": "id=(\\w+)", "mapValue": "id"}, {"type": "logfmt"}]}}]}"#;
 
-fn correlator() -> &'static Correlator {
-    static C: OnceLock<Correlator> = OnceLock::new();
-    C.get_or_init(|| Correlator::new(SETTINGS, Options::default()).expect("the settings build"))
-}
+static CORRELATOR: OnceLock<Correlator> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let parts = spanlink_fuzz::parts(data);
-    let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+    let parts = spanlink_fuzz::Parts::of(data);
+    let part = |i: usize| parts.at(i);
     let labels = [("trace_id".to_string(), part(1)), (part(2), part(1))];
-    let c = correlator();
+    let c = spanlink_fuzz::built(&CORRELATOR, SETTINGS);
     spanlink_fuzz::links_are_safe(c.log_links("loki", &part(0), &labels));
     spanlink_fuzz::links_are_safe(c.exemplar_links("prom", &labels));
 });

@@ -5,7 +5,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
-use spanlink::{Correlator, Options, Trace};
+use spanlink::{Correlator, Trace};
 use std::sync::OnceLock;
 
 const SETTINGS: &str = r#"{"datasources": [
@@ -30,14 +30,11 @@ const SETTINGS: &str = r#"{"datasources": [
   {"sourceUID": "tempo", "label": "Docs", "type": "external", "config": {"type": "external", "field": "spanID",
     "target": {"url": "https://docs.example/${__span.tags[\"http.route\"]}?q=${__span.tags.url}"}}}]}"#;
 
-fn correlator() -> &'static Correlator {
-    static C: OnceLock<Correlator> = OnceLock::new();
-    C.get_or_init(|| Correlator::new(SETTINGS, Options::default()).expect("the settings build"))
-}
+static CORRELATOR: OnceLock<Correlator> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let parts = spanlink_fuzz::parts(data);
-    let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+    let parts = spanlink_fuzz::Parts::of(data);
+    let part = |i: usize| parts.at(i);
     let kv = |k: &str, v: String| json!({"key": k, "value": {"stringValue": v}});
     let trace = json!({"resourceSpans": [{"resource": {"attributes": [
         kv("service.name", part(0)), kv("k8s.pod.name", part(1)), kv("gf.feo11y.app.id", part(2))]},
@@ -46,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
         "attributes": [kv("http.route", part(4)), kv("url", part(5)), kv("pyroscope.profile.id", part(6)),
           kv("session_id", part(7)), kv(&part(8), part(9))]}]}]}]});
     let trace = Trace::from_value(&trace).expect("a well-formed trace parses");
-    let c = correlator();
+    let c = spanlink_fuzz::built(&CORRELATOR, SETTINGS);
     spanlink_fuzz::links_are_safe(c.span_links(&trace, "6605c7b08e715d6c"));
     let _ = c.explain(&trace, "6605c7b08e715d6c");
     if let Ok(Some(link)) = c.trace_logs_link(&trace) {

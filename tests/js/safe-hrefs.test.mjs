@@ -5,7 +5,7 @@
 // interpolated after a template's host never moves the link to another host.
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { Correlator, parseTrace } from "spanlink";
 import { PAYLOADS } from "./xss-payloads.mjs";
 
@@ -162,12 +162,7 @@ test("appSubUrl must be a path on Grafana's host", () => {
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
 });
 after(async () => browser && (await browser.close()));
 
