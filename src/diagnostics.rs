@@ -35,7 +35,8 @@
 //! | `EXEMPLAR_LABEL_CASE` | warning | an exemplar label differing only in case from the usual one |
 //! | `UNUSUAL_EXEMPLAR_LABEL` | hint | an exemplar label that is none of `trace_id`, `traceID`, `traceId` |
 //! | `PROFILE_ID_REQUIRED` | hint | span profiles need spans carrying `pyroscope.profile.id` |
-//! | `UNCLOSED_TEMPLATE` | warning | a `${` without `}`: Grafana leaves the text as is |
+//! | `UNCLOSED_TEMPLATE` | warning | a `${` or `[[name` that is not a reference (`${v`, `${v:}`, `[[v:date:iso]]`): Grafana leaves the text as is |
+//! | `UNKNOWN_FORMAT` | warning | a format Grafana does not know (`${v:Raw}`): it renders as glob |
 //! | `UNKNOWN_VARIABLE` | warning | a `$__…` variable that does not exist where the template is used |
 //! | `VARIABLE_PATH_NEEDS_BRACES` | warning | `$__span.traceId`: only `$__span` is replaced |
 //! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
@@ -1158,42 +1159,63 @@ impl<'a> Lint<'a> {
         }
     }
 
-    /// Conservative: only `__` names are judged, dashboard variables cannot be known here.
+    /// The template as Grafana reads it (the template module's own scanner): references that
+    /// are not ones, unknown formats, and `__` names unknown where the template is used
+    /// (conservative: dashboard variables cannot be known here).
     fn template(&mut self, path: &str, text: &str, vars: &[&str]) {
-        for cap in template_regex().captures_iter(text) {
-            let whole = cap.get(0).map_or("", |m| m.as_str());
-            if whole == "${" {
-                let message = "`${` is never closed: Grafana leaves the text as it is".into();
-                self.push(Severity::Warning, "UNCLOSED_TEMPLATE", path.into(), message, None);
-                continue;
-            }
-            let name = cap.get(1).or(cap.get(2)).or(cap.get(4)).map_or("", |m| m.as_str());
-            let name = &name[..name
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(name.len())];
+        let Ok(template) = crate::template::Template::parse(text) else { return };
+        for issue in template.issues() {
+            let (code, message) = match &issue.kind {
+                crate::template::IssueKind::Malformed => ("UNCLOSED_TEMPLATE", issue.message(text)),
+                crate::template::IssueKind::UnknownFormat(_) => {
+                    ("UNKNOWN_FORMAT", issue.message(text))
+                }
+            };
+            self.push(Severity::Warning, code, path.into(), message, None);
+        }
+        for p in template.placeholders() {
+            let name = p.name.as_str();
             if !name.starts_with("__") || BUILTIN_VARS.contains(&name) {
                 continue;
             }
+            let end = p.offset + p.len;
+            // `$__span.traceId` replaces `$__span` alone: "[object Object].traceId".
+            let bare_path = (text.as_bytes()[p.offset + 1] != b'{'
+                && !text[p.offset..].starts_with("[["))
+            .then(|| dotted_words(&text[end..]))
+            .filter(|rest| !rest.is_empty());
             if !vars.contains(&name) {
                 let message = format!("`{name}` does not exist here (available: {}); the link will be dropped or show the text as is", vars.join(", "));
                 self.push(Severity::Warning, "UNKNOWN_VARIABLE", path.into(), message, None);
-            } else if let Some(rest) = cap.get(3) {
-                // `$__span.traceId` replaces `$__span` alone: "[object Object].traceId".
-                if name != "__tags" {
-                    let fixed = format!("${{{name}{}}}", rest.as_str());
-                    let message = format!(
-                        "`{whole}` interpolates `${name}` alone (an object); write `{fixed}`"
-                    );
-                    self.push(
-                        Severity::Warning,
-                        "VARIABLE_PATH_NEEDS_BRACES",
-                        path.into(),
-                        message,
-                        Some(fixed),
-                    );
-                }
+            } else if let Some(rest) = bare_path.filter(|_| name != "__tags") {
+                let fixed = format!("${{{name}{rest}}}");
+                let whole = &text[p.offset..end + rest.len()];
+                let message =
+                    format!("`{whole}` interpolates `${name}` alone (an object); write `{fixed}`");
+                self.push(
+                    Severity::Warning,
+                    "VARIABLE_PATH_NEEDS_BRACES",
+                    path.into(),
+                    message,
+                    Some(fixed),
+                );
             }
         }
+    }
+}
+
+/// The `.word` right after a bare `$name` (`.traceId` in `$__span.traceId`), empty when none.
+fn dotted_words(rest: &str) -> &str {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = rest.as_bytes();
+    if bytes.first() != Some(&b'.') {
+        return "";
+    }
+    let len = 1 + bytes[1..].iter().take_while(|&&b| word(b)).count();
+    if len == 1 {
+        ""
+    } else {
+        &rest[..len]
     }
 }
 
@@ -1246,16 +1268,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
 fn shift_regex() -> &'static regex_lite::Regex {
     static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
     RE.get_or_init(|| regex_lite::Regex::new(r"^(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])$").expect("valid"))
-}
-
-/// `${…}` (group 1), `$name` with an optional `.path` (groups 2, 3), `[[name…]]` (group 4), or an
-/// unclosed `${` (the whole match).
-fn template_regex() -> &'static regex_lite::Regex {
-    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        regex_lite::Regex::new(r"\$\{([^}]*)\}|\$(\w+)(\.\w+)?|\[\[(\w+)[^\]]*\]\]|\$\{")
-            .expect("valid")
-    })
 }
 
 /// The label name a tag writes: its `value`, else the key with Grafana's `.`→`_`.

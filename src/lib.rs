@@ -28,7 +28,6 @@ pub use transform::{
 
 pub mod explore;
 pub mod href;
-pub mod json_out;
 mod links;
 pub mod query;
 pub mod settings;

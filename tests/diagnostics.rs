@@ -623,6 +623,10 @@ fn templates() {
     };
     const QUERY: &str = "datasources[0].jsonData.tracesToLogsV2.query";
     only(&logs("{job=\"a\"} |= \"${__span.spanId\""), Warning, "UNCLOSED_TEMPLATE", QUERY);
+    only(&logs("{job=\"a\"} |= \"[[env:date:iso]]\""), Warning, "UNCLOSED_TEMPLATE", QUERY);
+    let f =
+        only(&logs("{job=\"a\"} |= \"${__span.spanId:Raw}\""), Warning, "UNKNOWN_FORMAT", QUERY);
+    assert!(f.message.contains("glob"), "{}", f.message);
     let f = only(&logs("{${__tags}} |= \"${__value.raw}\""), Warning, "UNKNOWN_VARIABLE", QUERY);
     assert!(f.message.contains("`__value`"), "{}", f.message);
     let f = only(

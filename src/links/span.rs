@@ -14,7 +14,7 @@ use crate::model::{KeyValue, RefType, Span, Trace};
 use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
 use crate::query::{formatted_tags, tag_matchers, Lang, TagStyle};
 use crate::settings::{Datasource, Family, TagMapping, TimeShift};
-use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, VarUsage};
+use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, Template, VarUsage};
 
 /// The attribute Grafana's profile rule looks for on a span.
 pub(crate) const PROFILE_ID_KEY: &str = "pyroscope.profile.id";
@@ -310,7 +310,12 @@ impl<'a> SpanLinks<'a> {
             );
         }
         let summary = logs_query_text(&link);
-        ex.linked(origin, || format!("logs in {:?}: {summary}", ds.name), variables);
+        let custom = rule.custom.as_ref().and_then(|t| t.as_ref().ok());
+        ex.linked(
+            origin,
+            || with_notes(format!("logs in {:?}: {summary}", ds.name), custom),
+            variables,
+        );
         Ok(Some(link))
     }
 
@@ -389,7 +394,9 @@ impl<'a> SpanLinks<'a> {
                 Some(range),
                 &query.path,
             );
-            ex.linked(&query.path, || format!("metrics in {:?}: {expr}", ds.name), variables);
+            let template = template.as_ref().and_then(|t| t.as_ref().ok());
+            let message = || with_notes(format!("metrics in {:?}: {expr}", ds.name), template);
+            ex.linked(&query.path, message, variables);
             links.push(link);
         }
         Ok(())
@@ -839,9 +846,36 @@ pub(crate) fn correlation_link(
     };
     match unsafe_url {
         Some(why) => ex.unsafe_url(origin, &why, variables),
-        None => ex.linked(origin, || format!("{} → {}", link.title, link.href), variables),
+        None => ex.linked(
+            origin,
+            || {
+                let mut templates = Vec::new();
+                if let Ok(Some(t)) = &rule.label {
+                    templates.push(t);
+                }
+                if let Ok(body) = &rule.body {
+                    body.for_each_template(&mut |t| templates.push(t));
+                }
+                with_notes(format!("{} → {}", link.title, link.href), templates)
+            },
+            variables,
+        ),
     }
     Some(link)
+}
+
+/// `message`, followed by what the templates hold that Grafana reads as text or with a
+/// fallback (`${` never closed, an unknown format): the link is made, but maybe not as meant.
+fn with_notes<'t>(message: String, templates: impl IntoIterator<Item = &'t Template>) -> String {
+    let notes: Vec<String> = templates
+        .into_iter()
+        .flat_map(|t| t.issues().iter().map(|i| i.message(t.source())))
+        .collect();
+    if notes.is_empty() {
+        message
+    } else {
+        format!("{message} (note: {})", notes.join("; "))
+    }
 }
 
 /// An external link's href as Grafana renders data links: newlines dropped, a root-relative URL
@@ -1232,7 +1266,8 @@ mod tests {
     #[test]
     fn attribute_text_is_what_json_stringify_writes() {
         let mut span = crate::testing::span("t", "s");
-        span.service_tags = vec![KeyValue::new("service.name", "cart"), KeyValue::new("n", 1.5)];
+        span.service_tags =
+            vec![KeyValue::new("service.name", "cart"), KeyValue::new("n", 1.5)].into();
         span.tags = vec![KeyValue::new("q\"", serde_json::json!([1, {"a": null}]))];
         for value_first in [true, false] {
             let row = FrameRow::new(&span, value_first);

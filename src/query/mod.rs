@@ -206,7 +206,7 @@ pub struct TagStyle {
 /// use spanlink::{KeyValue, Span};
 /// # let mut span = spanlink::testing::span("7946b05c2e2e4e5a", "6605c7b08e715d6c");
 /// span.service_tags =
-///     vec![KeyValue::new("service.name", "cart"), KeyValue::new("pod", "cart-7d9")];
+///     vec![KeyValue::new("service.name", "cart"), KeyValue::new("pod", "cart-7d9")].into();
 /// let tags = [TagMapping { key: "service.name".into(), value: None }];
 /// let style = TagStyle { lang: Lang::LogQL, sign: "=", join: ", " };
 /// assert_eq!(tag_matchers(&span, &tags, style), vec![r#"service_name="cart""#]);

@@ -190,8 +190,11 @@ test("interpolate: scoped vars, dashboard variables, range, default format; erro
   assert.equal(spanlink.interpolate("$__from-${__to}", {}, { range: { from: 1000, to: 2000 } }), "1000-2000");
   assert.equal(spanlink.interpolate("$a", { a: { value: "x y" } }, { format: "percentencode" }), "x%20y");
   assert.equal(spanlink.interpolate("$missing", {}), "$missing");
-  throwsSpanlink(() => spanlink.interpolate("${a", {}), "INVALID_TEMPLATE");
-  throwsSpanlink(() => spanlink.interpolate("$a", {}, { format: "nope" }), "INVALID_TEMPLATE", "options.format");
+  // As in Grafana: malformed references stay as written, an unknown format is glob.
+  assert.equal(spanlink.interpolate("${a", {}), "${a");
+  assert.equal(spanlink.interpolate("$a", { a: { value: ["x", "y"] } }, { format: "nope" }), "{x,y}");
+  // A one-element multi-value dashboard variable stays a list.
+  assert.equal(spanlink.interpolate("${m:json}", {}, { variables: { m: ["a"] } }), '["a"]');
   throwsSpanlink(() => spanlink.interpolate(undefined, {}), "INVALID_ARGUMENT", "template");
   throwsSpanlink(() => spanlink.interpolate("$a", { a: 1 }), "INVALID_ARGUMENT", "scopedVars.a");
   throwsSpanlink(() => spanlink.interpolate("$a", {}, { variables: { x: 1 } }), "INVALID_ARGUMENT", "options.variables.x");
