@@ -65,7 +65,7 @@ test("JSON nesting depth: 127, in traces and settings", () => {
   throwsLimit(() => parseTrace(deep(128)), "", "127");
   throwsLimit(() => parseTrace(deep(1_000_000)), "", "127");
   throwsLimit(() => new Correlator(`{"datasources": ${deep(200)}}`), "", "127");
-  assert.throws(() => parseTrace(deep(127)), (e) => e.code === "INVALID_TRACE"); // deep but in the limit
+  parseTrace(deep(127)).free(); // deep but in the limit: read, its broken spans warned about
 });
 
 test("number of rules: 10,000", () => {
