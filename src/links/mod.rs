@@ -8,14 +8,20 @@ use crate::explore::TimeRange;
 use crate::model::Trace;
 use crate::query::logs::LogsTarget;
 use crate::settings::{
-    CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings, LogsSettings,
-    MetricsSettings, ProfilesSettings, Provisioning, Signal, TracingSettings,
+    CorrelationKind, CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings,
+    LogsSettings, MetricsSettings, ProfilesSettings, Provisioning, Signal, TracingSettings,
 };
 use crate::template::Template;
 use crate::transform::Transformation;
 
 mod compiled;
+mod correlation;
 mod derived;
+mod explain;
+mod frame;
+mod internal;
+mod logs;
+mod metrics;
 mod span;
 mod types;
 
@@ -111,9 +117,18 @@ pub(crate) struct ProfilesRule {
     pub is_pyroscope: bool,
 }
 
+/// What a correlation's link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CorrelationTarget {
+    /// The data source at this index of the document.
+    Datasource(usize),
+    /// The URL of the correlation's target.
+    External,
+}
+
 pub(crate) struct CorrelationRule {
     pub settings: CorrelationSettings,
-    pub target: Resolved,
+    pub target: std::result::Result<CorrelationTarget, Reason>,
     pub transformations: Result<Vec<Transformation>>,
     pub label: Result<Option<Template>>,
     /// The query object (query type) or the URL (external type), compiled.
@@ -467,7 +482,7 @@ impl Correlator {
     /// for callers that write them out as they come, such as the wasm binding.
     pub fn each_span_links(&self, trace: &Trace, mut f: impl FnMut(&str, Vec<Link>)) -> Result<()> {
         // Spans of one resource come together: their transformation inputs often repeat.
-        let memo = span::TransformMemo::default();
+        let memo = correlation::TransformMemo::default();
         for span in &trace.spans {
             f(&span.span_id, span::SpanLinks::new(self, trace, span, &memo).links(None)?);
         }
@@ -529,7 +544,7 @@ impl Correlator {
     /// # Ok::<(), spanlink::Error>(())
     /// ```
     pub fn trace_logs_link(&self, trace: &Trace) -> Result<Option<Link>> {
-        span::trace_logs_link(self, trace)
+        logs::trace_logs_link(self, trace)
     }
 
     /// Links of a log line of the Loki data source `loki` (uid or name): its derived fields
@@ -691,10 +706,11 @@ fn compile_correlation(
     provisioning: &Provisioning,
     settings: CorrelationSettings,
 ) -> CorrelationRule {
-    let target = if settings.kind == "external" {
-        Ok(usize::MAX)
-    } else {
-        resolve(provisioning, settings.target_uid.as_deref())
+    let target = match settings.kind {
+        CorrelationKind::External => Ok(CorrelationTarget::External),
+        CorrelationKind::Query => {
+            resolve(provisioning, settings.target_uid.as_deref()).map(CorrelationTarget::Datasource)
+        }
     };
     let transformations = crate::transform::compile_all(
         &settings.transformations,
@@ -707,7 +723,7 @@ fn compile_correlation(
         .map(Template::parse)
         .transpose()
         .map_err(|e| e.at(&format!("{}.label", settings.path)));
-    let body = if settings.kind == "external" {
+    let body = if settings.kind == CorrelationKind::External {
         let url = settings.target.get("url").cloned().unwrap_or(Value::String(String::new()));
         CompiledValue::compile(&url)
             .map_err(|e| e.at(&format!("{}.config.target.url", settings.path)))
@@ -718,7 +734,7 @@ fn compile_correlation(
     let (mut reads_row, mut reads_value) = (false, false);
     let mut check = |name: &str| {
         reads_row |=
-            name == "__data" || name == "__targetField" || span::FRAME_FIELDS.contains(&name);
+            name == "__data" || name == "__targetField" || frame::FRAME_FIELDS.contains(&name);
         reads_value |= name == "__value";
     };
     if let Ok(b) = &body {

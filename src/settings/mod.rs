@@ -213,6 +213,15 @@ pub struct ExemplarSettings {
     pub url_display_label: Option<String>,
 }
 
+/// What a correlation opens (its `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrelationKind {
+    /// `query`: a query into the `targetUID` data source.
+    Query,
+    /// `external`: the URL of `config.target.url`.
+    External,
+}
+
 /// A correlation (grafana.md §7), from a data source's `correlations` (provisioning form) or the
 /// top-level `correlations` (API form).
 #[derive(Debug, Clone)]
@@ -229,7 +238,7 @@ pub struct CorrelationSettings {
     /// `description`, shown in Grafana's correlation editor; not part of the link.
     pub description: Option<String>,
     /// `query` or `external`.
-    pub kind: String,
+    pub kind: CorrelationKind,
     /// The field the link sits on.
     pub field: String,
     /// `config.target`: the query object (query) or `{url}` (external).
@@ -340,15 +349,17 @@ fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<Co
         })?,
     };
     // Grafana 10 kept `type` in `config`; newer versions put it on the correlation.
-    let kind =
-        obj.string("type")?.or(config.string("type")?).unwrap_or_else(|| "query".to_string());
-    if kind != "query" && kind != "external" {
-        return Err(Error::new(
-            ErrorCode::InvalidSettings,
-            obj.child_path("type"),
-            format!("correlation type {kind:?} is not one of \"query\", \"external\""),
-        ));
-    }
+    let kind = match obj.string("type")?.or(config.string("type")?).as_deref() {
+        None | Some("query") => CorrelationKind::Query,
+        Some("external") => CorrelationKind::External,
+        Some(kind) => {
+            return Err(Error::new(
+                ErrorCode::InvalidSettings,
+                obj.child_path("type"),
+                format!("correlation type {kind:?} is not one of \"query\", \"external\""),
+            ))
+        }
+    };
     let field = config.string("field")?.ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidSettings,
