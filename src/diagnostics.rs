@@ -40,6 +40,7 @@
 //! | `UNKNOWN_VARIABLE` | warning | a `$__…` variable that does not exist where the template is used |
 //! | `VARIABLE_PATH_NEEDS_BRACES` | warning | `$__span.traceId`: only `$__span` is replaced |
 //! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
+//! | `UNSAFE_URL` | error | an external link's URL template whose literal start has a scheme other than http:, https:, mailto: (the href becomes `about:blank`) |
 //! | `UNKNOWN_TRANSFORMATION` | warning | a correlation transformation type Grafana does not know |
 //! | `SHADOWED_DERIVED_FIELD` | warning | a derived field named like an earlier one: Grafana never runs its regex |
 //! | `UNSET_ENV_VAR` | warning | `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""` |
@@ -1160,6 +1161,9 @@ impl<'a> Lint<'a> {
                 self.template(&child(path, key), text, DATA_LINK_VARS);
             }
         }
+        if !has_text(field, "datasourceUid") {
+            self.url_template(path, field);
+        }
     }
 
     /// Grafana groups derived fields by `name` and matches each line with the first field's
@@ -1244,6 +1248,24 @@ impl<'a> Lint<'a> {
                 self.template(&child(path, key), text, DATA_LINK_VARS);
             }
         }
+        if !has_text(dest, "datasourceUid") {
+            self.url_template(path, dest);
+        }
+    }
+
+    /// The `url` of an external link (`path` is its parent): unsafe before any value comes in?
+    fn url_template(&mut self, path: &str, parent: &Value) {
+        let Some(text) = parent.get("url").and_then(Value::as_str) else { return };
+        let Ok(template) = crate::template::Template::parse(text) else { return };
+        if let Some(why) = crate::href::unsafe_template(&template) {
+            self.push(
+                Severity::Error,
+                crate::href::UNSAFE_URL,
+                child(path, "url"),
+                why.message(),
+                None,
+            );
+        }
     }
 
     // --- correlations -------------------------------------------------------------------------
@@ -1273,6 +1295,9 @@ impl<'a> Lint<'a> {
         self.known_keys(&cpath, config, CORRELATION_CONFIG_KEYS, "correlation config");
         if let Some(target) = config.get("target") {
             self.template_strings(&child(&cpath, "target"), target, vars);
+            if ty == "external" {
+                self.url_template(&child(&cpath, "target"), target);
+            }
         }
         for (i, t) in config
             .get("transformations")

@@ -148,13 +148,15 @@ pub fn explore_url(state: &ExploreState, app_sub_url: &str) -> String {
             q
         })
         .collect();
-    left_url(
+    let href = left_url(
         &state.datasource,
         &queries,
         state.range.as_ref(),
         state.panels_state.as_ref(),
         app_sub_url,
-    )
+    );
+    // `app_sub_url` is the caller's: an href with a scheme it sneaks in becomes `about:blank`.
+    crate::href::sanitize(href, app_sub_url).0
 }
 
 /// The `left=` URL for queries that already carry their datasource reference; written straight

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod interval;
 pub mod js;
+pub mod limits;
 pub mod model;
 pub mod template;
 pub mod transform;
@@ -26,6 +27,7 @@ pub use transform::{
 };
 
 pub mod explore;
+pub mod href;
 mod links;
 pub mod query;
 pub mod settings;

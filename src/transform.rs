@@ -347,6 +347,7 @@ pub fn compile_js_regex(expr: &str, case_insensitive: bool) -> std::result::Resu
     }
     RegexBuilder::new(&js_braces(expr))
         .case_insensitive(case_insensitive)
+        .size_limit(crate::limits::REGEX_COMPILED_BYTES)
         .build()
         .map_err(|e| format!("{} does not compile: {e}", json_stringify(&Value::from(expr))))
 }

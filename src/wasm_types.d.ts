@@ -1,7 +1,8 @@
 /** Machine-readable error codes of {@link SpanlinkError}. */
 export type ErrorCode =
   | "INVALID_JSON" | "INVALID_YAML" | "INVALID_SETTINGS" | "UNKNOWN_DATASOURCE" | "INVALID_INTERVAL"
-  | "INVALID_TEMPLATE" | "INVALID_REGEX" | "INVALID_TRACE" | "SPAN_NOT_FOUND" | "INVALID_ARGUMENT";
+  | "INVALID_TEMPLATE" | "INVALID_REGEX" | "INVALID_TRACE" | "SPAN_NOT_FOUND" | "INVALID_ARGUMENT"
+  | "LIMIT_EXCEEDED";
 
 /** What every spanlink function throws: a JS `Error` with `name === "SpanlinkError"`. */
 export interface SpanlinkError extends Error {

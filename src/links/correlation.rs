@@ -7,9 +7,12 @@ use std::cell::RefCell;
 use super::explain::{shorten, unresolved_reason, usage_variables, with_notes, Explainer};
 use super::frame::as_text;
 use super::internal::Internal;
-use super::{first_unresolved_or, CorrelationRule, CorrelationTarget, Correlator, Reason};
+use super::{
+    first_unresolved_or, CompiledValue, CorrelationRule, CorrelationTarget, Correlator, Reason,
+};
 use super::{ExplainVariable, Link, LinkTarget, LinkType};
 use crate::explore::TimeRange;
+use crate::href::Unsafe;
 use crate::js::to_js_string;
 use crate::query::Lang;
 use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars};
@@ -172,15 +175,24 @@ pub(crate) fn correlation_link(
         ex.suppressed(origin, &reason, variables);
         return None;
     }
+    let mut unsafe_url = None;
     let link = match target {
-        CorrelationTarget::External => Link {
-            kind: kinds.external,
-            title: title.filter(|t| !t.is_empty()).unwrap_or_else(|| "External URL".into()),
-            href: external_href(c, &to_js_string(&rendered)),
-            target: LinkTarget::NewTab,
-            internal: None,
-            origin: origin.clone(),
-        },
+        CorrelationTarget::External => {
+            let fixed = match body {
+                CompiledValue::Text(t) => crate::href::fixed_prefix(t),
+                _ => "",
+            };
+            let (href, why) = external_href(c, &to_js_string(&rendered), fixed);
+            unsafe_url = why;
+            Link {
+                kind: kinds.external,
+                title: title.filter(|t| !t.is_empty()).unwrap_or_else(|| "External URL".into()),
+                href,
+                target: LinkTarget::NewTab,
+                internal: None,
+                origin: origin.clone(),
+            }
+        }
         CorrelationTarget::Datasource(i) => {
             let ds = c.datasource(i);
             let mut query = rendered;
@@ -201,6 +213,10 @@ pub(crate) fn correlation_link(
             internal.link(c)
         }
     };
+    if let Some(why) = unsafe_url {
+        ex.unsafe_url(origin, &why, variables);
+        return Some(link);
+    }
     ex.linked(
         origin,
         || {
@@ -219,21 +235,13 @@ pub(crate) fn correlation_link(
 }
 
 /// An external link's href as Grafana renders data links: newlines dropped, a root-relative URL
-/// under `appSubUrl`, and `javascript:`-style URLs replaced by `about:blank` (its `sanitizeUrl`).
-pub(crate) fn external_href(c: &Correlator, url: &str) -> String {
-    let url = url.replace('\n', "");
-    let scheme: String = url
-        .trim_start()
-        .chars()
-        .take_while(|ch| *ch != ':')
-        .filter(|ch| !ch.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
-        return "about:blank".into();
-    }
+/// under `appSubUrl`; then judged by [`crate::href::check`] (`about:blank` and why, when unsafe).
+/// `fixed` is the template's literal start (see [`crate::href::fixed_prefix`]).
+pub(crate) fn external_href(c: &Correlator, url: &str, fixed: &str) -> (String, Option<Unsafe>) {
+    let (url, fixed) = (url.replace('\n', ""), fixed.replace('\n', ""));
     if url.starts_with('/') && !url.starts_with("//") {
-        return format!("{}{url}", c.options.app_sub_url.trim_end_matches('/'));
+        let app = c.options.app_sub_url.trim_end_matches('/');
+        return crate::href::sanitize(format!("{app}{url}"), &format!("{app}{fixed}"));
     }
-    url
+    crate::href::sanitize(url, &fixed)
 }

@@ -188,7 +188,7 @@ pub(crate) fn log_links(
                 if !ok {
                     continue;
                 }
-                let href = external_href(c, &href);
+                let (href, _) = external_href(c, &href, crate::href::fixed_prefix(url));
                 let title = label
                     .as_ref()
                     .map(|t| render(t, &vars, range).0)
@@ -282,7 +282,7 @@ pub(crate) fn exemplar_links(
         if let Some(url) = rule.url.as_ref().map_err(Clone::clone)? {
             let (href, ok) = render(url, &vars, range);
             if ok {
-                let href = external_href(c, &href);
+                let (href, _) = external_href(c, &href, crate::href::fixed_prefix(url));
                 // Grafana's title is `Go to <url>`, interpolated like the URL by the data-link
                 // model.
                 let title = custom_title.unwrap_or_else(|| format!("Go to {href}"));

@@ -3,6 +3,7 @@
 
 use super::Reason;
 use super::{ExplainVariable, Explanation, Outcome};
+use crate::href::Unsafe;
 use crate::js::to_js_string;
 use crate::model::Span;
 use crate::query::logs::LogsTarget;
@@ -36,6 +37,17 @@ impl Explainer<'_> {
             outcome: Outcome::Suppressed,
             code: reason.code,
             message: reason.message.clone(),
+            variables,
+        });
+    }
+
+    /// The rule linked, but its href was unsafe and is `about:blank` (reason `UNSAFE_URL`).
+    pub fn unsafe_url(&mut self, origin: &str, why: &Unsafe, variables: Vec<ExplainVariable>) {
+        self.add(|| Explanation {
+            origin: origin.to_string(),
+            outcome: Outcome::Link,
+            code: crate::href::UNSAFE_URL,
+            message: why.message(),
             variables,
         });
     }

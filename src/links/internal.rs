@@ -51,6 +51,8 @@ impl Internal<'_> {
             panels_state.as_ref(),
             &c.options.app_sub_url,
         );
+        // Only `appSubUrl` (checked when the correlator was built) is not percent-encoded here.
+        let (href, _) = crate::href::sanitize(href, &c.options.app_sub_url);
         Link {
             kind,
             title,

@@ -197,7 +197,13 @@ pub trait ProvisioningSource {
 impl ProvisioningSource for str {
     fn build(&self, options: Options) -> Result<Correlator> {
         let doc: Value = serde_json::from_str(self).map_err(|e| {
-            Error::new(ErrorCode::InvalidJson, "", format!("the settings are not valid JSON: {e}"))
+            crate::limits::json_error(
+                self,
+                "",
+                "the settings",
+                "the settings are not valid JSON",
+                e,
+            )
         })?;
         Correlator::from_value(&doc, options)
     }
@@ -227,6 +233,7 @@ impl Correlator {
 
     /// Builds a correlator from the parsed provisioning document.
     pub fn from_value(doc: &Value, options: Options) -> Result<Correlator> {
+        check_app_sub_url(&options.app_sub_url)?;
         let provisioning = Provisioning::from_value(doc)?;
         let tracing = match &options.tracing_datasource {
             Some(reference) => {
@@ -251,7 +258,7 @@ impl Correlator {
         };
         let resolve = |reference: &Option<String>| resolve(&provisioning, reference.as_deref());
 
-        let logs = settings
+        let logs: Vec<LogsRule> = settings
             .logs
             .into_iter()
             .map(|s| {
@@ -337,6 +344,7 @@ impl Correlator {
             }
         }
 
+        check_rule_count(&logs, &metrics, &provisioning, &derived, &exemplars)?;
         let diagnostics =
             crate::diagnostics::check_with(doc, options.tracing_datasource.as_deref());
         Ok(Correlator {
@@ -619,6 +627,49 @@ impl Correlator {
     pub(crate) fn datasource(&self, index: usize) -> &Datasource {
         &self.provisioning.datasources[index]
     }
+}
+
+/// The rule-count limit (`crate::limits::RULES`): the error names the first rule past it.
+fn check_rule_count(
+    logs: &[LogsRule],
+    metrics: &Option<MetricsRule>,
+    provisioning: &Provisioning,
+    derived: &[(usize, Vec<DerivedRule>)],
+    exemplars: &[(usize, Vec<ExemplarRule>)],
+) -> Result<()> {
+    let paths = logs
+        .iter()
+        .map(|r| &r.settings.path)
+        .chain(metrics.iter().flat_map(|m| m.settings.queries.iter().map(|q| &q.path)))
+        .chain(provisioning.correlations.iter().map(|c| &c.path))
+        .chain(derived.iter().flat_map(|(_, rules)| rules.iter().map(|r| &r.settings.path)))
+        .chain(exemplars.iter().flat_map(|(_, rules)| rules.iter().map(|r| &r.settings.path)));
+    let paths: Vec<&String> = paths.collect();
+    match paths.get(crate::limits::RULES) {
+        Some(past) => Err(crate::limits::exceeded(
+            past.as_str(),
+            "the number of rules",
+            paths.len(),
+            crate::limits::RULES,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `appSubUrl` prefixes every Explore href: it must be a path on Grafana's host (`/grafana`),
+/// as Grafana's own setting always is, never a scheme or another host.
+fn check_app_sub_url(app_sub_url: &str) -> Result<()> {
+    let probe = format!("{}/explore", app_sub_url.trim_end_matches('/'));
+    if !(app_sub_url.is_empty() || app_sub_url.starts_with('/'))
+        || crate::href::check(&probe, "/").is_err()
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "options.appSubUrl",
+            format!("{app_sub_url:?} is not a path on Grafana's host such as \"/grafana\""),
+        ));
+    }
+    Ok(())
 }
 
 /// Resolves a `datasourceUid` setting, explaining a miss.

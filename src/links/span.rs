@@ -17,6 +17,9 @@ use crate::query::{formatted_tags, Lang, TagStyle};
 use crate::settings::{Family, TimeShift};
 use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars};
 
+/// Where Frontend Observability session links point (the app and session come from the span).
+const SESSION_APP: &str = "/a/grafana-kowalski-app/apps/";
+
 /// The attribute Grafana's profile rule looks for on a span.
 pub(crate) const PROFILE_ID_KEY: &str = "pyroscope.profile.id";
 
@@ -163,7 +166,7 @@ impl<'a> SpanLinks<'a> {
         }
     }
 
-    /// Frontend Observability session link (grafana.md §6.4).
+    /// Frontend Observability session link (grafana.md §6.4): a path under [`SESSION_APP`].
     pub(super) fn session_link(&self) -> Option<Link> {
         let app = self.span.service_tags.iter().find(|kv| kv.key == "gf.feo11y.app.id")?;
         let session =
@@ -175,7 +178,11 @@ impl<'a> SpanLinks<'a> {
         Some(Link {
             kind: LinkType::Session,
             title: "Session for this span".into(),
-            href: format!("/a/grafana-kowalski-app/apps/{app}/sessions/{session}"),
+            href: crate::href::sanitize(
+                format!("{SESSION_APP}{app}/sessions/{session}"),
+                SESSION_APP,
+            )
+            .0,
             target: LinkTarget::SameTab,
             internal: None,
             origin: "session".into(),

@@ -263,6 +263,8 @@ impl Template {
     /// assert_eq!(t.issues()[0].kind, IssueKind::UnknownFormat("nope".into()));
     /// ```
     pub fn parse(text: &str) -> Result<Template> {
+        let limit = crate::limits::TEMPLATE_BYTES;
+        crate::limits::check("", "the template's length in bytes", text.len(), limit)?;
         let parse::Scanned { parts, placeholders, issues } = parse::scan(text);
         Ok(Template { source: text.to_string(), parts, placeholders, issues })
     }
