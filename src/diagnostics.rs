@@ -158,8 +158,10 @@ pub enum DiagnosticCode {
     LegacyApiVersion,
     /// `INVALID_SETTINGS`: the provisioning document is not an object of settings.
     InvalidSettings,
-    /// `DATASOURCE_REPLACED`: the provisioning document is not an object of settings.
+    /// `DATASOURCE_REPLACED`: a data source named like an earlier one replaces it.
     DatasourceReplaced,
+    /// `UNSAFE_URL`: a link URL template whose scheme is not http:, https: or mailto:.
+    UnsafeUrl,
 }
 
 impl DiagnosticCode {
@@ -208,6 +210,7 @@ impl DiagnosticCode {
         DiagnosticCode::LegacyApiVersion,
         DiagnosticCode::InvalidSettings,
         DiagnosticCode::DatasourceReplaced,
+        DiagnosticCode::UnsafeUrl,
     ];
 
     /// The code as written in findings, e.g. `UNKNOWN_KEY`.
@@ -256,6 +259,7 @@ impl DiagnosticCode {
             DiagnosticCode::LegacyApiVersion => "LEGACY_API_VERSION",
             DiagnosticCode::InvalidSettings => "INVALID_SETTINGS",
             DiagnosticCode::DatasourceReplaced => "DATASOURCE_REPLACED",
+            DiagnosticCode::UnsafeUrl => "UNSAFE_URL",
         }
     }
 }
@@ -1260,7 +1264,7 @@ impl<'a> Lint<'a> {
         if let Some(why) = crate::href::unsafe_template(&template) {
             self.push(
                 Severity::Error,
-                crate::href::UNSAFE_URL,
+                DiagnosticCode::UnsafeUrl,
                 child(path, "url"),
                 why.message(),
                 None,

@@ -96,7 +96,8 @@ export type DiagnosticCode =
   | "TOO_MANY_DEFAULTS"
   | "LEGACY_API_VERSION"
   | "INVALID_SETTINGS"
-  | "DATASOURCE_REPLACED";
+  | "DATASOURCE_REPLACED"
+  | "UNSAFE_URL";
 
 /** A finding of the settings lint. */
 export interface Diagnostic {
