@@ -1,4 +1,4 @@
-//! Settings lint (beyond.md §3): the whole provisioning document is checked once, before anyone
+//! Settings lint (docs/beyond.md §3): the whole provisioning document is checked once, before anyone
 //! clicks a span, and every finding names its JSON path, a code and, where one exists, a fix.
 //!
 //! [`check`] is a pure function over the parsed document (YAML's `$$` already turned into `$`).
@@ -400,7 +400,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known keys and data source types (grafana.md §1).
+// Known keys and data source types (docs/grafana.md §1).
 
 const LOGS_V2_KEYS: &[&str] = &[
     "datasourceUid",
@@ -507,7 +507,7 @@ const HIGH_CARDINALITY: &[&str] = &[
     "process.pid",
 ];
 
-/// Grafana's built-in variables, valid in any template (grafana.md §6.3).
+/// Grafana's built-in variables, valid in any template (docs/grafana.md §6.3).
 const BUILTIN_VARS: &[&str] = &[
     "__from",
     "__to",
@@ -528,7 +528,7 @@ const BUILTIN_VARS: &[&str] = &[
 const SPAN_VARS: &[&str] = &["__span", "__trace", "__tags"];
 /// Scoped variables of data links (derived fields, exemplars, correlations).
 const DATA_LINK_VARS: &[&str] = &["__value", "__data", "__targetField", "__series", "__field"];
-/// Scoped variables of data links on a trace frame (grafana.md §7.3).
+/// Scoped variables of data links on a trace frame (docs/grafana.md §7.3).
 const TRACE_FRAME_VARS: &[&str] =
     &["__value", "__data", "__targetField", "__series", "__field", "__span", "__trace", "__tags"];
 
@@ -1566,7 +1566,7 @@ fn tag_label(tag: &Value) -> Option<String> {
     }
 }
 
-/// The tags of a logs block as `(path, attribute, label)`, legacy forms included (grafana.md §1.1).
+/// The tags of a logs block as `(path, attribute, label)`, legacy forms included (docs/grafana.md §1.1).
 fn logs_tags(path: &str, block: &Value) -> Vec<(String, String, String)> {
     let mapped = block.get("mapTagNamesEnabled").and_then(Value::as_bool).unwrap_or(false);
     let (list_key, list) = match (mapped, block.get("mappedTags").and_then(Value::as_array)) {

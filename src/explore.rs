@@ -1,4 +1,4 @@
-//! Explore URLs (grafana.md §6.1) and the time windows of span links (§3.5).
+//! Explore URLs (docs/grafana.md §6.1) and the time windows of span links (§3.5).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -14,7 +14,7 @@ pub struct TimeRange {
     pub to: f64,
 }
 
-/// How the window around a span is widened (grafana.md §3.5).
+/// How the window around a span is widened (docs/grafana.md §3.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Widen {
     /// `to = from + 1` when the window is empty.
@@ -121,7 +121,7 @@ pub fn with_datasource_ref(query: &mut Value, uid: &str) {
     }
 }
 
-/// The `/explore?left=` URL Grafana writes for an internal link (grafana.md §6.1): `appSubUrl`
+/// The `/explore?left=` URL Grafana writes for an internal link (docs/grafana.md §6.1): `appSubUrl`
 /// prefix, state keys `range` (bounds as epoch-ms strings), `datasource`, `queries` (each with the
 /// datasource reference injected), `panelsState`.
 ///

@@ -527,7 +527,7 @@ fn javascript_only_regex_features() {
     assert_eq!(f.suggestion, None);
     only(&loki_with_regex("(?!debug)(\\w+)", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
     only(&loki_with_regex("(?<n>a)\\k<n>", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
-    // grafana.md §7.3: the look-ahead becomes ordered, consumed text.
+    // docs/grafana.md §7.3: the look-ahead becomes ordered, consumed text.
     let f = only(
         &loki_with_regex(r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#, None),
         Error,

@@ -1,4 +1,4 @@
-//! Correlation data links (grafana.md §6.2, §7.2): transformations, the row's variables, the
+//! Correlation data links (docs/grafana.md §6.2, §7.2): transformations, the row's variables, the
 //! query or external target.
 
 use serde_json::{json, Value};
@@ -44,7 +44,7 @@ impl TransformMemo {
 }
 
 /// The link kinds a row's data links get: Grafana's `correlation`/`external`, or `profiles` for
-/// every data link of a span that has a profile (grafana.md §5).
+/// every data link of a span that has a profile (docs/grafana.md §5).
 #[derive(Clone, Copy)]
 pub(crate) struct LinkKinds {
     /// The kind of a link into a data source.
@@ -70,7 +70,7 @@ pub(crate) struct Row<'r> {
     pub kinds: LinkKinds,
 }
 
-/// A correlation's data link for one row (grafana.md §6.2, §7.2), or `None` when a variable
+/// A correlation's data link for one row (docs/grafana.md §6.2, §7.2), or `None` when a variable
 /// does not resolve.
 pub(crate) fn correlation_link(
     c: &Correlator,
@@ -141,7 +141,7 @@ pub(crate) fn correlation_link(
         usages.extend(r.usages);
         r.text
     });
-    // beyond.md §1: a placeholder inside a quoted literal of the target query gets that
+    // docs/beyond.md §1: a placeholder inside a quoted literal of the target query gets that
     // language's escaping (the URL of an external link is left as Grafana writes it).
     let lang = match target {
         CorrelationTarget::External => Lang::Plain,

@@ -1,4 +1,4 @@
-//! Logs → trace (Loki derived fields, grafana.md §8) and metrics → trace (Prometheus exemplar
+//! Logs → trace (Loki derived fields, docs/grafana.md §8) and metrics → trace (Prometheus exemplar
 //! destinations, §9).
 
 use serde_json::{json, Map, Value};
@@ -56,7 +56,7 @@ fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String,
     (r.text, defined)
 }
 
-/// The variables of a log line's row (grafana.md §6.2): each field by name (`Line`, the labels,
+/// The variables of a log line's row (docs/grafana.md §6.2): each field by name (`Line`, the labels,
 /// the derived fields that matched) and `__data.fields`.
 fn row_vars(
     line: &str,
@@ -90,7 +90,7 @@ fn field_vars(row: &ScopedVars, raw: Value) -> ScopedVars {
     vars
 }
 
-/// Links of one log line (grafana.md §8) plus correlations whose source is this Loki data source.
+/// Links of one log line (docs/grafana.md §8) plus correlations whose source is this Loki data source.
 pub(crate) fn log_links(
     c: &Correlator,
     loki: &str,
@@ -245,7 +245,7 @@ pub(crate) fn log_links(
     Ok(links)
 }
 
-/// Links of one exemplar (grafana.md §9): for each destination whose `name` is an exemplar label.
+/// Links of one exemplar (docs/grafana.md §9): for each destination whose `name` is an exemplar label.
 pub(crate) fn exemplar_links(
     c: &Correlator,
     prometheus: &str,

@@ -1,4 +1,4 @@
-//! Explanations of why a rule linked a span or not (beyond.md §2), and the messages that
+//! Explanations of why a rule linked a span or not (docs/beyond.md §2), and the messages that
 //! say so.
 
 use super::Reason;

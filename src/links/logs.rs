@@ -1,4 +1,4 @@
-//! Trace → logs (grafana.md §3): the span's "Related logs" link and the trace-level one (§3.7).
+//! Trace → logs (docs/grafana.md §3): the span's "Related logs" link and the trace-level one (§3.7).
 
 use serde_json::Value;
 
@@ -17,7 +17,7 @@ use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
 use crate::query::tag_matchers;
 use crate::template::{RenderOptions, Rendered, Scope, ScopedVar, ScopedVars, Template};
 
-/// How a logs target widens its window (grafana.md §3.5): Splunk to at least a second.
+/// How a logs target widens its window (docs/grafana.md §3.5): Splunk to at least a second.
 fn widen(target: LogsTarget) -> Widen {
     if target == LogsTarget::Splunk {
         Widen::Splunk
@@ -57,7 +57,7 @@ fn default_query(
     target.query(matchers, ids).map(|q| (q, None))
 }
 
-/// A rule's custom query rendered in the target's language (beyond.md §1).
+/// A rule's custom query rendered in the target's language (docs/beyond.md §1).
 fn render_custom(template: &Template, scope: &Scope, target: LogsTarget) -> Rendered {
     let lang = target.style().lang;
     template.render(scope, &RenderOptions { default_format: None, escaper: Some(&lang) })
@@ -78,7 +78,7 @@ fn logs_link_of(c: &Correlator, internal: Internal, alternatives: Option<Vec<Val
 }
 
 impl SpanLinks<'_> {
-    /// Trace → logs (grafana.md §3).
+    /// Trace → logs (docs/grafana.md §3).
     pub(super) fn logs_link(
         &mut self,
         rule: &LogsRule,
@@ -198,7 +198,7 @@ pub(super) fn logs_query_text(link: &Link) -> String {
         .unwrap_or_default()
 }
 
-/// The trace-level logs link (grafana.md §3.7): root span tags, trace id only, trace window.
+/// The trace-level logs link (docs/grafana.md §3.7): root span tags, trace id only, trace window.
 pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Link>> {
     let Some(rule) = c.logs.first() else { return Ok(None) };
     let Ok((ds_index, target)) = rule.target else { return Ok(None) };

@@ -1,4 +1,4 @@
-//! Trace → metrics (grafana.md §4).
+//! Trace → metrics (docs/grafana.md §4).
 
 use serde_json::{json, Value};
 
@@ -13,7 +13,7 @@ use crate::query::{formatted_tags, Lang, TagStyle};
 use crate::template::{RenderOptions, ScopedVar};
 
 impl SpanLinks<'_> {
-    /// Trace → metrics (grafana.md §4): one link per query, never suppressed for variables.
+    /// Trace → metrics (docs/grafana.md §4): one link per query, never suppressed for variables.
     pub(super) fn metrics_links(
         &mut self,
         links: &mut Vec<Link>,

@@ -31,7 +31,7 @@ pub use types::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, Li
 /// Grafana feature toggles that change link shapes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
-    /// `grafana.dynamicTraceToLogs`: Loki logs links carry alternative queries (grafana.md §3.2).
+    /// `grafana.dynamicTraceToLogs`: Loki logs links carry alternative queries (docs/grafana.md §3.2).
     pub dynamic_trace_to_logs: bool,
 }
 
@@ -79,7 +79,7 @@ pub struct Options {
     pub features: Features,
 }
 
-/// Why a rule cannot link: a reason code and a sentence (beyond.md §2).
+/// Why a rule cannot link: a reason code and a sentence (docs/beyond.md §2).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Reason {
     pub code: &'static str,
@@ -389,7 +389,7 @@ impl Correlator {
         &self.provisioning.datasources
     }
 
-    /// The settings lint (beyond.md §3), computed once when the correlator was built.
+    /// The settings lint (docs/beyond.md §3), computed once when the correlator was built.
     ///
     /// ```
     /// use spanlink::Severity;
@@ -489,7 +489,7 @@ impl Correlator {
         Ok(())
     }
 
-    /// For every configured rule, whether it links this span and why not (beyond.md §2).
+    /// For every configured rule, whether it links this span and why not (docs/beyond.md §2).
     ///
     /// ```
     /// use spanlink::Outcome;
@@ -520,7 +520,7 @@ impl Correlator {
         Ok(explanations)
     }
 
-    /// The trace-level "Logs for this trace" link (grafana.md §3.7), from the first logs rule:
+    /// The trace-level "Logs for this trace" link (docs/grafana.md §3.7), from the first logs rule:
     /// the root span's tags, the trace id, the whole trace's time window. `None` when no logs
     /// rule links.
     ///
@@ -548,7 +548,7 @@ impl Correlator {
     }
 
     /// Links of a log line of the Loki data source `loki` (uid or name): its derived fields
-    /// (grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels. The links
+    /// (docs/grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels. The links
     /// carry no time range; see [`Correlator::log_links_in_range`].
     ///
     /// ```
@@ -587,7 +587,7 @@ impl Correlator {
         derived::log_links(self, loki, line, labels, range)
     }
 
-    /// Links of an exemplar of the Prometheus data source `prometheus` (grafana.md §9), by its
+    /// Links of an exemplar of the Prometheus data source `prometheus` (docs/grafana.md §9), by its
     /// labels (`trace_id`, …). The links carry no time range; see
     /// [`Correlator::exemplar_links_in_range`].
     ///

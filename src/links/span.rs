@@ -1,5 +1,5 @@
-//! One span's links, in Grafana's order (grafana.md §3–§7), with an optional explanation of every
-//! rule (beyond.md §2).
+//! One span's links, in Grafana's order (docs/grafana.md §3–§7), with an optional explanation of every
+//! rule (docs/beyond.md §2).
 
 use serde_json::{json, Map, Value};
 
@@ -23,7 +23,7 @@ const SESSION_APP: &str = "/a/grafana-kowalski-app/apps/";
 /// The attribute Grafana's profile rule looks for on a span.
 pub(crate) const PROFILE_ID_KEY: &str = "pyroscope.profile.id";
 
-/// `__span` of a span (grafana.md §2): tags are resource then span attributes, later keys winning.
+/// `__span` of a span (docs/grafana.md §2): tags are resource then span attributes, later keys winning.
 pub(crate) fn span_var(span: &Span) -> ScopedVar {
     let mut tags = Map::new();
     for kv in span.service_tags.iter().chain(span.tags.iter()) {
@@ -41,7 +41,7 @@ pub(crate) fn span_var(span: &Span) -> ScopedVar {
     }
 }
 
-/// `__trace` (grafana.md §2): the whole trace's duration, name and id.
+/// `__trace` (docs/grafana.md §2): the whole trace's duration, name and id.
 pub(crate) fn trace_var(trace: &Trace) -> ScopedVar {
     let (_, duration) = trace.time_bounds();
     ScopedVar {
@@ -50,7 +50,7 @@ pub(crate) fn trace_var(trace: &Trace) -> ScopedVar {
     }
 }
 /// The window of a span or trace (`start`, `duration` in µs) under a rule's start and end
-/// shifts (grafana.md §3.5); a shift that is not an interval is the error Grafana throws.
+/// shifts (docs/grafana.md §3.5); a shift that is not an interval is the error Grafana throws.
 pub(super) fn shifted_window(
     (start_shift, end_shift): (&TimeShift, &TimeShift),
     (start, duration): (f64, f64),
@@ -118,7 +118,7 @@ impl<'a> SpanLinks<'a> {
         }
     }
 
-    /// References and span links (grafana.md §6.4), then the spans that reference this one.
+    /// References and span links (docs/grafana.md §6.4), then the spans that reference this one.
     pub(super) fn reference_links(&self, links: &mut Vec<Link>, ex: &mut Explainer) {
         let Some(tracing) = self.c.tracing_datasource() else { return };
         for (j, r) in self.span.references.iter().enumerate() {
@@ -166,7 +166,7 @@ impl<'a> SpanLinks<'a> {
         }
     }
 
-    /// Frontend Observability session link (grafana.md §6.4): a path under [`SESSION_APP`].
+    /// Frontend Observability session link (docs/grafana.md §6.4): a path under [`SESSION_APP`].
     pub(super) fn session_link(&self) -> Option<Link> {
         let app = self.span.service_tags.iter().find(|kv| kv.key == "gf.feo11y.app.id")?;
         let session =
@@ -189,7 +189,7 @@ impl<'a> SpanLinks<'a> {
         })
     }
 
-    /// Data links on the trace frame's fields (grafana.md §5, §7.3): Tempo's profile link on
+    /// Data links on the trace frame's fields (docs/grafana.md §5, §7.3): Tempo's profile link on
     /// `tags`, then correlations, field by field.
     pub(super) fn data_links(&mut self, links: &mut Vec<Link>, ex: &mut Explainer) {
         let c = self.c;
@@ -305,7 +305,7 @@ impl<'a> SpanLinks<'a> {
         }
     }
 
-    /// Tempo's "Related profiles" data link on the `tags` field (grafana.md §5).
+    /// Tempo's "Related profiles" data link on the `tags` field (docs/grafana.md §5).
     pub(super) fn profile_link(
         &self,
         p: &super::ProfilesRule,

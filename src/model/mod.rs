@@ -129,7 +129,7 @@ impl Span {
             .map(|kv| &kv.value)
     }
 
-    /// Grafana's "all tags" list (grafana.md §2): resource attributes, span attributes, then the
+    /// Grafana's "all tags" list (docs/grafana.md §2): resource attributes, span attributes, then the
     /// synthetic `spanId`, `traceId`, `name`, `duration` entries. Duplicates are kept.
     pub fn all_tags(&self) -> impl Iterator<Item = (&str, std::borrow::Cow<'_, Value>)> {
         use std::borrow::Cow;

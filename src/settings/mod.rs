@@ -1,5 +1,5 @@
-//! Grafana's data source provisioning document, as users write it (api.md "Settings"), read into
-//! typed settings with Grafana's defaults (grafana.md §1). Wrong types are errors that name the
+//! Grafana's data source provisioning document, as users write it (docs/api.md "Settings"), read into
+//! typed settings with Grafana's defaults (docs/grafana.md §1). Wrong types are errors that name the
 //! JSON path; values Grafana would only trip over later (bad shifts, unknown data sources) are kept
 //! so that the rule that uses them can explain itself and the lint can report them.
 
@@ -69,10 +69,10 @@ impl TagMapping {
     }
 }
 
-/// Default tags for logs and metrics (grafana.md §1.1).
+/// Default tags for logs and metrics (docs/grafana.md §1.1).
 pub const DEFAULT_TAG_KEYS: [&str; 6] =
     ["cluster", "hostname", "namespace", "pod", "service.name", "service.namespace"];
-/// Default tags for profiles (grafana.md §1.3).
+/// Default tags for profiles (docs/grafana.md §1.3).
 pub const DEFAULT_PROFILE_TAG_KEYS: [&str; 2] = ["service.name", "service.namespace"];
 
 fn default_tags(keys: &[&str]) -> Vec<TagMapping> {
@@ -177,7 +177,7 @@ pub struct ProfilesSettings {
     pub custom_query: Option<String>,
 }
 
-/// One Loki `derivedFields` entry (grafana.md §8).
+/// One Loki `derivedFields` entry (docs/grafana.md §8).
 #[derive(Debug, Clone)]
 pub struct DerivedFieldSettings {
     /// JSON path of the entry: the link's `origin`.
@@ -198,7 +198,7 @@ pub struct DerivedFieldSettings {
     pub target_blank: bool,
 }
 
-/// One Prometheus `exemplarTraceIdDestinations` entry (grafana.md §9).
+/// One Prometheus `exemplarTraceIdDestinations` entry (docs/grafana.md §9).
 #[derive(Debug, Clone)]
 pub struct ExemplarSettings {
     /// JSON path of the entry: the link's `origin`.
@@ -222,7 +222,7 @@ pub enum CorrelationKind {
     External,
 }
 
-/// A correlation (grafana.md §7), from a data source's `correlations` (provisioning form) or the
+/// A correlation (docs/grafana.md §7), from a data source's `correlations` (provisioning form) or the
 /// top-level `correlations` (API form).
 #[derive(Debug, Clone)]
 pub struct CorrelationSettings {
@@ -441,7 +441,7 @@ impl LogsSettings {
         })
     }
 
-    /// Legacy `tracesToLogs` → V2 (grafana.md §1.1): `mappedTags` when `mapTagNamesEnabled`,
+    /// Legacy `tracesToLogs` → V2 (docs/grafana.md §1.1): `mappedTags` when `mapTagNamesEnabled`,
     /// else the plain `tags` list; never custom.
     fn read_legacy(obj: &Obj) -> Result<LogsSettings> {
         let mut settings = LogsSettings::read(obj, None)?;

@@ -1,4 +1,4 @@
-//! The variable formats of grafana.md §10.2, as Grafana's format registry writes them.
+//! The variable formats of docs/grafana.md §10.2, as Grafana's format registry writes them.
 
 use serde_json::Value;
 use std::borrow::Cow;
