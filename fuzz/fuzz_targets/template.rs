@@ -3,7 +3,9 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
-use spanlink::template::{Format, RenderOptions, Scope, ScopedVar, ScopedVars, Template};
+use spanlink::template::{
+    Format, RenderOptions, Scope, ScopedVar, ScopedVars, Template, VariableValue,
+};
 use std::collections::HashMap;
 
 fuzz_target!(|data: &[u8]| {
@@ -15,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
     scoped.insert("v".into(), ScopedVar::new(value.clone()));
     scoped.insert("__span".into(), ScopedVar::new(json!({"tags": {"v": value, "n": 1.5}})));
     scoped.insert("__value".into(), ScopedVar::new(json!({"raw": value, "text": value})));
-    let variables = HashMap::from([("env".to_string(), vec![value.clone(), "b".into()])]);
+    let variables =
+        HashMap::from([("env".to_string(), VariableValue::Multi(vec![value.clone(), "b".into()]))]);
     let scope = Scope {
         scoped: Some(&scoped),
         variables: Some(&variables),
