@@ -3,8 +3,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::js::{encode_uri_component, json_stringify};
-
 /// A time range in epoch milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {
@@ -190,13 +188,18 @@ pub(crate) fn left_url(
         if i > 0 {
             json.push(',');
         }
-        json.push_str(&json_stringify(q));
+        crate::js::write_json(&mut json, q);
     }
     json.push(']');
     if let Some(panels) = panels_state {
         json.push_str(",\"panelsState\":");
-        json.push_str(&json_stringify(panels));
+        crate::js::write_json(&mut json, panels);
     }
     json.push('}');
-    format!("{}/explore?left={}", app_sub_url.trim_end_matches('/'), encode_uri_component(&json))
+    let prefix = app_sub_url.trim_end_matches('/');
+    let mut href = String::with_capacity(prefix.len() + 14 + json.len() * 2);
+    href.push_str(prefix);
+    href.push_str("/explore?left=");
+    crate::js::encode_into(&mut href, &json, &crate::js::URI_COMPONENT_KEEPS);
+    href
 }

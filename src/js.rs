@@ -227,23 +227,39 @@ impl KeepSet {
     }
 }
 
-const URI_COMPONENT_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'()");
+pub(crate) const URI_COMPONENT_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'()");
 const URI_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'();,/?:@&=+$#");
 
 /// Percent-encodes every byte `keep` does not keep (one table look-up a byte: Explore URLs are
 /// long, and encoding them is a large part of building a link).
 pub fn encode_with(s: &str, keep: &KeepSet) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_into(&mut out, s, keep);
+    out
+}
+
+/// Appends `s` percent-encoded as [`encode_with`] encodes it to `out`.
+pub fn encode_into(out: &mut String, s: &str, keep: &KeepSet) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = Vec::with_capacity(s.len() + s.len() / 2);
-    for &b in s.as_bytes() {
+    out.reserve(s.len() + s.len() / 4);
+    // Runs of kept bytes are copied at once. A run is ASCII and is bounded by bytes that are not
+    // kept (every non-ASCII byte among them), so its ends are character boundaries.
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         if keep.0[usize::from(b)] {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            continue;
         }
+        if run < i {
+            out.push_str(&s[run..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+        run = i + 1;
     }
-    // Only ASCII bytes were added, and kept bytes are ASCII (a KeepSet keeps ASCII only).
-    String::from_utf8(out).unwrap_or_default()
+    if run < s.len() {
+        out.push_str(&s[run..]);
+    }
 }
 
 /// `Number(s)` for a string: surrounding whitespace ignored, empty is `0`, `0x`/`0o`/`0b`
