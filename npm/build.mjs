@@ -9,7 +9,8 @@ const dist = new URL("./dist/", import.meta.url).pathname;
 const read = (...p) => readFileSync(join(gen, ...p), "utf8");
 const write = (name, text) => writeFileSync(join(dist, name), text);
 const replaceOnce = (text, from, to) => {
-  if (!text.includes(from)) throw new Error(`build.mjs: expected ${JSON.stringify(from)} in the glue`);
+  const found = typeof from === "string" ? text.includes(from) : from.test(text);
+  if (!found) throw new Error(`build.mjs: expected ${from} in the glue`);
   return text.replace(from, to);
 };
 
@@ -73,8 +74,7 @@ for (const f of readdirSync(src)) cpSync(join(src, f), join(dist, f));
 // provisioning.cjs: the CommonJS twin of provisioning.js.
 const esm = readFileSync(join(src, "provisioning.js"), "utf8");
 write("provisioning.cjs", '"use strict";\n' +
-  replaceOnce(replaceOnce(esm, 'import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";',
-    'const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } = require("yaml");'),
+  replaceOnce(replaceOnce(esm, /import (\{[^}]*\}) from "yaml";/, 'const $1 = require("yaml");'),
     "export function provisioningReader", "function provisioningReader") +
   "module.exports = { provisioningReader };\n");
 console.log(`npm/dist: ${readdirSync(dist).length} files`);
