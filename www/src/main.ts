@@ -1,5 +1,12 @@
 import "./style.css";
-import { loadEngine, newCorrelator, parseProvisioning, parseTrace, toShownError, traceLinks } from "./engine";
+import {
+  loadEngine,
+  newCorrelator,
+  parseProvisioning,
+  parseTrace,
+  toShownError,
+  traceLinks,
+} from "./engine";
 import { createEditor, yamlLineOf } from "./editor";
 import { renderDetails, hidePopover, traceLinkButton } from "./details";
 import { SAMPLES, sampleById } from "./samples/index.js";
@@ -64,7 +71,9 @@ themeBtn.addEventListener("click", () => {
     /* ignore */
   }
 });
-matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => applyTheme(document.documentElement.dataset.theme ?? null));
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () =>
+  applyTheme(document.documentElement.dataset.theme ?? null),
+);
 
 // ---- widgets -------------------------------------------------------------------------------------
 const sampleSel = $<HTMLSelectElement>("sample");
@@ -200,7 +209,11 @@ function computeLinksInWorker() {
     worker.onerror = (e) => {
       workerBusy = false;
       app.linksPending = false;
-      app.linksError = { code: "WORKER", path: "", message: e.message || "the links worker failed" };
+      app.linksError = {
+        code: "WORKER",
+        path: "",
+        message: e.message || "the links worker failed",
+      };
       renderProblems();
       renderTiming();
     };
@@ -251,14 +264,22 @@ function recompute() {
   }
   renderTraceHeader();
   updateLinkCounts();
-  if (app.model && (!app.selected || !app.model.byId.has(app.selected))) app.selected = app.model.roots[0]?.span.spanID ?? null;
+  if (app.model && (!app.selected || !app.model.byId.has(app.selected)))
+    app.selected = app.model.roots[0]?.span.spanID ?? null;
   if (traceChanged) waterfall.select(app.selected);
   renderSelected();
   saveState();
 }
 
 // ---- rendering -----------------------------------------------------------------------------------
-function problemItem(severity: string, code: string, path: string, message: string, suggestion?: string, knownLine?: number): HTMLElement {
+function problemItem(
+  severity: string,
+  code: string,
+  path: string,
+  message: string,
+  suggestion?: string,
+  knownLine?: number,
+): HTMLElement {
   const li = document.createElement("li");
   li.className = `problem ${severity}`;
   li.dataset.code = code;
@@ -311,9 +332,14 @@ function renderProblems() {
     const l = e.line ?? yamlLineOf(app.settingsText, e.path);
     if (l) marks.push(l);
   }
-  if (app.linksError) list.append(problemItem("error", app.linksError.code, app.linksError.path, app.linksError.message));
+  if (app.linksError)
+    list.append(
+      problemItem("error", app.linksError.code, app.linksError.path, app.linksError.message),
+    );
   const order = { error: 0, warning: 1, hint: 2 } as Record<string, number>;
-  for (const d of [...app.diagnostics].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3))) {
+  for (const d of [...app.diagnostics].sort(
+    (a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3),
+  )) {
     // The engine locates each finding in the YAML (parseProvisioning's positions); the text
     // search is the fallback for findings without a place.
     const l = d.source?.line ?? yamlLineOf(app.settingsText, d.path);
@@ -332,7 +358,9 @@ function renderProblems() {
   th.replaceChildren();
   if (app.traceError) {
     const ul = document.createElement("ul");
-    ul.append(problemItem("error", app.traceError.code, app.traceError.path, app.traceError.message));
+    ul.append(
+      problemItem("error", app.traceError.code, app.traceError.path, app.traceError.message),
+    );
     th.append(ul);
   }
 }
@@ -368,7 +396,9 @@ function renderTraceHeader() {
   if (!m) {
     const p = document.createElement("p");
     p.className = "muted";
-    p.textContent = app.traceError ? "The trace could not be read: see the Trace tab." : "No trace.";
+    p.textContent = app.traceError
+      ? "The trace could not be read: see the Trace tab."
+      : "No trace.";
     host.append(p);
     return;
   }
@@ -408,7 +438,9 @@ function renderTraceHeader() {
 }
 
 function lokiDatasource(): { uid: string; name: string } | null {
-  const p = app.provisioning as { datasources?: { uid?: string; name?: string; type?: string }[] } | null;
+  const p = app.provisioning as {
+    datasources?: { uid?: string; name?: string; type?: string }[];
+  } | null;
   const ds = p?.datasources?.find((d) => d.type === "loki");
   if (!ds) return null;
   return { uid: ds.uid ?? ds.name ?? "", name: ds.name ?? ds.uid ?? "Loki" };
@@ -440,7 +472,8 @@ function renderSelected() {
       links: spanLinks.links,
       linksError: spanLinks.error,
       explain: () => {
-        if (!correlator) throw new Error("The settings have an error (see Problems): no rule to explain.");
+        if (!correlator)
+          throw new Error("The settings have an error (see Problems): no rule to explain.");
         return correlator.explain(trace, span.spanID);
       },
       grafanaUrl: grafanaInput.value || DEFAULT_GRAFANA,
@@ -460,7 +493,10 @@ function renderSelected() {
                   if (ns) labels.namespace = ns;
                   if (pod) labels.pod = pod;
                   const from = Math.floor(span.startTime / 1000);
-                  return correlator.logLinks!(loki.uid, line, labels, { from: from - 60_000, to: from + 60_000 });
+                  return correlator.logLinks!(loki.uid, line, labels, {
+                    from: from - 60_000,
+                    to: from + 60_000,
+                  });
                 } catch (e) {
                   const se = toShownError(e);
                   return { error: `${se.code}${se.path ? ` at ${se.path}` : ""}: ${se.message}` };
@@ -509,7 +545,12 @@ function runSearch(jump: boolean) {
 function step(dir: number, fromStart = false) {
   if (!matchList.length) return;
   const cur = fromStart ? -1 : matchList.indexOf(app.selected ?? "");
-  const i = cur < 0 ? (dir > 0 ? 0 : matchList.length - 1) : (cur + dir + matchList.length) % matchList.length;
+  const i =
+    cur < 0
+      ? dir > 0
+        ? 0
+        : matchList.length - 1
+      : (cur + dir + matchList.length) % matchList.length;
   selectSpan(matchList[i]);
 }
 let searchTimer = 0;
@@ -610,7 +651,9 @@ window.addEventListener("drop", async (e) => {
     // Several provisioning files (e.g. mimir.yaml, tempo.yaml, loki.yaml) become one
     // multi-document text, in name order as Grafana reads a directory.
     yamlFiles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const texts = await Promise.all(yamlFiles.map(async (f) => `# ${f.name}\n${(await f.text()).replace(/\n?$/, "\n")}`));
+    const texts = await Promise.all(
+      yamlFiles.map(async (f) => `# ${f.name}\n${(await f.text()).replace(/\n?$/, "\n")}`),
+    );
     const text = yamlFiles.length === 1 ? await yamlFiles[0].text() : texts.join("---\n");
     settingsEditor.setValue(text);
     app.settingsText = text;
