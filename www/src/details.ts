@@ -1,5 +1,6 @@
 // The span details panel: the link buttons Grafana's trace view shows, attributes, events, span
 // links, and the "Why no … link?" report.
+import { h } from "./dom";
 import type { Explanation, KeyValue, Link, Span } from "./types";
 import { formatDuration, serviceColor, type TraceModel } from "./waterfall";
 
@@ -16,20 +17,6 @@ export interface DetailsContext {
     datasourceName: string;
     compute(line: string): Link[] | { error: string };
   };
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...kids: (Node | string | null)[]
-) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") el.className = v;
-    else el.setAttribute(k, v);
-  }
-  for (const k of kids) if (k !== null) el.append(k);
-  return el;
 }
 
 export function valueText(v: unknown): string {
