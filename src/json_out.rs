@@ -221,6 +221,7 @@ impl ToJson for TraceFormat {
             TraceFormat::Otlp => "otlp",
             TraceFormat::Jaeger => "jaeger",
             TraceFormat::Zipkin => "zipkin",
+            TraceFormat::DataFrame => "dataframe",
         })
     }
 }

@@ -9,7 +9,7 @@ use super::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkTy
 use crate::error::Result;
 use crate::explore::{left_url, time_window, with_datasource_ref, ExploreRange, TimeRange, Widen};
 use crate::js::{json_stringify, number_value, to_js_string};
-use crate::model::{KeyValue, RefType, Span, Trace};
+use crate::model::{Frame, KeyValue, RefType, Span, Trace};
 use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
 use crate::query::{formatted_tags, tag_matchers, Lang, TagStyle};
 use crate::settings::{Datasource, TagMapping, TimeShift};
@@ -38,6 +38,14 @@ pub(crate) const FRAME_FIELDS: [&str; 17] = [
     "references",
     "tags",
 ];
+
+/// The fields Jaeger's trace frame has beside Tempo's.
+const JAEGER_FRAME_FIELDS: [&str; 2] = ["warnings", "stackTraces"];
+
+/// Whether `name` is a field of one of Grafana's own trace frames (Tempo, Jaeger, Zipkin).
+pub(crate) fn is_grafana_frame_field(name: &str) -> bool {
+    FRAME_FIELDS.contains(&name) || JAEGER_FRAME_FIELDS.contains(&name)
+}
 
 /// Collects explanations when asked to; free otherwise.
 pub(crate) struct Explainer<'e> {
@@ -471,8 +479,11 @@ impl<'a> SpanLinks<'a> {
                 Ok(_) => {}
             }
         }
+        let frame =
+            FrameRow::new(self.span, tracing_is_tempo).in_frame(self.trace.frame_row(self.span));
+        let fields = frame.names();
         for rule in &c.span_correlations {
-            if !FRAME_FIELDS.contains(&rule.settings.field.as_str()) {
+            if !fields.contains(&rule.settings.field.as_str()) {
                 ex.suppressed(
                     &rule.settings.path,
                     &Reason::new(
@@ -480,7 +491,7 @@ impl<'a> SpanLinks<'a> {
                         format!(
                             "the trace has no field {:?}; fields: {}",
                             rule.settings.field,
-                            FRAME_FIELDS.join(", ")
+                            fields.join(", ")
                         ),
                     ),
                     Vec::new(),
@@ -511,17 +522,18 @@ impl<'a> SpanLinks<'a> {
             (false, true) => LinkType::Correlation,
             (false, false) => LinkType::External,
         };
-        let frame = FrameRow::new(self.span, tracing_is_tempo);
+        // A frame with fields of its own: any template may read them, so build the row's variables.
+        let own_fields = fields.iter().any(|f| !is_grafana_frame_field(f));
         // The row's variables are built once per span, and only when some field has a link;
         // each field adds `__value` and `__targetField` on top (Grafana's object spreads).
         let mut row_vars: Option<ScopedVars> = None;
-        for field in FRAME_FIELDS {
+        for &field in &fields {
             let has_profile = field == "tags" && profile.is_some();
             if !has_profile && !c.span_correlations.iter().any(|r| r.settings.field == field) {
                 continue;
             }
             let here = || c.span_correlations.iter().filter(|r| r.settings.field == field);
-            let reads_row = here().any(|r| r.reads_row);
+            let reads_row = own_fields || here().any(|r| r.reads_row);
             let reads_value = here().any(|r| r.reads_value);
             let transforms =
                 here().any(|r| r.transformations.as_ref().is_ok_and(|t| !t.is_empty()));
@@ -854,16 +866,32 @@ fn shorten(s: &str) -> String {
     }
 }
 
-/// One row of Grafana's trace data frame (Tempo's field set), for correlations and data links.
+/// One row of Grafana's trace data frame, for correlations and data links: the cells of the
+/// frame the trace came as, else Tempo's field set written from the span.
 pub(crate) struct FrameRow<'a> {
     span: &'a Span,
     /// Tempo's backend writes attribute objects as `{"value", "key"}`; others `{"key", "value"}`.
     value_first: bool,
+    /// The frame the trace came as, and the span's row in it.
+    frame: Option<(&'a Frame, usize)>,
 }
 
 impl<'a> FrameRow<'a> {
     pub fn new(span: &'a Span, value_first: bool) -> FrameRow<'a> {
-        FrameRow { span, value_first }
+        FrameRow { span, value_first, frame: None }
+    }
+
+    /// The same row, read from the trace's own frame when it has one.
+    pub fn in_frame(self, frame: Option<(&'a Frame, usize)>) -> FrameRow<'a> {
+        FrameRow { frame, ..self }
+    }
+
+    /// The frame's field names, in order.
+    pub fn names(&self) -> Vec<&'a str> {
+        match self.frame {
+            Some((frame, _)) => frame.names().iter().map(String::as_str).collect(),
+            None => FRAME_FIELDS.to_vec(),
+        }
     }
 
     fn kvs(&self, list: &[KeyValue]) -> Value {
@@ -886,6 +914,9 @@ impl<'a> FrameRow<'a> {
 
     /// The raw value of a field (JSON `null` when the span has none).
     pub fn value(&self, field: &str) -> Value {
+        if let Some((frame, row)) = self.frame {
+            return frame.cell(row, field).clone();
+        }
         let s = self.span;
         let opt = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
         match field {
@@ -933,12 +964,19 @@ impl<'a> FrameRow<'a> {
 
     /// What a transformation reads from a field: its text, `None` for fields the frame lacks.
     pub fn raw(&self, field: &str) -> Option<Value> {
-        FRAME_FIELDS.contains(&field).then(|| Value::String(self.text(field)))
+        let has = match self.frame {
+            Some((frame, _)) => frame.names().iter().any(|n| n == field),
+            None => FRAME_FIELDS.contains(&field),
+        };
+        has.then(|| Value::String(self.text(field)))
     }
 
     /// A field's text as transformations read it: strings as they are, everything else as
     /// `JSON.stringify` writes it. Attribute lists are written straight from the span.
     pub fn text(&self, field: &str) -> String {
+        if self.frame.is_some() {
+            return as_text(&self.value(field));
+        }
         match field {
             "serviceTags" => self.kvs_text(&self.span.service_tags),
             "tags" => self.kvs_text(&self.span.tags),
@@ -983,9 +1021,10 @@ impl<'a> FrameRow<'a> {
 
     /// Grafana's per-row variables: `__data` and every field by name (display text).
     pub fn row_vars(&self) -> ScopedVars {
-        let mut vars = ScopedVars::with_capacity(FRAME_FIELDS.len() + 1);
+        let names = self.names();
+        let mut vars = ScopedVars::with_capacity(names.len() + 1);
         let mut fields = Map::new();
-        for name in FRAME_FIELDS {
+        for name in names {
             if let Some(text) = Self::display(&self.value(name)) {
                 fields.insert(name.to_string(), Value::String(text.clone()));
                 vars.insert(name.to_string(), ScopedVar::new(text));

@@ -183,7 +183,7 @@ fn parse_span(
 
 /// Jaeger tags `{key, type, value}` → key/value pairs. The value is already typed JSON in
 /// `/api/traces`; numeric and boolean values written as strings are converted by their `type`.
-fn tags(items: &[Value], path: &str) -> Result<Vec<KeyValue>> {
+pub(super) fn tags(items: &[Value], path: &str) -> Result<Vec<KeyValue>> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let ipath = index_path(path, i);

@@ -1,12 +1,14 @@
 //! The trace model the link builders read: Grafana's trace-view span (`TraceSpan`), filled from
-//! Tempo/OTLP JSON, Jaeger JSON or Zipkin v2 JSON.
+//! Tempo/OTLP JSON, Jaeger JSON, Zipkin v2 JSON or Grafana's trace data frame.
 
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 
 use crate::error::{Error, ErrorCode, Result};
+pub(crate) use frame::Frame;
 
+mod frame;
 mod jaeger;
 mod otlp;
 mod read;
@@ -152,6 +154,9 @@ pub enum TraceFormat {
     Jaeger,
     /// Zipkin v2 JSON (an array of spans).
     Zipkin,
+    /// Grafana's trace data frame (`DataFrame` or `DataFrameJSON`), as a panel receives it.
+    #[serde(rename = "dataframe")]
+    DataFrame,
 }
 
 /// A parsed trace: every span, indexed by span id. Parse once, then ask for many spans' links.
@@ -180,6 +185,8 @@ pub struct Trace {
     /// span's `__trace` variable needs them, and both scan the whole trace.
     root: Option<usize>,
     bounds: (f64, f64),
+    /// The data frame's own fields and cells, when the trace came as a frame.
+    frame: Option<Frame>,
 }
 
 impl Trace {
@@ -193,6 +200,10 @@ impl Trace {
 
     /// Builds a trace from an already parsed JSON document.
     pub fn from_value(value: &Value) -> Result<Trace> {
+        // First: a DataFrameJSON has a `data` key, which Jaeger detection would claim.
+        if frame::detect(value) {
+            return frame::parse(value);
+        }
         let (format, spans) = if let Some(spans) = zipkin::detect(value) {
             (TraceFormat::Zipkin, zipkin::parse(spans)?)
         } else if jaeger::detect(value) {
@@ -204,7 +215,8 @@ impl Trace {
                 ErrorCode::InvalidTrace,
                 "",
                 "not a trace in a known format: expected Tempo/OTLP JSON (`resourceSpans` or `batches`), \
-                 Jaeger JSON (`data` or `spans` + `processes`) or Zipkin v2 JSON (an array of spans)",
+                 Jaeger JSON (`data` or `spans` + `processes`), Zipkin v2 JSON (an array of spans) \
+                 or Grafana's trace data frame (`fields`, or `schema` + `data`)",
             ));
         };
         Ok(Trace::from_spans(format, spans))
@@ -223,8 +235,15 @@ impl Trace {
                 referenced_by.entry(reference.span_id.clone()).or_default().push((i, r));
             }
         }
-        let mut trace =
-            Trace { format, spans, by_id, referenced_by, root: None, bounds: (0.0, 0.0) };
+        let mut trace = Trace {
+            format,
+            spans,
+            by_id,
+            referenced_by,
+            root: None,
+            bounds: (0.0, 0.0),
+            frame: None,
+        };
         trace.root = trace.find_root();
         trace.bounds = trace.find_bounds();
         trace
@@ -268,6 +287,17 @@ impl Trace {
             .into_iter()
             .flatten()
             .map(|&(s, r)| (&self.spans[s], &self.spans[s].references[r]))
+    }
+
+    /// The data frame the trace came as, with the index of `span`'s row: correlations and data
+    /// links read the frame's own fields and cells (grafana.md §7.3). `None` for JSON documents.
+    pub(crate) fn frame_row(&self, span: &Span) -> Option<(&Frame, usize)> {
+        let frame = self.frame.as_ref()?;
+        let same = |i: &usize| self.spans.get(*i).is_some_and(|s| std::ptr::eq(s, span));
+        let row = self.by_id.get(&span.span_id).copied().filter(same);
+        // A repeated span id maps to its first span; find the others by address.
+        let row = row.or_else(|| self.spans.iter().position(|s| std::ptr::eq(s, span)))?;
+        Some((frame, row))
     }
 
     /// The trace id (of the first span).

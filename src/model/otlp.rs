@@ -80,7 +80,9 @@ fn parse_span(
     service_tags: &[KeyValue],
 ) -> Result<Span> {
     let span = object(value, path)?;
+    // Grafana's Tempo backend writes a 64-bit trace id padded to 16 bytes as its 16 hex digits.
     let trace_id = id(req_str(span, "traceId", path)?, 16, &key_path(path, "traceId"))?;
+    let trace_id = trace_id.strip_prefix("0000000000000000").unwrap_or(&trace_id).to_string();
     let span_id = id(req_str(span, "spanId", path)?, 8, &key_path(path, "spanId"))?;
     let parent_span_id = match opt_str(span, "parentSpanId", path)? {
         Some(p) if !p.is_empty() => Some(id(p, 8, &key_path(path, "parentSpanId"))?),
@@ -165,7 +167,10 @@ fn duration_micros(span: &Map<String, Value>, start: f64, end: f64) -> f64 {
 /// test data and buggy exporters write placeholders; one bad link should not hide the trace).
 fn parse_link(value: &Value, path: &str) -> Result<Option<SpanReference>> {
     let link = object(value, path)?;
-    let trace_id = opt_str(link, "traceId", path)?.and_then(|t| id(t, 16, "").ok());
+    // Grafana's Tempo backend trims every leading zero of a link's trace id (TrimLeft "0").
+    let trace_id = opt_str(link, "traceId", path)?
+        .and_then(|t| id(t, 16, "").ok())
+        .map(|t| t.trim_start_matches('0').to_string());
     let span_id = opt_str(link, "spanId", path)?.and_then(|s| id(s, 8, "").ok());
     let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else { return Ok(None) };
     Ok(Some(SpanReference {
