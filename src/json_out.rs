@@ -154,6 +154,7 @@ impl ToJson for Diagnostic {
             .set("path", self.path.as_str())
             .set("message", self.message.as_str())
             .opt("suggestion", self.suggestion.clone().map(Value::String))
+            .opt("source", self.source.as_ref().and_then(|s| serde_json::to_value(s).ok()))
             .done()
     }
 }
@@ -271,7 +272,7 @@ mod tests {
         )
         .unwrap();
         let mut span = crate::testing::span("7946b05c2e2e4e5a", "6605c7b08e715d6c");
-        span.service_tags = vec![crate::KeyValue::new("service.name", "cart")];
+        span.service_tags = vec![crate::KeyValue::new("service.name", "cart")].into();
         span.tags = vec![
             crate::KeyValue::new("pyroscope.profile.id", "p1"),
             crate::KeyValue::new("n", 1.5),

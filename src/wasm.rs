@@ -174,6 +174,20 @@ impl JsTrace {
         out(&self.inner.format)
     }
 
+    /// The fields of the document that could not be read and were left out (path and reason);
+    /// their spans are kept without them.
+    #[wasm_bindgen(unchecked_return_type = "TraceWarning[]")]
+    pub fn warnings(&self) -> JsValue {
+        let out = js_sys::Array::new();
+        for w in self.inner.warnings() {
+            let obj = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&obj, &"path".into(), &w.path.as_str().into());
+            let _ = js_sys::Reflect::set(&obj, &"reason".into(), &w.reason.as_str().into());
+            out.push(&obj);
+        }
+        out.into()
+    }
+
     /// The number of spans.
     #[wasm_bindgen(getter, js_name = spanCount)]
     pub fn span_count(&self) -> u32 {
@@ -192,7 +206,17 @@ pub fn parse_trace(
 ) -> JsResult<JsTrace> {
     let inner = match trace.as_string() {
         Some(text) => crate::Trace::from_json(&text),
-        None => crate::Trace::from_json(&json_text_arg(&plain_frames(&trace), "trace")?),
+        None => {
+            let text = json_text_arg(&plain_frames(&trace), "trace")?;
+            if is_series(&trace) {
+                // An array of frames: read from the tree (as text it would read as Zipkin's array).
+                let tree = crate::js::json_parse::<Value>(&text)
+                    .map_err(|e| invalid("trace", e.to_string()))?;
+                crate::Trace::from_value(&tree)
+            } else {
+                crate::Trace::from_json(&text)
+            }
+        }
     };
     inner.map(|inner| JsTrace { inner }).map_err(to_js)
 }
@@ -200,6 +224,18 @@ pub fn parse_trace(
 /// A panel's data frames as plain data: each `DataFrame` reduced to its name, meta's
 /// visualisation type and `fields[].{name, type, values}`. Frames in a panel carry more (display
 /// functions, field state with proxies, caches) that `JSON.stringify` must not walk.
+/// Whether `v` is a panel's `data.series`: an array whose first element is a data frame.
+fn is_series(v: &JsValue) -> bool {
+    let first =
+        js_sys::Array::is_array(v).then(|| js_sys::Reflect::get(v, &0.into()).ok()).flatten();
+    first.is_some_and(|f| {
+        f.is_object()
+            && ["fields", "schema"]
+                .iter()
+                .any(|k| js_sys::Reflect::get(&f, &(*k).into()).is_ok_and(|x| !x.is_undefined()))
+    })
+}
+
 fn plain_frames(v: &JsValue) -> JsValue {
     if js_sys::Array::is_array(v) {
         let frames: js_sys::Array = v.clone().unchecked_into();
@@ -290,18 +326,17 @@ pub fn interpolate(
         scoped.insert(name, crate::ScopedVar { value, text });
     }
     let options = opt_object(&options, "options")?;
-    let format = match field_string(&options, "format", "options")? {
-        Some(f) => {
-            Some(crate::template::Format::parse(&f).map_err(|e| to_js(e.at("options.format")))?)
-        }
-        None => None,
-    };
+    // Like Grafana's `replace(target, vars, format)`: an unknown format falls back to glob.
+    let format = field_string(&options, "format", "options")?
+        .map(|f| crate::template::Format::from_grafana(&f).0);
     let mut variables = std::collections::HashMap::new();
     for (name, value) in field_object(&options, "variables", "options")?.into_iter().flatten() {
         let values = match value {
-            Value::String(s) => vec![s.clone()],
+            Value::String(s) => crate::template::VariableValue::Single(s.clone()),
             Value::Array(items) if items.iter().all(Value::is_string) => {
-                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                crate::template::VariableValue::Multi(
+                    items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+                )
             }
             other => {
                 return Err(invalid(
@@ -369,6 +404,7 @@ impl JsCorrelator {
         provisioning: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CorrelatorOptions")] options: JsValue,
     ) -> JsResult<JsCorrelator> {
+        let set = provisioning_set_of(&provisioning)?;
         let text = match provisioning.as_string() {
             Some(text) => text,
             None => json_text_arg(&provisioning, "provisioning")?,
@@ -386,7 +422,16 @@ impl JsCorrelator {
                 )?,
             },
         };
-        crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
+        let built = match set {
+            // The document as passed (the caller may have edited it); the set locates findings.
+            Some(mut set) => {
+                set.document = serde_json::from_str(&text)
+                    .map_err(|e| invalid("provisioning", e.to_string()))?;
+                crate::Correlator::from_set(&set, options)
+            }
+            None => crate::Correlator::new(&text, options),
+        };
+        built.map(|inner| JsCorrelator { inner }).map_err(to_js)
     }
 
     /// The links of one span, in Grafana's order.
@@ -535,4 +580,53 @@ pub fn explore_url(
     let panels_state = map.get("panelsState").filter(|v| !v.is_null()).cloned();
     let state = crate::ExploreState { datasource, queries, range, panels_state };
     Ok(crate::explore_url(&state, &opt_string_arg(&app_sub_url, "appSubUrl")?.unwrap_or_default()))
+}
+
+/// The key under which `parseProvisioning` leaves, on the document it returns, the files it was
+/// assembled from (not enumerable: `JSON.stringify` and spreads do not see it).
+const SET_KEY: &str = "spanlink.provisioningSet";
+
+/// Where findings of a document returned by `parseProvisioning` are located, if it is one.
+fn provisioning_set_of(
+    provisioning: &JsValue,
+) -> JsResult<Option<crate::settings::ProvisioningSet>> {
+    if !provisioning.is_object() {
+        return Ok(None);
+    }
+    let key = js_sys::Symbol::for_(SET_KEY);
+    let inputs = js_sys::Reflect::get(provisioning, &key).unwrap_or(JsValue::UNDEFINED);
+    if inputs.is_undefined() {
+        return Ok(None);
+    }
+    let files = js_sys::Reflect::get(&inputs, &"files".into()).unwrap_or(JsValue::UNDEFINED);
+    let env = js_sys::Reflect::get(&inputs, &"env".into()).unwrap_or(JsValue::UNDEFINED);
+    let (files, env) = set_inputs(&files, &env)?;
+    Ok(Some(crate::settings::ProvisioningSet::assemble(files, &env)))
+}
+
+fn set_inputs(
+    files: &JsValue,
+    env: &JsValue,
+) -> JsResult<(Vec<crate::settings::ProvisioningFile>, crate::settings::Env)> {
+    let files = serde_json::from_str(&json_text_arg(files, "files")?)
+        .map_err(|e| invalid("files", e.to_string()))?;
+    let env = if env.is_undefined() || env.is_null() {
+        crate::settings::Env::default()
+    } else {
+        serde_json::from_str(&json_text_arg(env, "env")?)
+            .map_err(|e| invalid("env", format!("expected an object of strings: {e}")))?
+    };
+    Ok((files, env))
+}
+
+/// Assembles provisioning files as Grafana applies them (`parseProvisioning` calls this):
+/// `files` is `[{ name, document, positions? }]`, `env` the environment variables. Returns
+/// `{ document, findings }`.
+#[wasm_bindgen(js_name = assembleProvisioning, skip_typescript)]
+pub fn assemble_provisioning(files: JsValue, env: JsValue) -> JsResult<JsValue> {
+    let (files, env) = set_inputs(&files, &env)?;
+    let set = crate::settings::ProvisioningSet::assemble(files, &env);
+    let findings: Vec<Value> = set.findings.iter().map(|d| d.to_json()).collect();
+    let result = serde_json::json!({ "document": set.document, "findings": findings });
+    js_sys::JSON::parse(&crate::js::json_stringify(&result))
 }

@@ -100,7 +100,7 @@ fn a_tempo_frame_reads_as_the_trace_view_reads_it() {
     assert_eq!(child.status_message.as_deref(), Some("connection reset"));
     assert_eq!(root.status_message, None);
     assert_eq!(child.service_name, "db");
-    assert_eq!(root.service_tags, [kv("service.name", "cart"), kv("namespace", "prod")]);
+    assert_eq!(*root.service_tags, [kv("service.name", "cart"), kv("namespace", "prod")]);
     assert_eq!(child.tags[1], spanlink::KeyValue::new("db.rows", 3));
     assert_eq!(child.logs.len(), 1);
     assert_eq!(child.logs[0].timestamp, 1602637200101.0 * 1000.0);

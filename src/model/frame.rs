@@ -23,10 +23,68 @@
 //! attach to the frame's fields by name and read each row's cells as the frame has them.
 
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
-use super::read::{array, field, index_path, invalid, key_path, object, preview};
-use super::{RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
-use crate::error::Result;
+use super::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
+use crate::error::{Error, ErrorCode, Result};
+
+// Frames are read from a JSON tree (a panel hands over objects, not text): small typed readers
+// whose errors name the cell.
+
+fn invalid(path: &str, message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidTrace, path, message)
+}
+
+fn key_path(path: &str, key: &str) -> String {
+    crate::error::join_path(path, key)
+}
+
+fn index_path(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// A value for a message: compact JSON, cut to 60 characters.
+fn preview(value: &Value) -> String {
+    let text = crate::js::json_stringify(value);
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(57).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn object<'a>(value: &'a Value, path: &str) -> Result<&'a Map<String, Value>> {
+    value
+        .as_object()
+        .ok_or_else(|| invalid(path, format!("expected an object, found {}", preview(value))))
+}
+
+/// `obj[key]`, `null` read as missing.
+fn field<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.get(key).filter(|v| !v.is_null())
+}
+
+fn array<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a [Value]> {
+    match field(obj, key) {
+        None => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(other) => Err(invalid(
+            &key_path(path, key),
+            format!("expected an array, found {}", preview(other)),
+        )),
+    }
+}
+
+fn opt_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>> {
+    match field(obj, key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(invalid(
+            &key_path(path, key),
+            format!("expected a string, found {}", preview(other)),
+        )),
+    }
+}
 
 /// The columns whose cells are attribute, log or reference lists (arrays, or their JSON text).
 const LIST_COLUMNS: [&str; 6] =
@@ -304,9 +362,7 @@ fn span(columns: &[Column], cells: &[Value], row: usize) -> Result<Span> {
                 obj.get("timestamp").unwrap_or(&Value::Null),
                 &key_path(&path, "timestamp"),
             )? * 1000.0,
-            name: super::read::opt_str(obj, "name", &path)?
-                .filter(|n| !n.is_empty())
-                .map(str::to_string),
+            name: opt_str(obj, "name", &path)?.filter(|n| !n.is_empty()).map(str::to_string),
             fields: attributes(
                 obj.get("fields").unwrap_or(&Value::Null),
                 &key_path(&path, "fields"),
@@ -326,7 +382,7 @@ fn span(columns: &[Column], cells: &[Value], row: usize) -> Result<Span> {
         kind: non_empty("kind")?.map(|k| k.to_ascii_lowercase()),
         status_code: status(at("statusCode"))?,
         status_message: non_empty("statusMessage")?,
-        service_tags: attributes(service_tags, &service_tags_path)?,
+        service_tags: Arc::new(attributes(service_tags, &service_tags_path)?),
         tags: attributes(tags, &tags_path)?,
         logs,
         references,
@@ -342,9 +398,37 @@ fn list<'a>(value: &'a Value, path: &str) -> Result<&'a [Value]> {
     }
 }
 
-/// `[{ key, value, type? }]`, read as Jaeger tags are (a `type` converts string values).
-fn attributes(value: &Value, path: &str) -> Result<Vec<super::KeyValue>> {
-    super::jaeger::tags(list(value, path)?, path)
+/// `[{ key, value, type? }]`; as for Jaeger JSON, a `type` converts a string value
+/// (`int64`, `float64`, `bool`).
+fn attributes(value: &Value, path: &str) -> Result<Vec<KeyValue>> {
+    let items = list(value, path)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let ipath = index_path(path, i);
+        let obj = object(item, &ipath)?;
+        let key = opt_str(obj, "key", &ipath)?
+            .ok_or_else(|| invalid(&key_path(&ipath, "key"), "missing `key`"))?;
+        let value = obj.get("value").cloned().unwrap_or(Value::Null);
+        let typ = opt_str(obj, "type", &ipath)?.unwrap_or("string");
+        let value = match &value {
+            Value::String(s) if typ.eq_ignore_ascii_case("int64") => {
+                s.trim().parse::<i64>().map_or(value.clone(), Value::from)
+            }
+            Value::String(s) if typ.eq_ignore_ascii_case("float64") => {
+                Some(crate::js::js_string_to_number(s))
+                    .filter(|x| x.is_finite() && !s.trim().is_empty())
+                    .map_or(value.clone(), crate::js::number_value)
+            }
+            Value::String(s)
+                if typ.eq_ignore_ascii_case("bool") && (s == "true" || s == "false") =>
+            {
+                Value::Bool(s == "true")
+            }
+            _ => value,
+        };
+        out.push(KeyValue { key: key.to_string(), value });
+    }
+    Ok(out)
 }
 
 /// A time in milliseconds; null is 0, as `null * 1000` is in JavaScript.
@@ -389,7 +473,7 @@ fn status((value, path): (&Value, String)) -> Result<Option<String>> {
 /// A `references` entry: `{ refType?, traceID?, spanID, tags? }`.
 fn reference(value: &Value, path: &str, trace_id: &str) -> Result<SpanReference> {
     let obj = object(value, path)?;
-    let ref_type = match super::read::opt_str(obj, "refType", path)? {
+    let ref_type = match opt_str(obj, "refType", path)? {
         None | Some("FOLLOWS_FROM") => RefType::FollowsFrom,
         Some("CHILD_OF") => RefType::ChildOf,
         Some("EXTERNAL") => RefType::External,
@@ -400,8 +484,11 @@ fn reference(value: &Value, path: &str, trace_id: &str) -> Result<SpanReference>
             ))
         }
     };
-    let span_id = super::read::req_str(obj, "spanID", path)?.to_string();
-    let trace_id = super::read::opt_str(obj, "traceID", path)?.unwrap_or(trace_id).to_string();
+    let span_id = opt_str(obj, "spanID", path)?
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid(&key_path(path, "spanID"), "missing `spanID`"))?
+        .to_string();
+    let trace_id = opt_str(obj, "traceID", path)?.unwrap_or(trace_id).to_string();
     let tags = attributes(obj.get("tags").unwrap_or(&Value::Null), &key_path(path, "tags"))?;
     Ok(SpanReference { ref_type, trace_id, span_id, tags })
 }
