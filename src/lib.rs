@@ -26,7 +26,6 @@ pub use transform::{
 };
 
 pub mod explore;
-pub mod json_out;
 mod links;
 pub mod query;
 pub mod settings;

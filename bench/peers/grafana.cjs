@@ -20,7 +20,9 @@ let loaded;
  * - `interpolate(template, scopedVars?, format?, interpolations?)`: `sceneGraph.interpolate` on a
  *   bare scene object (no dashboard variables, so only scoped variables and macros resolve);
  * - `mapInternalLinkToExplore(options)`, `dateTime(ms)` (a Grafana DateTime, i.e. moment),
- *   `replaceVariables` (the interpolate function in `InterpolateFunction` shape);
+ *   `replaceVariables` (the interpolate function in `InterpolateFunction` shape), `lodashGet`;
+ *   note that the scenes interpolator replaces a field path that resolves to nothing with "" and
+ *   reports it `found`, where core Grafana's TemplateSrv keeps the text (docs: "not found");
  * - `scenes`, `data`: the whole modules, for anything else;
  * - `versions`: the installed versions; `loadMs`: how long loading took.
  * Throws an Error saying how to install the packages when they are missing.
@@ -64,6 +66,8 @@ function loadGrafana() {
     replaceVariables: (value, scopedVars, format) => interpolate(value, scopedVars, format),
     mapInternalLinkToExplore: data.mapInternalLinkToExplore,
     dateTime: data.dateTime,
+    // lodash's `get`: the field-path lookup Grafana's template engine uses for `${v.a["b"]}`.
+    lodashGet: req("lodash/get"),
     scenes,
     data,
     versions: { "@grafana/scenes": version("@grafana/scenes"), "@grafana/data": version("@grafana/data") },
