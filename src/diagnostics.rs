@@ -1,4 +1,4 @@
-//! Settings lint (beyond.md §3): the whole provisioning document is checked once, before anyone
+//! Settings lint (docs/beyond.md §3): the whole provisioning document is checked once, before anyone
 //! clicks a span, and every finding names its JSON path, a code and, where one exists, a fix.
 //!
 //! [`check`] is a pure function over the parsed document (YAML's `$$` already turned into `$`).
@@ -40,6 +40,7 @@
 //! | `UNKNOWN_VARIABLE` | warning | a `$__…` variable that does not exist where the template is used |
 //! | `VARIABLE_PATH_NEEDS_BRACES` | warning | `$__span.traceId`: only `$__span` is replaced |
 //! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
+//! | `UNSAFE_URL` | error | an external link's URL template whose literal start has a scheme other than http:, https:, mailto: (the href becomes `about:blank`) |
 //! | `UNKNOWN_TRANSFORMATION` | warning | a correlation transformation type Grafana does not know |
 //! | `SHADOWED_DERIVED_FIELD` | warning | a derived field named like an earlier one: Grafana never runs its regex |
 //! | `UNSET_ENV_VAR` | warning | `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""` |
@@ -68,13 +69,226 @@ pub enum Severity {
     Hint,
 }
 
+/// The code of a lint finding: a closed set, written as its `SCREAMING_SNAKE_CASE` name (the table
+/// above; TypeScript's `DiagnosticCode` union lists the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiagnosticCode {
+    /// `MISSING_DATASOURCES`: `datasources` is missing or not a list.
+    MissingDatasources,
+    /// `MISSING_NAME`: a data source without `name` (Grafana refuses to provision it).
+    MissingName,
+    /// `MISSING_TYPE`: a data source without `type`.
+    MissingType,
+    /// `DUPLICATE_UID`: two data sources share a uid: the later one replaces the earlier.
+    DuplicateUid,
+    /// `DUPLICATE_NAME`: two data sources share a name.
+    DuplicateName,
+    /// `DEPRECATED_DATASOURCE_TYPE`: `phlare`: Grafana 12 wants `grafana-pyroscope-datasource`.
+    DeprecatedDatasourceType,
+    /// `UNKNOWN_KEY`: a key Grafana does not read, with the closest known key.
+    UnknownKey,
+    /// `SPANLINK_EXTENSION`: a spanlink-only setting (`tracesToLogsV3`, `json` transformation) Grafana ignores.
+    SpanlinkExtension,
+    /// `LEGACY_SETTINGS_IGNORED`: `tracesToLogs` next to `tracesToLogsV2`: the legacy block is ignored.
+    LegacySettingsIgnored,
+    /// `UNKNOWN_DATASOURCE`: a data source reference that resolves to nothing.
+    UnknownDatasource,
+    /// `DATASOURCE_CASE_MISMATCH`: a reference that matches a uid only case-insensitively.
+    DatasourceCaseMismatch,
+    /// `DATASOURCE_BY_NAME`: a reference that names a data source which has a uid.
+    DatasourceByName,
+    /// `UNSUPPORTED_DATASOURCE_TYPE`: the referenced data source's type is not one this link supports.
+    UnsupportedDatasourceType,
+    /// `INVALID_TIME_SHIFT`: a time shift the settings page rejects.
+    InvalidTimeShift,
+    /// `NARROWING_TIME_SHIFT`: a positive start shift or a negative end shift.
+    NarrowingTimeShift,
+    /// `METRICS_WITHOUT_QUERIES`: `tracesToMetrics` without `queries`: no metrics link at all.
+    MetricsWithoutQueries,
+    /// `METRICS_QUERY_WITHOUT_NAME`: the metrics link gets an empty title.
+    MetricsQueryWithoutName,
+    /// `CUSTOM_QUERY_EMPTY`: `customQuery: true` with an empty `query`: Grafana ignores it.
+    CustomQueryEmpty,
+    /// `QUERY_NOT_USED`: `query` set while `customQuery` is false.
+    QueryNotUsed,
+    /// `HIGH_CARDINALITY_LABEL`: a Loki stream selector from a high-cardinality attribute.
+    HighCardinalityLabel,
+    /// `INVALID_LABEL_NAME`: a label name Loki/Prometheus would reject.
+    InvalidLabelName,
+    /// `INVALID_REGEX`: a regex that does not compile.
+    InvalidRegex,
+    /// `JS_ONLY_REGEX`: look-around or back-references: JavaScript-only, no linear-time engine runs them.
+    JsOnlyRegex,
+    /// `REGEX_WITHOUT_GROUP`: a derived-field regex without the capture group Grafana takes the value from.
+    RegexWithoutGroup,
+    /// `REGEX_CLASS_WITH_PIPE`: `[d|D]`: a `|` inside a character class is a literal.
+    RegexClassWithPipe,
+    /// `ONE_WAY_LOGS_LINK`: trace → logs, but the Loki source's derived fields never link back.
+    OneWayLogsLink,
+    /// `EXEMPLAR_LABEL_CASE`: an exemplar label differing only in case from the usual one.
+    ExemplarLabelCase,
+    /// `UNUSUAL_EXEMPLAR_LABEL`: an exemplar label that is none of `trace_id`, `traceID`, `traceId`.
+    UnusualExemplarLabel,
+    /// `PROFILE_ID_REQUIRED`: span profiles need spans carrying `pyroscope.profile.id`.
+    ProfileIdRequired,
+    /// `UNCLOSED_TEMPLATE`: a `${` or `[[name` that is not a reference (`${v`, `${v:}`, `[[v:date:iso]]`): Grafana leaves the text as is.
+    UnclosedTemplate,
+    /// `UNKNOWN_FORMAT`: a format Grafana does not know (`${v:Raw}`): it renders as glob.
+    UnknownFormat,
+    /// `UNKNOWN_VARIABLE`: a `$__…` variable that does not exist where the template is used.
+    UnknownVariable,
+    /// `VARIABLE_PATH_NEEDS_BRACES`: `$__span.traceId`: only `$__span` is replaced.
+    VariablePathNeedsBraces,
+    /// `NO_LINK_TARGET`: a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID`.
+    NoLinkTarget,
+    /// `UNKNOWN_TRANSFORMATION`: a correlation transformation type Grafana does not know.
+    UnknownTransformation,
+    /// `SHADOWED_DERIVED_FIELD`: a derived field named like an earlier one: Grafana never runs its regex.
+    ShadowedDerivedField,
+    /// `UNSET_ENV_VAR`: `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""`.
+    UnsetEnvVar,
+    /// `UNSUPPORTED_EXPANSION`: `$__file{…}` / `$__vault{…}`: only Grafana's server expands these.
+    UnsupportedExpansion,
+    /// `DATASOURCE_UID_TAKEN`: a new data source whose uid another one already has: Grafana refuses it.
+    DatasourceUidTaken,
+    /// `TOO_MANY_DEFAULTS`: two `isDefault` data sources in one organisation: Grafana refuses the provisioning.
+    TooManyDefaults,
+    /// `LEGACY_API_VERSION`: a file without `apiVersion`, read in Grafana's deprecated version-0 form.
+    LegacyApiVersion,
+    /// `INVALID_SETTINGS`: the provisioning document is not an object of settings.
+    InvalidSettings,
+    /// `DATASOURCE_REPLACED`: a data source named like an earlier one replaces it.
+    DatasourceReplaced,
+    /// `UNSAFE_URL`: a link URL template whose scheme is not http:, https: or mailto:.
+    UnsafeUrl,
+}
+
+impl DiagnosticCode {
+    /// Every code, in the order of the table above.
+    pub const ALL: &'static [DiagnosticCode] = &[
+        DiagnosticCode::MissingDatasources,
+        DiagnosticCode::MissingName,
+        DiagnosticCode::MissingType,
+        DiagnosticCode::DuplicateUid,
+        DiagnosticCode::DuplicateName,
+        DiagnosticCode::DeprecatedDatasourceType,
+        DiagnosticCode::UnknownKey,
+        DiagnosticCode::SpanlinkExtension,
+        DiagnosticCode::LegacySettingsIgnored,
+        DiagnosticCode::UnknownDatasource,
+        DiagnosticCode::DatasourceCaseMismatch,
+        DiagnosticCode::DatasourceByName,
+        DiagnosticCode::UnsupportedDatasourceType,
+        DiagnosticCode::InvalidTimeShift,
+        DiagnosticCode::NarrowingTimeShift,
+        DiagnosticCode::MetricsWithoutQueries,
+        DiagnosticCode::MetricsQueryWithoutName,
+        DiagnosticCode::CustomQueryEmpty,
+        DiagnosticCode::QueryNotUsed,
+        DiagnosticCode::HighCardinalityLabel,
+        DiagnosticCode::InvalidLabelName,
+        DiagnosticCode::InvalidRegex,
+        DiagnosticCode::JsOnlyRegex,
+        DiagnosticCode::RegexWithoutGroup,
+        DiagnosticCode::RegexClassWithPipe,
+        DiagnosticCode::OneWayLogsLink,
+        DiagnosticCode::ExemplarLabelCase,
+        DiagnosticCode::UnusualExemplarLabel,
+        DiagnosticCode::ProfileIdRequired,
+        DiagnosticCode::UnclosedTemplate,
+        DiagnosticCode::UnknownFormat,
+        DiagnosticCode::UnknownVariable,
+        DiagnosticCode::VariablePathNeedsBraces,
+        DiagnosticCode::NoLinkTarget,
+        DiagnosticCode::UnknownTransformation,
+        DiagnosticCode::ShadowedDerivedField,
+        DiagnosticCode::UnsetEnvVar,
+        DiagnosticCode::UnsupportedExpansion,
+        DiagnosticCode::DatasourceUidTaken,
+        DiagnosticCode::TooManyDefaults,
+        DiagnosticCode::LegacyApiVersion,
+        DiagnosticCode::InvalidSettings,
+        DiagnosticCode::DatasourceReplaced,
+        DiagnosticCode::UnsafeUrl,
+    ];
+
+    /// The code as written in findings, e.g. `UNKNOWN_KEY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticCode::MissingDatasources => "MISSING_DATASOURCES",
+            DiagnosticCode::MissingName => "MISSING_NAME",
+            DiagnosticCode::MissingType => "MISSING_TYPE",
+            DiagnosticCode::DuplicateUid => "DUPLICATE_UID",
+            DiagnosticCode::DuplicateName => "DUPLICATE_NAME",
+            DiagnosticCode::DeprecatedDatasourceType => "DEPRECATED_DATASOURCE_TYPE",
+            DiagnosticCode::UnknownKey => "UNKNOWN_KEY",
+            DiagnosticCode::SpanlinkExtension => "SPANLINK_EXTENSION",
+            DiagnosticCode::LegacySettingsIgnored => "LEGACY_SETTINGS_IGNORED",
+            DiagnosticCode::UnknownDatasource => "UNKNOWN_DATASOURCE",
+            DiagnosticCode::DatasourceCaseMismatch => "DATASOURCE_CASE_MISMATCH",
+            DiagnosticCode::DatasourceByName => "DATASOURCE_BY_NAME",
+            DiagnosticCode::UnsupportedDatasourceType => "UNSUPPORTED_DATASOURCE_TYPE",
+            DiagnosticCode::InvalidTimeShift => "INVALID_TIME_SHIFT",
+            DiagnosticCode::NarrowingTimeShift => "NARROWING_TIME_SHIFT",
+            DiagnosticCode::MetricsWithoutQueries => "METRICS_WITHOUT_QUERIES",
+            DiagnosticCode::MetricsQueryWithoutName => "METRICS_QUERY_WITHOUT_NAME",
+            DiagnosticCode::CustomQueryEmpty => "CUSTOM_QUERY_EMPTY",
+            DiagnosticCode::QueryNotUsed => "QUERY_NOT_USED",
+            DiagnosticCode::HighCardinalityLabel => "HIGH_CARDINALITY_LABEL",
+            DiagnosticCode::InvalidLabelName => "INVALID_LABEL_NAME",
+            DiagnosticCode::InvalidRegex => "INVALID_REGEX",
+            DiagnosticCode::JsOnlyRegex => "JS_ONLY_REGEX",
+            DiagnosticCode::RegexWithoutGroup => "REGEX_WITHOUT_GROUP",
+            DiagnosticCode::RegexClassWithPipe => "REGEX_CLASS_WITH_PIPE",
+            DiagnosticCode::OneWayLogsLink => "ONE_WAY_LOGS_LINK",
+            DiagnosticCode::ExemplarLabelCase => "EXEMPLAR_LABEL_CASE",
+            DiagnosticCode::UnusualExemplarLabel => "UNUSUAL_EXEMPLAR_LABEL",
+            DiagnosticCode::ProfileIdRequired => "PROFILE_ID_REQUIRED",
+            DiagnosticCode::UnclosedTemplate => "UNCLOSED_TEMPLATE",
+            DiagnosticCode::UnknownFormat => "UNKNOWN_FORMAT",
+            DiagnosticCode::UnknownVariable => "UNKNOWN_VARIABLE",
+            DiagnosticCode::VariablePathNeedsBraces => "VARIABLE_PATH_NEEDS_BRACES",
+            DiagnosticCode::NoLinkTarget => "NO_LINK_TARGET",
+            DiagnosticCode::UnknownTransformation => "UNKNOWN_TRANSFORMATION",
+            DiagnosticCode::ShadowedDerivedField => "SHADOWED_DERIVED_FIELD",
+            DiagnosticCode::UnsetEnvVar => "UNSET_ENV_VAR",
+            DiagnosticCode::UnsupportedExpansion => "UNSUPPORTED_EXPANSION",
+            DiagnosticCode::DatasourceUidTaken => "DATASOURCE_UID_TAKEN",
+            DiagnosticCode::TooManyDefaults => "TOO_MANY_DEFAULTS",
+            DiagnosticCode::LegacyApiVersion => "LEGACY_API_VERSION",
+            DiagnosticCode::InvalidSettings => "INVALID_SETTINGS",
+            DiagnosticCode::DatasourceReplaced => "DATASOURCE_REPLACED",
+            DiagnosticCode::UnsafeUrl => "UNSAFE_URL",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for DiagnosticCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<DiagnosticCode> for &str {
+    fn eq(&self, other: &DiagnosticCode) -> bool {
+        *self == other.as_str()
+    }
+}
+
 /// One finding of the lint.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
     /// How serious the finding is.
     pub severity: Severity,
     /// A stable machine-readable code, e.g. `INVALID_INTERVAL`.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// JSON path from the document root, e.g.
     /// `datasources[2].jsonData.tracesToLogsV2.spanStartTimeShift`.
     pub path: String,
@@ -93,7 +307,7 @@ impl Diagnostic {
     /// A finding without a source location.
     pub fn new(
         severity: Severity,
-        code: &'static str,
+        code: DiagnosticCode,
         path: String,
         message: String,
         suggestion: Option<String>,
@@ -118,7 +332,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
         };
         return vec![diag(
             Severity::Error,
-            "MISSING_DATASOURCES",
+            DiagnosticCode::MissingDatasources,
             "datasources".into(),
             message.into(),
             None,
@@ -134,7 +348,13 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
     {
         let message =
             format!("no data source has uid or name `{t}`, so no trace source is checked");
-        lint.push(Severity::Error, "UNKNOWN_DATASOURCE", "datasources".into(), message, None);
+        lint.push(
+            Severity::Error,
+            DiagnosticCode::UnknownDatasource,
+            "datasources".into(),
+            message,
+            None,
+        );
     }
     for ds in &lint.sources.clone() {
         let is_trace = match tracing {
@@ -181,7 +401,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known keys and data source types (grafana.md §1).
+// Known keys and data source types (docs/grafana.md §1).
 
 const LOGS_V2_KEYS: &[&str] = &[
     "datasourceUid",
@@ -291,7 +511,7 @@ const HIGH_CARDINALITY: &[&str] = &[
     "process.pid",
 ];
 
-/// Grafana's built-in variables, valid in any template (grafana.md §6.3).
+/// Grafana's built-in variables, valid in any template (docs/grafana.md §6.3).
 const BUILTIN_VARS: &[&str] = &[
     "__from",
     "__to",
@@ -312,7 +532,7 @@ const BUILTIN_VARS: &[&str] = &[
 const SPAN_VARS: &[&str] = &["__span", "__trace", "__tags"];
 /// Scoped variables of data links (derived fields, exemplars, correlations).
 const DATA_LINK_VARS: &[&str] = &["__value", "__data", "__targetField", "__series", "__field"];
-/// Scoped variables of data links on a trace frame (grafana.md §7.3).
+/// Scoped variables of data links on a trace frame (docs/grafana.md §7.3).
 const TRACE_FRAME_VARS: &[&str] =
     &["__value", "__data", "__targetField", "__series", "__field", "__span", "__trace", "__tags"];
 
@@ -377,7 +597,7 @@ struct Lint<'a> {
 
 fn diag(
     severity: Severity,
-    code: &'static str,
+    code: DiagnosticCode,
     path: String,
     message: String,
     suggestion: Option<String>,
@@ -389,7 +609,7 @@ impl<'a> Lint<'a> {
     fn push(
         &mut self,
         severity: Severity,
-        code: &'static str,
+        code: DiagnosticCode,
         path: String,
         message: String,
         suggestion: Option<String>,
@@ -406,7 +626,7 @@ impl<'a> Lint<'a> {
             if ds.name.is_none() {
                 self.push(
                     Severity::Error,
-                    "MISSING_NAME",
+                    DiagnosticCode::MissingName,
                     format!("{}.name", ds.path),
                     "a data source needs a `name`".into(),
                     None,
@@ -415,7 +635,7 @@ impl<'a> Lint<'a> {
             if ds.ty.is_none() {
                 self.push(
                     Severity::Error,
-                    "MISSING_TYPE",
+                    DiagnosticCode::MissingType,
                     format!("{}.type", ds.path),
                     "a data source needs a `type`".into(),
                     None,
@@ -424,7 +644,7 @@ impl<'a> Lint<'a> {
             if ds.family == Family::Phlare {
                 self.push(
                     Severity::Warning,
-                    "DEPRECATED_DATASOURCE_TYPE",
+                    DiagnosticCode::DeprecatedDatasourceType,
                     format!("{}.type", ds.path),
                     "`phlare` is the old id of the Pyroscope plugin; Grafana 12 wants `grafana-pyroscope-datasource`".into(),
                     Some("grafana-pyroscope-datasource".into()),
@@ -438,7 +658,7 @@ impl<'a> Lint<'a> {
                         format!("uid `{uid}` is already used by {first}; this entry replaces it");
                     self.push(
                         Severity::Warning,
-                        "DUPLICATE_UID",
+                        DiagnosticCode::DuplicateUid,
                         format!("{}.uid", ds.path),
                         message,
                         None,
@@ -452,7 +672,7 @@ impl<'a> Lint<'a> {
                     let message = format!("name `{name}` is already used by {first}");
                     self.push(
                         Severity::Warning,
-                        "DUPLICATE_NAME",
+                        DiagnosticCode::DuplicateName,
                         format!("{}.name", ds.path),
                         message,
                         None,
@@ -504,7 +724,7 @@ impl<'a> Lint<'a> {
                 let (right, message) = (ds.reference(), format!("`{reference}` matches `{}` only case-insensitively; uids are case-sensitive", ds.reference()));
                 self.push(
                     Severity::Warning,
-                    "DATASOURCE_CASE_MISMATCH",
+                    DiagnosticCode::DatasourceCaseMismatch,
                     path.into(),
                     message,
                     Some(right.into()),
@@ -517,7 +737,7 @@ impl<'a> Lint<'a> {
                 );
                 self.push(
                     Severity::Warning,
-                    "DATASOURCE_BY_NAME",
+                    DiagnosticCode::DatasourceByName,
                     path.into(),
                     message,
                     Some(right.into()),
@@ -528,7 +748,13 @@ impl<'a> Lint<'a> {
                 let message =
                     format!("no data source has uid `{reference}`: this setting makes no link");
                 let suggestion = closest(reference, &known, 3).map(str::to_string);
-                self.push(Severity::Error, "UNKNOWN_DATASOURCE", path.into(), message, suggestion);
+                self.push(
+                    Severity::Error,
+                    DiagnosticCode::UnknownDatasource,
+                    path.into(),
+                    message,
+                    suggestion,
+                );
             }
         }
         let ds = found.as_ref()?;
@@ -538,7 +764,7 @@ impl<'a> Lint<'a> {
                 let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {supported})", ds.reference());
                 self.push(
                     Severity::Error,
-                    "UNSUPPORTED_DATASOURCE_TYPE",
+                    DiagnosticCode::UnsupportedDatasourceType,
                     path.into(),
                     message,
                     None,
@@ -561,7 +787,13 @@ impl<'a> Lint<'a> {
                     .map(|s| format!("; did you mean `{s}`"))
                     .unwrap_or_default();
                 let message = format!("`{key}` is not a {what} setting; Grafana ignores it{hint}");
-                self.push(Severity::Warning, "UNKNOWN_KEY", child(path, key), message, suggestion);
+                self.push(
+                    Severity::Warning,
+                    DiagnosticCode::UnknownKey,
+                    child(path, key),
+                    message,
+                    suggestion,
+                );
             }
         }
     }
@@ -573,7 +805,13 @@ impl<'a> Lint<'a> {
             let k = key.as_str();
             if k == "tracesToLogsV3" {
                 let message = "`tracesToLogsV3` (several logs destinations) is a spanlink extension; Grafana ignores it and uses `tracesToLogsV2`".into();
-                self.push(Severity::Hint, "SPANLINK_EXTENSION", child(path, k), message, None);
+                self.push(
+                    Severity::Hint,
+                    DiagnosticCode::SpanlinkExtension,
+                    child(path, k),
+                    message,
+                    None,
+                );
                 continue;
             }
             if LINK_KEYS.contains(&k) || OTHER_TRACE_KEYS.contains(&k) {
@@ -587,7 +825,7 @@ impl<'a> Lint<'a> {
             let message = format!("`{k}` is not a Grafana setting{hint}");
             self.push(
                 Severity::Warning,
-                "UNKNOWN_KEY",
+                DiagnosticCode::UnknownKey,
                 child(path, k),
                 message,
                 suggestion.map(str::to_string),
@@ -616,7 +854,7 @@ impl<'a> Lint<'a> {
                     "`tracesToLogsV2` is set, so Grafana ignores the legacy `tracesToLogs`".into();
                 self.push(
                     Severity::Hint,
-                    "LEGACY_SETTINGS_IGNORED",
+                    DiagnosticCode::LegacySettingsIgnored,
                     child(&path, "tracesToLogs"),
                     message,
                     None,
@@ -705,7 +943,7 @@ impl<'a> Lint<'a> {
             let suggestion = r#"queries: [{ name: "Request rate", query: "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))" }]"#;
             self.push(
                 Severity::Warning,
-                "METRICS_WITHOUT_QUERIES",
+                DiagnosticCode::MetricsWithoutQueries,
                 child(path, "queries"),
                 message,
                 Some(suggestion.into()),
@@ -723,7 +961,7 @@ impl<'a> Lint<'a> {
                         "a metrics query without `name` makes a link with an empty title".into();
                     self.push(
                         Severity::Hint,
-                        "METRICS_QUERY_WITHOUT_NAME",
+                        DiagnosticCode::MetricsQueryWithoutName,
                         child(&qpath, "name"),
                         message,
                         None,
@@ -747,7 +985,13 @@ impl<'a> Lint<'a> {
         }
         if block.get("datasourceUid").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
             let message = "span profiles need spans that carry `pyroscope.profile.id` (set by the Pyroscope SDK's span processor); without it the profile link shows the whole service".into();
-            self.push(Severity::Hint, "PROFILE_ID_REQUIRED", path.into(), message, None);
+            self.push(
+                Severity::Hint,
+                DiagnosticCode::ProfileIdRequired,
+                path.into(),
+                message,
+                None,
+            );
         }
     }
 
@@ -759,7 +1003,7 @@ impl<'a> Lint<'a> {
             let message = "`customQuery` is true but `query` is empty: Grafana ignores it and builds the default query".into();
             self.push(
                 Severity::Warning,
-                "CUSTOM_QUERY_EMPTY",
+                DiagnosticCode::CustomQueryEmpty,
                 child(path, "customQuery"),
                 message,
                 None,
@@ -768,7 +1012,7 @@ impl<'a> Lint<'a> {
             let message = "`query` is only used with `customQuery: true`".into();
             self.push(
                 Severity::Hint,
-                "QUERY_NOT_USED",
+                DiagnosticCode::QueryNotUsed,
                 child(path, "query"),
                 message,
                 Some("customQuery: true".into()),
@@ -787,7 +1031,7 @@ impl<'a> Lint<'a> {
                 let message = format!("`{key}` must be a string such as \"-2m\"");
                 self.push(
                     Severity::Error,
-                    "INVALID_TIME_SHIFT",
+                    DiagnosticCode::InvalidTimeShift,
                     spath,
                     message,
                     Some(format!("{value}s")),
@@ -799,7 +1043,7 @@ impl<'a> Lint<'a> {
             }
             let Some(caps) = shift_regex().captures(text) else {
                 let message = format!("`{text}` is not a time shift the settings page accepts (a number and one unit of ms, s, m, h, d, w, M, y)");
-                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, None);
+                self.push(Severity::Error, DiagnosticCode::InvalidTimeShift, spath, message, None);
                 continue;
             };
             let amount = crate::js::js_string_to_number(&caps[1]);
@@ -811,7 +1055,7 @@ impl<'a> Lint<'a> {
                 );
                 self.push(
                     Severity::Warning,
-                    "NARROWING_TIME_SHIFT",
+                    DiagnosticCode::NarrowingTimeShift,
                     spath,
                     message,
                     Some(format!("-{text}")),
@@ -821,7 +1065,7 @@ impl<'a> Lint<'a> {
                     format!("a negative end shift (`{text}`) ends the window before the span ends");
                 self.push(
                     Severity::Warning,
-                    "NARROWING_TIME_SHIFT",
+                    DiagnosticCode::NarrowingTimeShift,
                     spath,
                     message,
                     Some(text[1..].to_string()),
@@ -852,7 +1096,13 @@ impl<'a> Lint<'a> {
             let message = format!(
                 "`{key}` has one value per pod/host/request: as a Loki stream selector it goes against Loki's label best practices (https://grafana.com/docs/loki/latest/get-started/labels/bp-labels/); filter with `|=` or structured metadata in a custom query instead"
             );
-            self.push(Severity::Warning, "HIGH_CARDINALITY_LABEL", path.into(), message, None);
+            self.push(
+                Severity::Warning,
+                DiagnosticCode::HighCardinalityLabel,
+                path.into(),
+                message,
+                None,
+            );
         }
         self.label_name(path, label);
     }
@@ -863,7 +1113,13 @@ impl<'a> Lint<'a> {
         }
         let fixed = sanitize_label(label);
         let message = format!("`{label}` is not a valid label name (`[a-zA-Z_][a-zA-Z0-9_]*`); spanlink writes `{fixed}` instead");
-        self.push(Severity::Warning, "INVALID_LABEL_NAME", path.into(), message, Some(fixed));
+        self.push(
+            Severity::Warning,
+            DiagnosticCode::InvalidLabelName,
+            path.into(),
+            message,
+            Some(fixed),
+        );
     }
 
     // --- one-way correlations -----------------------------------------------------------------
@@ -884,7 +1140,7 @@ impl<'a> Lint<'a> {
             );
             self.push(
                 Severity::Hint,
-                "ONE_WAY_LOGS_LINK",
+                DiagnosticCode::OneWayLogsLink,
                 child(path, "datasourceUid"),
                 message,
                 None,
@@ -901,7 +1157,7 @@ impl<'a> Lint<'a> {
         }
         if !has_text(field, "datasourceUid") && !has_text(field, "url") {
             let message = "a derived field without `datasourceUid` or `url` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         let matcher = field.get("matcherType").and_then(Value::as_str).unwrap_or("regex");
         if let Some(pattern) = field.get("matcherRegex").and_then(Value::as_str) {
@@ -912,6 +1168,9 @@ impl<'a> Lint<'a> {
             if let Some(text) = field.get(key).and_then(Value::as_str) {
                 self.template(&child(path, key), text, DATA_LINK_VARS);
             }
+        }
+        if !has_text(field, "datasourceUid") {
+            self.url_template(path, field);
         }
     }
 
@@ -946,7 +1205,7 @@ impl<'a> Lint<'a> {
             let regex_path = format!("{path}[{j}].matcherRegex");
             self.push(
                 Severity::Warning,
-                "SHADOWED_DERIVED_FIELD",
+                DiagnosticCode::ShadowedDerivedField,
                 regex_path,
                 message,
                 Some(suggestion),
@@ -962,7 +1221,7 @@ impl<'a> Lint<'a> {
         if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
             let message =
                 "an exemplar destination without `datasourceUid` or `url` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         if let Some(name) = dest.get("name").and_then(Value::as_str) {
             const USUAL: [&str; 3] = ["trace_id", "traceID", "traceId"];
@@ -973,7 +1232,7 @@ impl<'a> Lint<'a> {
                         let message = format!("exemplar label `{name}` differs only in case from the usual `{usual}`; label names are case-sensitive");
                         self.push(
                             Severity::Warning,
-                            "EXEMPLAR_LABEL_CASE",
+                            DiagnosticCode::ExemplarLabelCase,
                             npath,
                             message,
                             Some(usual.to_string()),
@@ -981,7 +1240,13 @@ impl<'a> Lint<'a> {
                     }
                     None => {
                         let message = format!("exemplar label `{name}` is none of the usual `trace_id`, `traceID`, `traceId`; check your exemplars carry it");
-                        self.push(Severity::Hint, "UNUSUAL_EXEMPLAR_LABEL", npath, message, None);
+                        self.push(
+                            Severity::Hint,
+                            DiagnosticCode::UnusualExemplarLabel,
+                            npath,
+                            message,
+                            None,
+                        );
                     }
                 }
             }
@@ -990,6 +1255,24 @@ impl<'a> Lint<'a> {
             if let Some(text) = dest.get(key).and_then(Value::as_str) {
                 self.template(&child(path, key), text, DATA_LINK_VARS);
             }
+        }
+        if !has_text(dest, "datasourceUid") {
+            self.url_template(path, dest);
+        }
+    }
+
+    /// The `url` of an external link (`path` is its parent): unsafe before any value comes in?
+    fn url_template(&mut self, path: &str, parent: &Value) {
+        let Some(text) = parent.get("url").and_then(Value::as_str) else { return };
+        let Ok(template) = crate::template::Template::parse(text) else { return };
+        if let Some(why) = crate::href::unsafe_template(&template) {
+            self.push(
+                Severity::Error,
+                DiagnosticCode::UnsafeUrl,
+                child(path, "url"),
+                why.message(),
+                None,
+            );
         }
     }
 
@@ -1011,7 +1294,7 @@ impl<'a> Lint<'a> {
             has_text(c, "targetUID") || c.get("target").is_some_and(|t| has_text(t, "uid"));
         if ty != "external" && !has_target {
             let message = "a `query` correlation without `targetUID` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         let from_trace = source.is_some_and(|s| s.family.is_tracing());
         let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
@@ -1023,6 +1306,9 @@ impl<'a> Lint<'a> {
         self.known_keys(&cpath, config, CORRELATION_CONFIG_KEYS, "correlation config");
         if let Some(target) = config.get("target") {
             self.template_strings(&child(&cpath, "target"), target, vars);
+            if ty == "external" {
+                self.url_template(&child(&cpath, "target"), target);
+            }
         }
         for (i, t) in config
             .get("transformations")
@@ -1046,7 +1332,7 @@ impl<'a> Lint<'a> {
                             .into();
                     self.push(
                         Severity::Hint,
-                        "SPANLINK_EXTENSION",
+                        DiagnosticCode::SpanlinkExtension,
                         child(&tpath, "type"),
                         message,
                         None,
@@ -1059,7 +1345,7 @@ impl<'a> Lint<'a> {
                     );
                     self.push(
                         Severity::Warning,
-                        "UNKNOWN_TRANSFORMATION",
+                        DiagnosticCode::UnknownTransformation,
                         child(&tpath, "type"),
                         message,
                         None,
@@ -1075,7 +1361,13 @@ impl<'a> Lint<'a> {
         let js = js_only_features(pattern);
         for (feature, suggestion) in &js {
             let message = format!("{feature} is JavaScript-only: Grafana accepts it, but no linear-time engine (spanlink's) runs it");
-            self.push(Severity::Error, "JS_ONLY_REGEX", path.into(), message, suggestion.clone());
+            self.push(
+                Severity::Error,
+                DiagnosticCode::JsOnlyRegex,
+                path.into(),
+                message,
+                suggestion.clone(),
+            );
         }
         if !js.is_empty() {
             return;
@@ -1091,14 +1383,20 @@ impl<'a> Lint<'a> {
                     .trim()
                     .trim_start_matches("error: ");
                 let message = format!("the regex does not compile: {reason}");
-                self.push(Severity::Error, "INVALID_REGEX", path.into(), message, None);
+                self.push(
+                    Severity::Error,
+                    DiagnosticCode::InvalidRegex,
+                    path.into(),
+                    message,
+                    None,
+                );
                 return;
             }
             Ok(re) if needs_group && re.captures_len() < 2 => {
                 let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
                 self.push(
                     Severity::Error,
-                    "REGEX_WITHOUT_GROUP",
+                    DiagnosticCode::RegexWithoutGroup,
                     path.into(),
                     message,
                     Some(format!("({pattern})")),
@@ -1117,7 +1415,13 @@ impl<'a> Lint<'a> {
                 _ => "a literal `|` too".to_string(),
             };
             let message = format!("`{class}` matches {listed}; write `{fixed}`");
-            self.push(Severity::Hint, "REGEX_CLASS_WITH_PIPE", path.into(), message, Some(fixed));
+            self.push(
+                Severity::Hint,
+                DiagnosticCode::RegexClassWithPipe,
+                path.into(),
+                message,
+                Some(fixed),
+            );
         }
     }
 
@@ -1148,9 +1452,11 @@ impl<'a> Lint<'a> {
         let Ok(template) = crate::template::Template::parse(text) else { return };
         for issue in template.issues() {
             let (code, message) = match &issue.kind {
-                crate::template::IssueKind::Malformed => ("UNCLOSED_TEMPLATE", issue.message(text)),
+                crate::template::IssueKind::Malformed => {
+                    (DiagnosticCode::UnclosedTemplate, issue.message(text))
+                }
                 crate::template::IssueKind::UnknownFormat(_) => {
-                    ("UNKNOWN_FORMAT", issue.message(text))
+                    (DiagnosticCode::UnknownFormat, issue.message(text))
                 }
             };
             self.push(Severity::Warning, code, path.into(), message, None);
@@ -1168,7 +1474,13 @@ impl<'a> Lint<'a> {
             .filter(|rest| !rest.is_empty());
             if !vars.contains(&name) {
                 let message = format!("`{name}` does not exist here (available: {}); the link will be dropped or show the text as is", vars.join(", "));
-                self.push(Severity::Warning, "UNKNOWN_VARIABLE", path.into(), message, None);
+                self.push(
+                    Severity::Warning,
+                    DiagnosticCode::UnknownVariable,
+                    path.into(),
+                    message,
+                    None,
+                );
             } else if let Some(rest) = bare_path.filter(|_| name != "__tags") {
                 let fixed = format!("${{{name}{rest}}}");
                 let whole = &text[p.offset..end + rest.len()];
@@ -1176,7 +1488,7 @@ impl<'a> Lint<'a> {
                     format!("`{whole}` interpolates `${name}` alone (an object); write `{fixed}`");
                 self.push(
                     Severity::Warning,
-                    "VARIABLE_PATH_NEEDS_BRACES",
+                    DiagnosticCode::VariablePathNeedsBraces,
                     path.into(),
                     message,
                     Some(fixed),
@@ -1261,7 +1573,7 @@ fn tag_label(tag: &Value) -> Option<String> {
     }
 }
 
-/// The tags of a logs block as `(path, attribute, label)`, legacy forms included (grafana.md §1.1).
+/// The tags of a logs block as `(path, attribute, label)`, legacy forms included (docs/grafana.md §1.1).
 fn logs_tags(path: &str, block: &Value) -> Vec<(String, String, String)> {
     let mapped = block.get("mapTagNamesEnabled").and_then(Value::as_bool).unwrap_or(false);
     let (list_key, list) = match (mapped, block.get("mappedTags").and_then(Value::as_array)) {
@@ -1522,5 +1834,25 @@ mod tests {
     fn paths() {
         assert_eq!(child("a", "b"), "a.b");
         assert_eq!(child("a", "k8s.pod"), r#"a["k8s.pod"]"#);
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::DiagnosticCode;
+
+    /// The TypeScript union lists exactly the Rust codes, in order, and serde writes each as
+    /// its name.
+    #[test]
+    fn typescript_union_and_serde_names_match_the_enum() {
+        let dts = include_str!("wasm_types.d.ts");
+        let start = dts.find("export type DiagnosticCode =").unwrap();
+        let union = &dts[start..start + dts[start..].find(';').unwrap()];
+        let names: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        let codes: Vec<&str> = DiagnosticCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, codes);
+        for code in DiagnosticCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

@@ -11,12 +11,13 @@ pub mod diagnostics;
 pub mod error;
 pub mod interval;
 pub mod js;
+pub mod limits;
 pub mod model;
 pub mod template;
 pub mod transform;
 pub mod wasm;
 
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use error::{Error, ErrorCode, Result};
 pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
@@ -26,6 +27,7 @@ pub use transform::{
 };
 
 pub mod explore;
+pub mod href;
 mod links;
 pub mod query;
 pub mod settings;

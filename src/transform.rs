@@ -1,5 +1,5 @@
-//! Correlation transformations (grafana.md §7.1): `regex` and `logfmt` exactly as Grafana runs
-//! them, plus spanlink's `json` (beyond.md §4). A transformation turns a field value into
+//! Correlation transformations (docs/grafana.md §7.1): `regex` and `logfmt` exactly as Grafana runs
+//! them, plus spanlink's `json` (docs/beyond.md §4). A transformation turns a field value into
 //! variables (`${application}`) for the correlation's link templates.
 //!
 //! ```
@@ -347,6 +347,7 @@ pub fn compile_js_regex(expr: &str, case_insensitive: bool) -> std::result::Resu
     }
     RegexBuilder::new(&js_braces(expr))
         .case_insensitive(case_insensitive)
+        .size_limit(crate::limits::REGEX_COMPILED_BYTES)
         .build()
         .map_err(|e| format!("{} does not compile: {e}", json_stringify(&Value::from(expr))))
 }

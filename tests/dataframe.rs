@@ -187,6 +187,17 @@ fn a_row_without_span_id_is_an_error_naming_the_cell() {
     assert_eq!(err.path, "fields[16].values[0]");
 }
 
+#[test]
+fn a_frame_past_the_attribute_limit_is_limit_exceeded() {
+    let mut columns = tempo_columns();
+    let many: Vec<Value> = (0..=spanlink::limits::ATTRIBUTES_PER_SPAN)
+        .map(|i| json!({"key": format!("k{i}"), "value": i}))
+        .collect();
+    columns[16].2 = json!([[], many]);
+    let err = Trace::from_value(&data_frame(&columns)).unwrap_err();
+    assert_eq!((err.code, err.path.as_str()), (ErrorCode::LimitExceeded, "spans[1]"));
+}
+
 /// Tempo → Loki correlations on the fields only the frame has.
 fn correlations_on(fields: &[(&str, &str)]) -> spanlink::Correlator {
     let correlations: Vec<Value> = fields

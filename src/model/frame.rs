@@ -167,6 +167,7 @@ pub(super) fn parse(value: &Value) -> Result<Trace> {
         spans.push(span(&columns, &cells_of_row, row)?);
         cells.push(cells_of_row);
     }
+    super::check_counts(&spans)?;
     let names = columns.iter().map(|c| c.name.to_string()).collect();
     let mut trace = Trace::from_spans(TraceFormat::DataFrame, spans);
     trace.frame = Some(Frame { names, rows: cells });
