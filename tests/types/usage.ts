@@ -28,6 +28,7 @@ import type {
 } from "spanlink";
 import init, { parseInterval as webParseInterval } from "spanlink/web";
 import * as inline from "spanlink/inline";
+import * as grafana from "spanlink/grafana";
 
 const doc: ProvisioningDocument = parseProvisioning("datasources: []");
 const firstName: string | undefined = doc.datasources?.[0]?.name;
@@ -106,6 +107,14 @@ try {
   console.log(code, where, err.message, err.name === "SpanlinkError");
 }
 
+// spanlink/grafana in plain spanlink types (its @grafana/data check is grafana.ts).
+const spanLinkFn = grafana.createSpanLink(correlator, trace);
+const defs: grafana.SpanLinkDefLike[] = spanLinkFn({ spanID: "x" });
+const grafanaType: grafana.SpanLinkType = grafana.spanLinkType("logs");
+const fromFrameInput: Trace = parseTrace({
+  fields: [{ name: "spanID", type: "string", values: ["a"] }],
+});
+
 async function web(): Promise<number> {
   await init();
   return webParseInterval("1h") + inline.parseInterval("1m");
@@ -143,6 +152,8 @@ new Correlator(doc, { appSubUrl: 1 });
 correlator.logLinks("loki", "x", { a: 1 });
 // @ts-expect-error an explore state needs queries
 exploreUrl({ datasource: "x" });
+// @ts-expect-error SpanLinkDef types are the trace view's
+const badGrafanaType: grafana.SpanLinkType = "logs";
 // @ts-expect-error parseProvisioning takes YAML text
 parseProvisioning({ datasources: [] });
 
