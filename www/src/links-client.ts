@@ -9,7 +9,7 @@ import { buildModel } from "./waterfall";
 /** Above this many spans, traceLinks runs in a worker and the selected span's links come from spanLinks. */
 const WORKER_THRESHOLD = 1500;
 
-/** Reads state.settingsText into a correlator and its diagnostics (or the error). */
+/** Reads the settings files into a correlator and its diagnostics (or the error). */
 export function readSettings(state: AppState) {
   state.correlator?.free();
   state.correlator = null;
@@ -17,7 +17,7 @@ export function readSettings(state: AppState) {
   state.settingsError = null;
   state.diagnostics = [];
   try {
-    const provisioning = parseProvisioning(state.settingsText);
+    const provisioning = parseProvisioning(state.settingsFiles);
     state.provisioning = provisioning;
     state.correlator = newCorrelator(provisioning, { appSubUrl: "" });
     state.diagnostics = state.correlator.diagnostics() ?? [];
@@ -130,7 +130,7 @@ export class LinksClient {
     this.workerBusy = true;
     const req: LinksRequest = {
       id: ++this.requestId,
-      settings: s.settingsText,
+      settings: s.settingsFiles,
       trace: s.traceText,
     };
     this.worker.postMessage(req);

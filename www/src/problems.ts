@@ -1,83 +1,93 @@
-// The problems panels: the settings' error and lint findings (each with a button to its line),
-// the links error, and the trace's error.
-import type { AppState } from "./app-state";
+// The problems panels: the settings' error and lint findings (each with a button to its file and
+// line, and a lint mark there in the editor), the links error, and the trace's error.
+import { fileIndex, type AppState } from "./app-state";
 import { h } from "./dom";
-import { yamlLineOf } from "./editor";
+import type { Mark } from "./editor";
+import { yamlLineOf } from "./yaml-path";
 
-/** The lines the settings editor marks, and how a click shows one. */
 export interface ProblemsView {
   settingsHost: HTMLElement;
   traceHost: HTMLElement;
-  markLines(lines: number[]): void;
-  revealLine(line: number): void;
+  /** Marks the findings of the settings file shown in the editor. */
+  setMarks(marks: Mark[]): void;
+  /** Shows a settings file at a line. */
+  reveal(file: number, line: number): void;
 }
 
-const ORDER: Record<string, number> = { error: 0, warning: 1, hint: 2 };
+interface Problem {
+  severity: "error" | "warning" | "hint";
+  code: string;
+  path: string;
+  message: string;
+  suggestion?: string;
+  /** Where it is in the settings, when known: the file's index, line and column. */
+  at?: { file: number; line: number; column?: number };
+}
+
+const ORDER = { error: 0, warning: 1, hint: 2 };
+
+/** The settings problems, errors first, each placed in its file where possible. */
+function settingsProblems(state: AppState): Problem[] {
+  // The engine places each finding (parseProvisioning's positions); the YAML path search is the
+  // fallback for findings without a place.
+  const place = (file: string | undefined, path: string, line?: number, column?: number) => {
+    const i = fileIndex(state, file);
+    const l = line ?? yamlLineOf(state.settingsFiles[i].text, path);
+    return l ? { file: i, line: l, column } : undefined;
+  };
+  const out: Problem[] = [];
+  const e = state.settingsError;
+  if (e) out.push({ severity: "error", ...e, at: place(e.file, e.path, e.line, e.column) });
+  const l = state.linksError;
+  if (l) out.push({ severity: "error", ...l, at: place(undefined, l.path) });
+  const sorted = [...state.diagnostics].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  for (const d of sorted) {
+    const s = d.source;
+    out.push({ ...d, at: place(s?.file, d.path, s?.line, s?.column) });
+  }
+  return out;
+}
 
 export function renderProblems(state: AppState, view: ProblemsView) {
-  const item = (p: Problem) => problemItem(state.settingsText, view, p);
-  const marks: number[] = [];
-  const list = h("ul");
-  if (state.settingsError) {
-    const e = state.settingsError;
-    list.append(item({ severity: "error", ...e }));
-    const l = e.line ?? yamlLineOf(state.settingsText, e.path);
-    if (l) marks.push(l);
-  }
-  if (state.linksError)
-    list.append(item({ severity: "error", ...state.linksError, line: undefined }));
-  const sorted = [...state.diagnostics].sort(
-    (a, b) => (ORDER[a.severity] ?? 3) - (ORDER[b.severity] ?? 3),
-  );
-  for (const d of sorted) {
-    // The engine locates each finding in the YAML (parseProvisioning's positions); the text
-    // search is the fallback for findings without a place.
-    const l = d.source?.line ?? yamlLineOf(state.settingsText, d.path);
-    list.append(item({ ...d, line: l }));
-    if (l && d.severity !== "hint") marks.push(l);
-  }
-  const n = list.children.length;
+  const several = state.settingsFiles.length > 1;
+  const problems = settingsProblems(state);
+  const list = h("ul", {}, ...problems.map((p) => problemItem(p, view, several ? state : null)));
+  const n = problems.length;
   const title = h(
     "h3",
     { class: n ? "" : "ok" },
     n ? `Problems (${n})` : "No problems found in the settings",
   );
   view.settingsHost.replaceChildren(title, ...(n ? [list] : []));
-  view.markLines(marks);
+  view.setMarks(
+    problems.flatMap((p) =>
+      p.at && p.at.file === state.activeFile && p.severity !== "hint"
+        ? [{ line: p.at.line, column: p.at.column, severity: p.severity, message: p.message }]
+        : [],
+    ),
+  );
 
   view.traceHost.replaceChildren();
-  if (state.traceError) {
-    const e = state.traceError;
-    view.traceHost.append(h("ul", {}, item({ severity: "error", ...e, line: undefined })));
-  }
+  const t = state.traceError;
+  if (t) view.traceHost.append(h("ul", {}, problemItem({ severity: "error", ...t }, view, null)));
 }
 
-interface Problem {
-  severity: string;
-  code: string;
-  path: string;
-  message: string;
-  suggestion?: string;
-  line?: number;
-}
-
-function problemItem(settingsText: string, view: ProblemsView, p: Problem): HTMLElement {
+/** One problem; `names` (given when there are several files) names the file of its place. */
+function problemItem(p: Problem, view: ProblemsView, names: AppState | null): HTMLElement {
   const head = h(
     "div",
     { class: "problem-head" },
     h("span", { class: `badge ${p.severity}` }, p.severity),
     h("code", { class: "problem-code" }, p.code),
   );
-  if (p.path || p.line) {
-    const line = p.line ?? yamlLineOf(settingsText, p.path);
-    const text = p.path ? p.path + (line ? ` · line ${line}` : "") : `line ${line}`;
-    if (line) {
-      const b = h("button", { class: "problem-path", type: "button", title: "Show in the editor" });
-      b.textContent = text;
-      b.addEventListener("click", () => view.revealLine(line));
-      head.append(b);
-    } else head.append(h("code", { class: "problem-path" }, text));
-  }
+  const at = p.at;
+  if (at) {
+    const place = `${names ? `${names.settingsFiles[at.file].name} ` : ""}line ${at.line}`;
+    const b = h("button", { class: "problem-path", type: "button", title: "Show in the editor" });
+    b.textContent = p.path ? `${p.path} · ${place}` : place;
+    b.addEventListener("click", () => view.reveal(at.file, at.line));
+    head.append(b);
+  } else if (p.path) head.append(h("code", { class: "problem-path" }, p.path));
   const li = h(
     "li",
     { class: `problem ${p.severity}`, "data-code": p.code, "data-path": p.path },

@@ -1,6 +1,6 @@
 // Samples and the URL: which sample the state shows, what of it was edited, and the URL hash
 // that reproduces the view (url.ts encodes it).
-import { DEFAULT_GRAFANA, type AppState } from "./app-state";
+import { DEFAULT_GRAFANA, SETTINGS_FILE, type AppState, type SettingsFile } from "./app-state";
 import { SAMPLES, sampleById } from "./samples/index.js";
 import { encodeState, type ViewState } from "./url";
 
@@ -8,20 +8,28 @@ import { encodeState, type ViewState } from "./url";
 export function applySample(state: AppState, id: string, view?: ViewState): { large: boolean } {
   const sample = sampleById(id) ?? SAMPLES[0];
   state.sampleId = sample.id;
-  state.settingsText = view?.settings ?? sample.settings;
-  state.settingsEdited = view?.settings !== undefined;
+  state.settingsFiles = view?.files ?? [
+    { name: SETTINGS_FILE, text: view?.settings ?? sample.settings },
+  ];
+  state.activeFile = 0;
+  state.settingsEdited = view?.settings !== undefined || view?.files !== undefined;
   state.traceText = view?.trace ?? sample.trace();
   state.traceEdited = view?.trace !== undefined;
   state.selected = view?.span ?? sample.selected();
   return { large: !!sample.large };
 }
 
+/** The settings a view shows. */
+function viewFiles(view: ViewState): SettingsFile[] {
+  const text = view.settings ?? sampleById(view.sample)?.settings ?? "";
+  return view.files ?? [{ name: SETTINGS_FILE, text }];
+}
+
 /** Whether a URL's view shows the state's documents (then only its span may differ). */
 export function sameDocuments(view: ViewState, state: AppState): boolean {
-  const sample = sampleById(view.sample);
   return (
     view.sample === state.sampleId &&
-    (view.settings ?? sample?.settings) === state.settingsText &&
+    JSON.stringify(viewFiles(view)) === JSON.stringify(state.settingsFiles) &&
     (view.trace === undefined ? !state.traceEdited : view.trace === state.traceText)
   );
 }
@@ -29,8 +37,10 @@ export function sameDocuments(view: ViewState, state: AppState): boolean {
 function viewOf(state: AppState): ViewState {
   const sample = sampleById(state.sampleId);
   const view: ViewState = { sample: state.sampleId, span: state.selected ?? undefined };
-  if (state.settingsEdited && state.settingsText !== sample?.settings)
-    view.settings = state.settingsText;
+  const files = state.settingsFiles;
+  if (files.length > 1 || files[0].name !== SETTINGS_FILE) view.files = files;
+  else if (state.settingsEdited && files[0].text !== sample?.settings)
+    view.settings = files[0].text;
   // a pasted trace goes into the link while it is reasonably small
   if (state.traceEdited && state.traceText.length < 300_000) view.trace = state.traceText;
   const g = state.grafanaUrl.trim();
