@@ -40,9 +40,11 @@ types_check() {
   echo "types ok: $(tsc_count) @ts-expect-error lines hold"
 }
 
-# Style is enforced: unformatted Rust or any clippy warning (host or wasm32) fails the run.
+# Style is enforced: unformatted Rust or TS/JS (Prettier, .prettierrc.json) or any clippy warning
+# (host or wasm32) fails the run. To fix the formatting: cargo fmt; tests/js/node_modules/.bin/prettier --write .
 style_check() {
   cargo fmt --check
+  tests/js/node_modules/.bin/prettier --check .
   cargo clippy --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
   # The fuzz targets are a crate of their own: check they still build against the core's API.

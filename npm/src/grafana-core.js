@@ -15,7 +15,8 @@ const SPAN_LINK_TYPES = {
 /** The trace view's `SpanLinkType` value for a spanlink link type (`logs` → `log`, …). */
 export function spanLinkType(type) {
   const mapped = SPAN_LINK_TYPES[type];
-  if (mapped === undefined) throw argumentError("link.type", `unknown link type ${JSON.stringify(type)}`);
+  if (mapped === undefined)
+    throw argumentError("link.type", `unknown link type ${JSON.stringify(type)}`);
   return mapped;
 }
 
@@ -52,9 +53,13 @@ export function toLinkModel(link, options = {}) {
   if (internal) {
     // Grafana's DataQuery needs a refId; a correlation target may lack one.
     const params = { query: { refId: "", ...internal.query } };
-    if (internal.range && options.toTimeRange) params.timeRange = options.toTimeRange(internal.range);
+    if (internal.range && options.toTimeRange)
+      params.timeRange = options.toTimeRange(internal.range);
     if (internal.alternatives) {
-      params.alternativeQueries = internal.alternatives.map((q) => ({ ...q, datasource: { uid: internal.datasourceUid } }));
+      params.alternativeQueries = internal.alternatives.map((q) => ({
+        ...q,
+        datasource: { uid: internal.datasourceUid },
+      }));
     }
     model.interpolatedParams = params;
   }
@@ -76,7 +81,11 @@ export function toSpanLinkDef(link, options = {}) {
     target: link.target,
     content: options.content ?? link.title,
     field,
-    linkModel: toLinkModel(link, { origin: field, toTimeRange: options.toTimeRange, onClick: options.onClick }),
+    linkModel: toLinkModel(link, {
+      origin: field,
+      toTimeRange: options.toTimeRange,
+      onClick: options.onClick,
+    }),
   };
   if (options.onClick) def.onClick = options.onClick;
   return def;
@@ -88,12 +97,17 @@ export function findTraceFrame(series) {
   const fieldsOf = (f) => (f && (f.fields || (f.schema && f.schema.fields))) || [];
   const metaOf = (f) => (f && (f.meta || (f.schema && f.schema.meta))) || {};
   return (
-    series.find((f) => metaOf(f).preferredVisualisationType === "trace" && fieldsOf(f).length > 0) ??
-    series.find((f) => fieldsOf(f).some((x) => x && x.name === "spanID"))
+    series.find(
+      (f) => metaOf(f).preferredVisualisationType === "trace" && fieldsOf(f).length > 0,
+    ) ?? series.find((f) => fieldsOf(f).some((x) => x && x.name === "spanID"))
   );
 }
 
-const isTrace = (v) => v !== null && typeof v === "object" && typeof v.spanCount === "number" && typeof v.free === "function";
+const isTrace = (v) =>
+  v !== null &&
+  typeof v === "object" &&
+  typeof v.spanCount === "number" &&
+  typeof v.free === "function";
 
 /**
  * Builds `createSpanLink(correlator, frame, options)` over one entry's `parseTrace`, so the trace
@@ -101,7 +115,11 @@ const isTrace = (v) => v !== null && typeof v === "object" && typeof v.spanCount
  */
 export function makeCreateSpanLink(parseTrace) {
   return function createSpanLink(correlator, frame, options = {}) {
-    if (correlator === null || typeof correlator !== "object" || typeof correlator.spanLinks !== "function") {
+    if (
+      correlator === null ||
+      typeof correlator !== "object" ||
+      typeof correlator.spanLinks !== "function"
+    ) {
       throw argumentError("correlator", "expected a spanlink Correlator");
     }
     const trace = isTrace(frame) ? frame : parseTrace(frame);

@@ -70,19 +70,28 @@ export type FieldOf<Frame> = Frame extends { fields: ReadonlyArray<infer X> } ? 
 
 /** The trace view's `SpanLinkType` value for a spanlink link type (`logs` → `log`, `correlation`/`external` → `unknown`). */
 export function spanLinkType(type: Link["type"]): SpanLinkType;
-export function toLinkModel<Origin = string, Range = never>(link: Link, options?: LinkModelOptions<Origin, Range>): LinkModelLike<Origin, Range>;
+export function toLinkModel<Origin = string, Range = never>(
+  link: Link,
+  options?: LinkModelOptions<Origin, Range>,
+): LinkModelLike<Origin, Range>;
 export function toSpanLinkDef<F = FieldLike, Range = never, Content = string>(
   link: Link,
   options?: SpanLinkDefOptions<F, Range, Content>,
 ): SpanLinkDefLike<F, Range, Content>;
 /** The trace frame of a panel's `data.series`: meta `preferredVisualisationType` "trace", else a frame with a `spanID` field. */
-export function findTraceFrame<Frame extends object>(series: readonly Frame[] | undefined): Frame | undefined;
+export function findTraceFrame<Frame extends object>(
+  series: readonly Frame[] | undefined,
+): Frame | undefined;
 /**
  * A `SpanLinkFunc` for the Traces panel's `createSpanLink` option: for each span of `frame`
  * (a trace frame, or a `Trace` already parsed), the links spanlink computes, as `SpanLinkDef`s.
  * A span the trace lacks gets none.
  */
-export function createSpanLink<Frame extends TraceFrameInput | Trace, Range = never, Content = string>(
+export function createSpanLink<
+  Frame extends TraceFrameInput | Trace,
+  Range = never,
+  Content = string,
+>(
   correlator: Correlator,
   frame: Frame,
   options?: SpanLinkDefOptions<FieldOf<Frame>, Range, Content>,

@@ -8,7 +8,10 @@ const hex = (id) => {
 };
 
 const isId = (id, bytes) =>
-  typeof id === "string" && (/^[0-9a-fA-F]+$/.test(id) ? id.length === bytes * 2 : Buffer.from(id, "base64").length === bytes && /^[A-Za-z0-9+/]+=*$/.test(id));
+  typeof id === "string" &&
+  (/^[0-9a-fA-F]+$/.test(id)
+    ? id.length === bytes * 2
+    : Buffer.from(id, "base64").length === bytes && /^[A-Za-z0-9+/]+=*$/.test(id));
 
 /** OTLP AnyValue as the Tempo backend writes it: scalars typed, lists and maps as JSON text. */
 function anyValue(v) {
@@ -30,7 +33,11 @@ const attributes = (list) => (list || []).map((kv) => ({ value: anyValue(kv.valu
 const KINDS = { 1: "internal", 2: "server", 3: "client", 4: "producer", 5: "consumer" };
 function kind(k) {
   if (typeof k === "number") return KINDS[k] ?? "";
-  if (typeof k === "string") return k.replace(/^SPAN_KIND_/, "").toLowerCase().replace("unspecified", "");
+  if (typeof k === "string")
+    return k
+      .replace(/^SPAN_KIND_/, "")
+      .toLowerCase()
+      .replace("unspecified", "");
   return "";
 }
 const STATUS = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
@@ -38,9 +45,23 @@ const statusCode = (c) => (typeof c === "number" ? c : (STATUS[c] ?? 0));
 const ms = (nanos) => Number(nanos) / 1e6;
 
 export const TEMPO_FIELDS = [
-  "traceID", "spanID", "parentSpanID", "operationName", "serviceName", "kind", "statusCode", "statusMessage",
-  "instrumentationLibraryName", "instrumentationLibraryVersion", "traceState", "serviceTags", "startTime",
-  "duration", "logs", "references", "tags",
+  "traceID",
+  "spanID",
+  "parentSpanID",
+  "operationName",
+  "serviceName",
+  "kind",
+  "statusCode",
+  "statusMessage",
+  "instrumentationLibraryName",
+  "instrumentationLibraryVersion",
+  "traceState",
+  "serviceTags",
+  "startTime",
+  "duration",
+  "logs",
+  "references",
+  "tags",
 ];
 
 /** Rows of Tempo's 17-field trace frame for an OTLP JSON document (resourceSpans or batches). */
@@ -71,9 +92,19 @@ export function tempoRows(doc) {
           serviceTags,
           startTime: ms(s.startTimeUnixNano),
           duration: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6,
-          logs: (s.events || []).map((e) => ({ timestamp: ms(e.timeUnixNano), fields: attributes(e.attributes), ...(e.name ? { name: e.name } : {}) })),
+          logs: (s.events || []).map((e) => ({
+            timestamp: ms(e.timeUnixNano),
+            fields: attributes(e.attributes),
+            ...(e.name ? { name: e.name } : {}),
+          })),
           // A link whose ids are no ids cannot reach the backend (protobuf bytes): not in the frame.
-          references: (s.links || []).filter((l) => isId(l.traceId, 16) && isId(l.spanId, 8)).map((l) => ({ spanID: hex(l.spanId), traceID: hex(l.traceId).replace(/^0+/, ""), tags: attributes(l.attributes) })),
+          references: (s.links || [])
+            .filter((l) => isId(l.traceId, 16) && isId(l.spanId, 8))
+            .map((l) => ({
+              spanID: hex(l.spanId),
+              traceID: hex(l.traceId).replace(/^0+/, ""),
+              tags: attributes(l.attributes),
+            })),
           tags: [...attributes(s.attributes), ...attributes(scope.attributes)],
         });
       }
@@ -83,8 +114,19 @@ export function tempoRows(doc) {
 }
 
 export const JAEGER_FIELDS = [
-  "traceID", "spanID", "parentSpanID", "operationName", "serviceName", "serviceTags", "startTime", "duration",
-  "logs", "references", "tags", "warnings", "stackTraces",
+  "traceID",
+  "spanID",
+  "parentSpanID",
+  "operationName",
+  "serviceName",
+  "serviceTags",
+  "startTime",
+  "duration",
+  "logs",
+  "references",
+  "tags",
+  "warnings",
+  "stackTraces",
 ];
 
 /** Rows of Jaeger's trace frame for a Jaeger `/api/traces` document (first trace). */
@@ -118,7 +160,12 @@ export function dataFrame(names, rows, name = "Trace") {
     refId: "A",
     meta: { preferredVisualisationType: "trace" },
     length: rows.length,
-    fields: names.map((n) => ({ name: n, type: typeof rows[0]?.[n] === "number" ? "number" : "other", config: {}, values: rows.map((r) => r[n]) })),
+    fields: names.map((n) => ({
+      name: n,
+      type: typeof rows[0]?.[n] === "number" ? "number" : "other",
+      config: {},
+      values: rows.map((r) => r[n]),
+    })),
   };
 }
 
@@ -126,8 +173,16 @@ export function dataFrame(names, rows, name = "Trace") {
 export function dataFrameJson(names, rows) {
   const frame = dataFrame(names, rows);
   return {
-    schema: { name: frame.name, meta: frame.meta, fields: frame.fields.map(({ name, type }) => ({ name, type })) },
-    data: { values: frame.fields.map((f) => f.values.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v))) },
+    schema: {
+      name: frame.name,
+      meta: frame.meta,
+      fields: frame.fields.map(({ name, type }) => ({ name, type })),
+    },
+    data: {
+      values: frame.fields.map((f) =>
+        f.values.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v)),
+      ),
+    },
   };
 }
 
@@ -138,7 +193,13 @@ export function instanceSettings(doc) {
     uid: ds.uid ?? ds.name,
     type: ds.type,
     name: ds.name,
-    meta: { id: ds.type, type: "datasource", name: ds.type, info: { logos: { small: "", large: "" } }, module: "" },
+    meta: {
+      id: ds.type,
+      type: "datasource",
+      name: ds.type,
+      info: { logos: { small: "", large: "" } },
+      module: "",
+    },
     readOnly: true,
     url: ds.url,
     jsonData: ds.jsonData ?? {},
@@ -169,7 +230,9 @@ export function runtimeCorrelations(doc) {
       ...(target ? { target } : {}),
     });
   };
-  (doc.datasources || []).forEach((ds, i) => (ds.correlations || []).forEach((c) => add(c, settings[i])));
+  (doc.datasources || []).forEach((ds, i) =>
+    (ds.correlations || []).forEach((c) => add(c, settings[i])),
+  );
   (doc.correlations || []).forEach((c) => add(c, find(c.sourceUID)));
   return out;
 }

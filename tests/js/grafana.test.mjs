@@ -5,7 +5,13 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { Correlator, parseProvisioning, parseTrace } from "spanlink";
-import { createSpanLink, findTraceFrame, spanLinkType, toLinkModel, toSpanLinkDef } from "spanlink/grafana";
+import {
+  createSpanLink,
+  findTraceFrame,
+  spanLinkType,
+  toLinkModel,
+  toSpanLinkDef,
+} from "spanlink/grafana";
 import * as frames from "./frames.mjs";
 
 const data = new URL("../../../shared/data/", import.meta.url);
@@ -84,36 +90,63 @@ test("a Jaeger frame gives the links of the Jaeger JSON", { skip }, () => {
   assert.ok(compared > 50, `${compared} links compared`);
 });
 
-test("getList()-shaped settings and run-time correlations give the provisioning form's links", { skip }, () => {
-  const json = JSON.parse(read("traces/tempo-otlp_mythical-queue-database.json"));
-  const trace = parseTrace(json);
-  let correlationLinks = 0;
-  for (const [name, doc] of provisioningDocs()) {
-    const provisioned = new Correlator(doc);
-    const runtime = new Correlator({ datasources: frames.instanceSettings(doc), correlations: frames.runtimeCorrelations(doc) });
-    // uid-less data sources get their name as uid in getList(): compare only fully-uid'd files' hrefs.
-    const sameUids = (doc.datasources || []).every((d) => d.uid);
-    const a = linksOf(provisioned, trace);
-    const b = linksOf(runtime, trace);
-    for (const span of Object.keys(a)) {
-      // The rule path differs (datasources[i].correlations[j] → correlations[k]); nothing else may.
-      const strip = (links) => links.map(({ origin, ...rest }) => (sameUids ? rest : { type: rest.type, title: rest.title }));
-      assert.deepEqual(strip(b[span]), strip(a[span]), `${name} span ${span}`);
-      correlationLinks += a[span].filter((l) => l.type === "correlation").length;
+test(
+  "getList()-shaped settings and run-time correlations give the provisioning form's links",
+  { skip },
+  () => {
+    const json = JSON.parse(read("traces/tempo-otlp_mythical-queue-database.json"));
+    const trace = parseTrace(json);
+    let correlationLinks = 0;
+    for (const [name, doc] of provisioningDocs()) {
+      const provisioned = new Correlator(doc);
+      const runtime = new Correlator({
+        datasources: frames.instanceSettings(doc),
+        correlations: frames.runtimeCorrelations(doc),
+      });
+      // uid-less data sources get their name as uid in getList(): compare only fully-uid'd files' hrefs.
+      const sameUids = (doc.datasources || []).every((d) => d.uid);
+      const a = linksOf(provisioned, trace);
+      const b = linksOf(runtime, trace);
+      for (const span of Object.keys(a)) {
+        // The rule path differs (datasources[i].correlations[j] → correlations[k]); nothing else may.
+        const strip = (links) =>
+          links.map(({ origin, ...rest }) =>
+            sameUids ? rest : { type: rest.type, title: rest.title },
+          );
+        assert.deepEqual(strip(b[span]), strip(a[span]), `${name} span ${span}`);
+        correlationLinks += a[span].filter((l) => l.type === "correlation").length;
+      }
+      // Findings about provisioning itself (keys, names replacing each other) have no run-time counterpart.
+      const provisioningOnly = ["UNKNOWN_KEY", "DATASOURCE_REPLACED", "DATASOURCE_UID_TAKEN"];
+      const codes = (c) =>
+        c
+          .diagnostics()
+          .map((d) => d.code)
+          .filter((code) => !provisioningOnly.includes(code));
+      assert.deepEqual(codes(runtime).sort(), codes(provisioned).sort(), name);
+      provisioned.free();
+      runtime.free();
     }
-    // Findings about provisioning itself (keys, names replacing each other) have no run-time counterpart.
-    const provisioningOnly = ["UNKNOWN_KEY", "DATASOURCE_REPLACED", "DATASOURCE_UID_TAKEN"];
-    const codes = (c) => c.diagnostics().map((d) => d.code).filter((code) => !provisioningOnly.includes(code));
-    assert.deepEqual(codes(runtime).sort(), codes(provisioned).sort(), name);
-    provisioned.free();
-    runtime.free();
-  }
-  assert.ok(correlationLinks > 0, "intro-to-mltp's correlations linked");
-});
+    assert.ok(correlationLinks > 0, "intro-to-mltp's correlations linked");
+  },
+);
 
 test("parseTrace reads a panel's frames: extra field state, functions and cycles are not walked", () => {
-  const rows = [{ traceID: "7946b05c2e2e4e5a", spanID: "6605c7b08e715d6c", parentSpanID: "", operationName: "GET /cart", serviceName: "cart",
-    serviceTags: [{ key: "service.name", value: "cart" }], startTime: 1602637200000, duration: 1000, logs: [], references: [], tags: [] }];
+  const rows = [
+    {
+      traceID: "7946b05c2e2e4e5a",
+      spanID: "6605c7b08e715d6c",
+      parentSpanID: "",
+      operationName: "GET /cart",
+      serviceName: "cart",
+      serviceTags: [{ key: "service.name", value: "cart" }],
+      startTime: 1602637200000,
+      duration: 1000,
+      logs: [],
+      references: [],
+      tags: [],
+    },
+  ];
   const frame = frames.dataFrame(Object.keys(rows[0]), rows);
   for (const field of frame.fields) {
     const state = { scopedVars: {} };
@@ -121,42 +154,127 @@ test("parseTrace reads a panel's frames: extra field state, functions and cycles
     Object.assign(field, { display: () => ({ text: "x" }), getLinks: () => [], state });
     field.config.links = [{ title: "x", url: "", onClick: () => {} }];
   }
-  const series = [{ name: "nodes", fields: [{ name: "id", type: "string", config: {}, values: ["a"] }], length: 1 }, frame];
+  const series = [
+    {
+      name: "nodes",
+      fields: [{ name: "id", type: "string", config: {}, values: ["a"] }],
+      length: 1,
+    },
+    frame,
+  ];
   const trace = parseTrace(series);
   assert.equal(trace.format, "dataframe");
-  assert.deepEqual(trace.spans().map((s) => [s.spanID, s.duration, s.serviceTags]), [["6605c7b08e715d6c", 1_000_000, [{ key: "service.name", value: "cart" }]]]);
+  assert.deepEqual(
+    trace.spans().map((s) => [s.spanID, s.duration, s.serviceTags]),
+    [["6605c7b08e715d6c", 1_000_000, [{ key: "service.name", value: "cart" }]]],
+  );
   assert.equal(findTraceFrame(series), frame);
   assert.equal(findTraceFrame([series[0]]), undefined);
-  assert.throws(() => parseTrace({ fields: [{ name: "spanID", values: [null] }, { name: "traceID", values: ["a"] }] }), (e) => e.code === "INVALID_TRACE" && e.path === "fields[0].values[0]");
+  assert.throws(
+    () =>
+      parseTrace({
+        fields: [
+          { name: "spanID", values: [null] },
+          { name: "traceID", values: ["a"] },
+        ],
+      }),
+    (e) => e.code === "INVALID_TRACE" && e.path === "fields[0].values[0]",
+  );
 });
 
 /** The shop fixture: Tempo with traces-to-logs and metrics, a Loki correlation, a trace of two spans. */
 function fixture() {
   const doc = {
     datasources: [
-      { name: "Tempo", type: "tempo", uid: "tempo", jsonData: {
-        tracesToLogsV2: { datasourceUid: "loki", tags: [{ key: "service.name", value: "service_name" }], filterByTraceID: true },
-        tracesToMetrics: { datasourceUid: "prom", queries: [{ name: "Rate", query: "rate(calls{$__tags}[5m])" }] } } },
+      {
+        name: "Tempo",
+        type: "tempo",
+        uid: "tempo",
+        jsonData: {
+          tracesToLogsV2: {
+            datasourceUid: "loki",
+            tags: [{ key: "service.name", value: "service_name" }],
+            filterByTraceID: true,
+          },
+          tracesToMetrics: {
+            datasourceUid: "prom",
+            queries: [{ name: "Rate", query: "rate(calls{$__tags}[5m])" }],
+          },
+        },
+      },
       { name: "Loki", type: "loki", uid: "loki" },
       { name: "Prometheus", type: "prometheus", uid: "prom" },
     ],
-    correlations: [{ sourceUID: "tempo", label: "Runbook", type: "external", config: { field: "serviceName", target: { url: "https://runbooks.example/${__value.raw}" } } }],
+    correlations: [
+      {
+        sourceUID: "tempo",
+        label: "Runbook",
+        type: "external",
+        config: {
+          field: "serviceName",
+          target: { url: "https://runbooks.example/${__value.raw}" },
+        },
+      },
+    ],
   };
   const rows = [
-    { traceID: "7946b05c2e2e4e5a", spanID: "6605c7b08e715d6c", parentSpanID: "", operationName: "GET /cart", serviceName: "cart", kind: "server",
-      statusCode: 0, statusMessage: "", instrumentationLibraryName: "", instrumentationLibraryVersion: "", traceState: "",
-      serviceTags: [{ value: "cart", key: "service.name" }], startTime: 1602637200000, duration: 1000, logs: [], references: [], tags: [] },
-    { traceID: "7946b05c2e2e4e5a", spanID: "b7ad6b7169203331", parentSpanID: "6605c7b08e715d6c", operationName: "charge", serviceName: "pay", kind: "client",
-      statusCode: 2, statusMessage: "declined", instrumentationLibraryName: "", instrumentationLibraryVersion: "", traceState: "",
-      serviceTags: [{ value: "pay", key: "service.name" }], startTime: 1602637200100, duration: 20, logs: [], references: [], tags: [] },
+    {
+      traceID: "7946b05c2e2e4e5a",
+      spanID: "6605c7b08e715d6c",
+      parentSpanID: "",
+      operationName: "GET /cart",
+      serviceName: "cart",
+      kind: "server",
+      statusCode: 0,
+      statusMessage: "",
+      instrumentationLibraryName: "",
+      instrumentationLibraryVersion: "",
+      traceState: "",
+      serviceTags: [{ value: "cart", key: "service.name" }],
+      startTime: 1602637200000,
+      duration: 1000,
+      logs: [],
+      references: [],
+      tags: [],
+    },
+    {
+      traceID: "7946b05c2e2e4e5a",
+      spanID: "b7ad6b7169203331",
+      parentSpanID: "6605c7b08e715d6c",
+      operationName: "charge",
+      serviceName: "pay",
+      kind: "client",
+      statusCode: 2,
+      statusMessage: "declined",
+      instrumentationLibraryName: "",
+      instrumentationLibraryVersion: "",
+      traceState: "",
+      serviceTags: [{ value: "pay", key: "service.name" }],
+      startTime: 1602637200100,
+      duration: 20,
+      logs: [],
+      references: [],
+      tags: [],
+    },
   ];
   return { doc, frame: frames.dataFrame(frames.TEMPO_FIELDS, rows) };
 }
 
 test("spanLinkType maps spanlink's types onto the trace view's", () => {
-  const expected = { logs: "log", metrics: "metric", profiles: "profile", traces: "trace", session: "session", correlation: "unknown", external: "unknown" };
+  const expected = {
+    logs: "log",
+    metrics: "metric",
+    profiles: "profile",
+    traces: "trace",
+    session: "session",
+    correlation: "unknown",
+    external: "unknown",
+  };
   for (const [from, to] of Object.entries(expected)) assert.equal(spanLinkType(from), to);
-  assert.throws(() => spanLinkType("log"), (e) => e.name === "SpanlinkError" && e.code === "INVALID_ARGUMENT");
+  assert.throws(
+    () => spanLinkType("log"),
+    (e) => e.name === "SpanlinkError" && e.code === "INVALID_ARGUMENT",
+  );
 });
 
 test("toLinkModel and toSpanLinkDef: Grafana's shapes of a spanlink link", () => {
@@ -168,25 +286,55 @@ test("toLinkModel and toSpanLinkDef: Grafana's shapes of a spanlink link", () =>
 
   const model = toLinkModel(logs);
   assert.deepEqual(Object.keys(model), ["href", "title", "target", "origin", "interpolatedParams"]);
-  assert.deepEqual([model.href, model.title, model.target, model.origin], [logs.href, "Related logs", "_self", logs.origin]);
+  assert.deepEqual(
+    [model.href, model.title, model.target, model.origin],
+    [logs.href, "Related logs", "_self", logs.origin],
+  );
   assert.deepEqual(model.interpolatedParams, { query: logs.internal.query });
   // With a TimeRange factory (Grafana's needs dateTime): its result as interpolatedParams.timeRange.
-  const ranged = toLinkModel(logs, { toTimeRange: (r) => ({ from: `d${r.from}`, to: `d${r.to}` }), origin: frame.fields[0] });
-  assert.deepEqual(ranged.interpolatedParams.timeRange, { from: "d1602637200000", to: "d1602637201000" });
+  const ranged = toLinkModel(logs, {
+    toTimeRange: (r) => ({ from: `d${r.from}`, to: `d${r.to}` }),
+    origin: frame.fields[0],
+  });
+  assert.deepEqual(ranged.interpolatedParams.timeRange, {
+    from: "d1602637200000",
+    to: "d1602637201000",
+  });
   assert.equal(ranged.origin, frame.fields[0]);
   // An external link has no query; a correlation target without refId gets "" as DataQuery needs.
   assert.equal(toLinkModel(runbook).interpolatedParams, undefined);
-  assert.equal(toLinkModel({ ...metrics, internal: { ...metrics.internal, query: { expr: "x" } } }).interpolatedParams.query.refId, "");
+  assert.equal(
+    toLinkModel({ ...metrics, internal: { ...metrics.internal, query: { expr: "x" } } })
+      .interpolatedParams.query.refId,
+    "",
+  );
 
   const def = toSpanLinkDef(metrics, { field: frame.fields[0] });
   assert.deepEqual(
-    { href: def.href, title: def.title, type: def.type, target: def.target, content: def.content, field: def.field },
-    { href: metrics.href, title: "Rate", type: "metric", target: "_self", content: "Rate", field: frame.fields[0] },
+    {
+      href: def.href,
+      title: def.title,
+      type: def.type,
+      target: def.target,
+      content: def.content,
+      field: def.field,
+    },
+    {
+      href: metrics.href,
+      title: "Rate",
+      type: "metric",
+      target: "_self",
+      content: "Rate",
+      field: frame.fields[0],
+    },
   );
   assert.equal(def.linkModel.origin, frame.fields[0]);
   assert.equal(toSpanLinkDef(runbook).type, "unknown");
   assert.equal(toSpanLinkDef(runbook).target, "_blank");
-  assert.throws(() => toLinkModel(null), (e) => e.code === "INVALID_ARGUMENT");
+  assert.throws(
+    () => toLinkModel(null),
+    (e) => e.code === "INVALID_ARGUMENT",
+  );
 });
 
 test("createSpanLink: a SpanLinkFunc for the Traces panel, per span, as spanLinks returns them", () => {
@@ -197,11 +345,25 @@ test("createSpanLink: a SpanLinkFunc for the Traces panel, per span, as spanLink
   for (const spanID of ["6605c7b08e715d6c", "b7ad6b7169203331"]) {
     const defs = spanLink({ spanID, traceID: "7946b05c2e2e4e5a", operationName: "x" });
     const links = c.spanLinks(trace, spanID);
-    assert.deepEqual(defs.map((d) => [d.href, d.title, d.type]), links.map((l) => [l.href, l.title, spanLinkType(l.type)]));
-    assert.ok(defs.every((d) => d.field === frame.fields[0] && d.href.startsWith("/grafana/") === (d.type !== "unknown")));
+    assert.deepEqual(
+      defs.map((d) => [d.href, d.title, d.type]),
+      links.map((l) => [l.href, l.title, spanLinkType(l.type)]),
+    );
+    assert.ok(
+      defs.every(
+        (d) =>
+          d.field === frame.fields[0] && d.href.startsWith("/grafana/") === (d.type !== "unknown"),
+      ),
+    );
   }
   assert.deepEqual(spanLink({ spanID: "0000000000000000" }), []);
   // A Trace already parsed works as well (any entry's).
-  assert.deepEqual(createSpanLink(c, trace)("6605c7b08e715d6c").map((d) => d.href), c.spanLinks(trace, "6605c7b08e715d6c").map((l) => l.href));
-  assert.throws(() => createSpanLink({}, frame), (e) => e.code === "INVALID_ARGUMENT");
+  assert.deepEqual(
+    createSpanLink(c, trace)("6605c7b08e715d6c").map((d) => d.href),
+    c.spanLinks(trace, "6605c7b08e715d6c").map((l) => l.href),
+  );
+  assert.throws(
+    () => createSpanLink({}, frame),
+    (e) => e.code === "INVALID_ARGUMENT",
+  );
 });

@@ -1,8 +1,23 @@
 // spanlink/grafana against @grafana/data's own types (a dev dependency of tests/js): what a
 // panel plugin has goes in as it is, and what comes out is what Grafana's types accept.
-import type { DataFrame, DataFrameJSON, DataSourceInstanceSettings, Field, LinkModel, LinkTarget, TimeRange } from "@grafana/data";
+import type {
+  DataFrame,
+  DataFrameJSON,
+  DataSourceInstanceSettings,
+  Field,
+  LinkModel,
+  LinkTarget,
+  TimeRange,
+} from "@grafana/data";
 import { Correlator, parseTrace, type Link, type Trace } from "spanlink";
-import { createSpanLink, findTraceFrame, spanLinkType, toLinkModel, toSpanLinkDef, type SpanLinkType } from "spanlink/grafana";
+import {
+  createSpanLink,
+  findTraceFrame,
+  spanLinkType,
+  toLinkModel,
+  toSpanLinkDef,
+  type SpanLinkType,
+} from "spanlink/grafana";
 
 declare const series: DataFrame[];
 declare const wire: DataFrameJSON;
@@ -11,13 +26,31 @@ declare const link: Link;
 declare const toTimeRange: (range: { from: number; to: number }) => TimeRange;
 /** What `getCorrelationsBySourceUIDs(uids)` resolves to (`@grafana/runtime`), in its own words. */
 declare const correlations: Array<{
-  uid: string; label: string; description?: string; provisioned: boolean; orgId?: number; type: "query" | "external";
-  config: { field: string; target: object; transformations?: Array<{ type: "regex" | "logfmt"; field?: string; expression?: string; mapValue?: string }> };
-  source: DataSourceInstanceSettings; target?: DataSourceInstanceSettings;
+  uid: string;
+  label: string;
+  description?: string;
+  provisioned: boolean;
+  orgId?: number;
+  type: "query" | "external";
+  config: {
+    field: string;
+    target: object;
+    transformations?: Array<{
+      type: "regex" | "logfmt";
+      field?: string;
+      expression?: string;
+      mapValue?: string;
+    }>;
+  };
+  source: DataSourceInstanceSettings;
+  target?: DataSourceInstanceSettings;
 }>;
 
 // Run-time settings and correlations, as Grafana's services return them.
-const correlator = new Correlator({ datasources: list, correlations }, { tracingDatasource: list[0]?.uid });
+const correlator = new Correlator(
+  { datasources: list, correlations },
+  { tracingDatasource: list[0]?.uid },
+);
 
 // Frames as a panel receives them: a DataFrame, a DataFrameJSON, the whole data.series.
 const frame: DataFrame | undefined = findTraceFrame(series);
@@ -41,7 +74,11 @@ type GrafanaSpanLinkDef = {
   target?: LinkTarget;
   linkModel?: LinkModel;
 };
-type GrafanaSpanLinkFunc = (span: { spanID: string; traceID: string; operationName: string }) => GrafanaSpanLinkDef[] | undefined;
+type GrafanaSpanLinkFunc = (span: {
+  spanID: string;
+  traceID: string;
+  operationName: string;
+}) => GrafanaSpanLinkDef[] | undefined;
 
 const def: GrafanaSpanLinkDef = toSpanLinkDef(link, { field: series[0].fields[0], toTimeRange });
 const spanLink: GrafanaSpanLinkFunc = createSpanLink(correlator, series[0], { toTimeRange });
@@ -55,4 +92,15 @@ const wrongOrigin: LinkModel<Field> = toLinkModel(link, { origin: "a rule path" 
 // @ts-expect-error spanLinkType takes spanlink's link types
 spanLinkType("log");
 
-export { frame, fromFrame, fromWire, fromSeries, model, plain, spanLink, kinds, msRange, wrongOrigin };
+export {
+  frame,
+  fromFrame,
+  fromWire,
+  fromSeries,
+  model,
+  plain,
+  spanLink,
+  kinds,
+  msRange,
+  wrongOrigin,
+};

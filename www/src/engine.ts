@@ -1,5 +1,9 @@
 // The one module of the page that touches spanlink: the published package, imported as any app would.
-import init, { Correlator, parseProvisioning as slParseProvisioning, parseTrace as slParseTrace } from "spanlink/web";
+import init, {
+  Correlator,
+  parseProvisioning as slParseProvisioning,
+  parseTrace as slParseTrace,
+} from "spanlink/web";
 import type { CorrelatorOptions, Link, ShownError, TraceHandle } from "./types";
 
 let loading: Promise<unknown> | null = null;
@@ -10,11 +14,17 @@ export function loadEngine(): Promise<unknown> {
   return loading;
 }
 
-export function parseProvisioning(yaml: string): ReturnType<typeof slParseProvisioning> {
-  return slParseProvisioning(yaml);
+/** Reads provisioning files (`{ name, text }` each) as Grafana reads a provisioning directory. */
+export function parseProvisioning(
+  files: { name: string; text: string }[],
+): ReturnType<typeof slParseProvisioning> {
+  return slParseProvisioning(files);
 }
 
-export function newCorrelator(provisioning: ReturnType<typeof slParseProvisioning>, options: CorrelatorOptions): Correlator {
+export function newCorrelator(
+  provisioning: ReturnType<typeof slParseProvisioning>,
+  options: CorrelatorOptions,
+): Correlator {
   return new Correlator(provisioning, options);
 }
 
@@ -29,15 +39,18 @@ export function traceLinks(correlator: Correlator, trace: TraceHandle): Map<stri
   return new Map(Object.entries((out ?? {}) as Record<string, Link[]>));
 }
 
-/** A SpanlinkError (code, path, message, line) or any thrown value, as something to show. */
+/** A SpanlinkError (code, path, message, file, line, column) or any thrown value, to show. */
 export function toShownError(e: unknown): ShownError {
   if (e && typeof e === "object") {
-    const o = e as { code?: unknown; path?: unknown; message?: unknown; line?: unknown };
+    const o = e as Record<string, unknown>;
+    const positive = (v: unknown) => (typeof v === "number" && v > 0 ? v : undefined);
     return {
       code: typeof o.code === "string" ? o.code : "ERROR",
       path: typeof o.path === "string" ? o.path : "",
       message: typeof o.message === "string" ? o.message : String(e),
-      line: typeof o.line === "number" && o.line > 0 ? o.line : undefined,
+      file: typeof o.file === "string" ? o.file : undefined,
+      line: positive(o.line),
+      column: positive(o.column),
     };
   }
   return { code: "ERROR", path: "", message: String(e) };

@@ -6,6 +6,7 @@ export type {
   Explanation,
   KeyValue,
   Link,
+  ProvisioningDocument,
   SpanData as Span,
   SpanEvent,
   SpanReference,
@@ -17,5 +18,8 @@ export interface ShownError {
   code: string;
   path: string;
   message: string;
-  line?: number; // parseProvisioning's INVALID_YAML errors carry the line
+  /** parseProvisioning's INVALID_YAML errors carry the file, line and column. */
+  file?: string;
+  line?: number;
+  column?: number;
 }

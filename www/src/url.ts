@@ -6,13 +6,15 @@ export interface ViewState {
   sample: string;
   span?: string;
   settings?: string; // only when it differs from the sample's
+  files?: { name: string; text: string }[]; // several settings files (then no `settings`)
   trace?: string; // only when it differs from the sample's
   grafana?: string; // only when it differs from the default
 }
 
 function toBase64Url(bytes: Uint8Array): string {
   let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
@@ -23,13 +25,16 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+async function pipe(
+  bytes: Uint8Array,
+  stream: CompressionStream | DecompressionStream,
+): Promise<Uint8Array> {
   const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
   return new Uint8Array(await new Response(out).arrayBuffer());
 }
 
 export async function encodeState(state: ViewState): Promise<string> {
-  if (state.settings === undefined && state.trace === undefined) {
+  if (state.settings === undefined && state.files === undefined && state.trace === undefined) {
     const p = new URLSearchParams();
     p.set("sample", state.sample);
     if (state.span) p.set("span", state.span);
