@@ -6,7 +6,8 @@ export const plugin = new PanelPlugin<Options>(SpanLinksPanel).setPanelOptions((
   builder.addTextInput({
     path: 'tracingDatasource',
     name: 'Trace data source',
-    description: 'uid or name of the data source whose trace-to-logs/metrics/profiles settings make the links (empty: the first Tempo, Jaeger or Zipkin data source)',
+    description:
+      'uid or name of the data source whose trace-to-logs/metrics/profiles settings make the links (empty: the first Tempo, Jaeger or Zipkin data source)',
     defaultValue: '',
   })
 );

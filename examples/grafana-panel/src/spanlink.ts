@@ -1,6 +1,13 @@
 // Everything the panel asks spanlink, in one place: the wasm instance, the correlator over
 // Grafana's own settings and correlations, and each span's links grouped for display.
-import init, { Correlator, parseTrace, type Explanation, type SpanLink, type SpanlinkError, type Trace } from 'spanlink/web';
+import init, {
+  Correlator,
+  parseTrace,
+  type Explanation,
+  type SpanLink,
+  type SpanlinkError,
+  type Trace,
+} from 'spanlink/web';
 import { spanLinkType, type SpanLinkType } from 'spanlink/grafana';
 import { config, getCorrelationsService, getDataSourceSrv } from '@grafana/runtime';
 

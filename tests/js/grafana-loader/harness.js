@@ -39,7 +39,12 @@
   };
 
   // Shared dependencies: each a `package:` URL registered in SystemJS, mapped from its bare name.
-  const shared = { react: window.React, "react-dom": window.ReactDOM, "@grafana/data": { PanelPlugin }, "@grafana/runtime": runtime };
+  const shared = {
+    react: window.React,
+    "react-dom": window.ReactDOM,
+    "@grafana/data": { PanelPlugin },
+    "@grafana/runtime": runtime,
+  };
   const imports = {};
   for (const [name, module] of Object.entries(shared)) {
     System.set(`package:${name}`, module);
@@ -59,7 +64,8 @@
   const originalFetch = proto.fetch;
   proto.fetch = async function (url, options) {
     const res = await originalFetch(url, options);
-    if (!/^(text|application)\/(x-)?javascript(;|$)/.test(res.headers.get("content-type") || "")) return res;
+    if (!/^(text|application)\/(x-)?javascript(;|$)/.test(res.headers.get("content-type") || ""))
+      return res;
     return new Response(new Blob([await res.text()], { type: "text/javascript" }));
   };
   // Plugin files get `?_cache=<version>`; ids without an extension get `.js`.
@@ -68,11 +74,15 @@
     let url = originalResolve.call(this, id, parentUrl);
     if (url.startsWith("package:")) return url;
     if (!/\.(css|js|json|wasm)$/.test(url)) url += ".js";
-    return url.endsWith(".js") && url.includes("/public/plugins/") ? `${url}?_cache=${fixture.pluginVersion}` : url;
+    return url.endsWith(".js") && url.includes("/public/plugins/")
+      ? `${url}?_cache=${fixture.pluginVersion}`
+      : url;
   };
 
   // The plugin's `module` path (`public/plugins/<id>/module.js`) is imported under appSubUrl.
-  const { plugin } = await System.import(`${fixture.appSubUrl}/public/plugins/${fixture.pluginId}/module.js`);
+  const { plugin } = await System.import(
+    `${fixture.appSubUrl}/public/plugins/${fixture.pluginId}/module.js`,
+  );
   const props = {
     id: 1,
     data: { state: "Done", series: fixture.series, timeRange: fixture.timeRange },
@@ -80,7 +90,9 @@
     width: 800,
     height: 600,
   };
-  window.ReactDOM.createRoot(document.getElementById("panel")).render(window.React.createElement(plugin.panel, props));
+  window.ReactDOM.createRoot(document.getElementById("panel")).render(
+    window.React.createElement(plugin.panel, props),
+  );
 })().catch((e) => {
   window.harnessError = String((e && e.stack) || e);
 });

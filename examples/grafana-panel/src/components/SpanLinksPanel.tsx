@@ -65,9 +65,7 @@ export function SpanLinksPanel({ data, options, width, height }: PanelProps<Opti
   } else if (!frame) {
     body = <p>No trace in the panel's data: query a trace from Tempo, Jaeger or Zipkin.</p>;
   } else if (correlator && parsed && 'trace' in parsed) {
-    body = parsed.rows.map((row, i) => (
-      <SpanRowView key={i} row={row} correlator={correlator} trace={parsed.trace} />
-    ));
+    body = parsed.rows.map((row, i) => <SpanRowView key={i} row={row} correlator={correlator} trace={parsed.trace} />);
   } else {
     body = <p>Loading spanlink…</p>;
   }
