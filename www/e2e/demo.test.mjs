@@ -126,18 +126,21 @@ async function setSettings(page, text) {
  * The line numbers (as the editor's gutter shows them) of the lines that carry a lint mark of
  * `severity` (CodeMirror draws the visible lines only, which is where these tests look).
  */
-async function markedLines(page, severity) {
-  return page.evaluate((severity) => {
-    const root = document.querySelector("#settings-editor");
-    const numbers = [...root.querySelectorAll(".cm-lineNumbers .cm-gutterElement")];
-    return [...root.querySelectorAll(".cm-line")]
-      .filter((l) => l.querySelector(`.cm-lintRange-${severity}, .cm-lintPoint-${severity}`))
-      .map((l) => {
-        const top = l.getBoundingClientRect().top;
-        const n = numbers.find((g) => Math.abs(g.getBoundingClientRect().top - top) < 2);
-        return Number(n?.textContent);
-      });
-  }, severity);
+async function markedLines(page, severity, editor = "#settings-editor") {
+  return page.evaluate(
+    ([severity, editor]) => {
+      const root = document.querySelector(editor);
+      const numbers = [...root.querySelectorAll(".cm-lineNumbers .cm-gutterElement")];
+      return [...root.querySelectorAll(".cm-line")]
+        .filter((l) => l.querySelector(`.cm-lintRange-${severity}, .cm-lintPoint-${severity}`))
+        .map((l) => {
+          const top = l.getBoundingClientRect().top;
+          const n = numbers.find((g) => Math.abs(g.getBoundingClientRect().top - top) < 2);
+          return Number(n?.textContent);
+        });
+    },
+    [severity, editor],
+  );
 }
 
 /** Puts the cursor at the end of the first settings line that contains `text`. */
@@ -425,6 +428,49 @@ test("typing in the settings: a uid completes, and an unknown one gets a lint ma
     os.map((o) => o.textContent),
   );
   assert.ok(keys.includes("k8s.pod.name"), keys.join(" | "));
+  await page.close();
+});
+
+test("a broken trace: the JSON error and a skipped field are marked at their lines", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  await page.click("#tab-trace");
+  const fill = async (text) => {
+    await page.fill("#trace-editor .cm-content", text);
+    await page.evaluate(() => (document.querySelector("#trace-editor .cm-scroller").scrollTop = 0));
+  };
+  // a span id that is a number: the engine skips the field and says where
+  const lines = shop.trace().split("\n");
+  const at = lines.findIndex((l) => l.includes('"spanId"')) + 1;
+  lines[at - 1] = lines[at - 1].replace(/"spanId": "[^"]*"/, '"spanId": 12');
+  let warnings;
+  const t = parseTrace(lines.join("\n"));
+  try {
+    warnings = t.warnings();
+  } finally {
+    t.free();
+  }
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  await fill(lines.join("\n"));
+  const item = await page.waitForSelector(
+    `#trace-problems .problem.warning[data-path="${warnings[0].path}"]`,
+  );
+  assert.match(await item.textContent(), new RegExp(`line ${at}(?!\\d)`));
+  // its button scrolls the trace editor to the line, where the mark is
+  await (await item.$("button.problem-path")).click();
+  await page.waitForSelector("#trace-editor .cm-lintRange-warning");
+  assert.deepEqual(await markedLines(page, "warning", "#trace-editor"), [at]);
+
+  // JSON that does not parse: the error at its line
+  const bad = '{\n  "resourceSpans": [\n    {,\n';
+  await fill(bad);
+  const error = await page.waitForSelector(
+    '#trace-problems .problem.error[data-code="INVALID_JSON"]',
+  );
+  assert.match(await error.textContent(), /line 3(?!\d)/);
+  await page.waitForSelector("#trace-editor :is(.cm-lintRange-error, .cm-lintPoint-error)");
+  assert.deepEqual(await markedLines(page, "error", "#trace-editor"), [3]);
+  await page.screenshot({ path: path.join(shots, "13-broken-trace.png") });
   await page.close();
 });
 

@@ -7,6 +7,7 @@ import type {
   ProvisioningDocument,
   ShownError,
   TraceHandle,
+  TraceWarning,
 } from "./types";
 import type { TraceModel } from "./waterfall";
 
@@ -37,6 +38,8 @@ export interface AppState {
   trace: TraceHandle | null;
   model: TraceModel | null;
   traceError: ShownError | null;
+  /** The trace's fields the engine could not read (and skipped). */
+  traceWarnings: TraceWarning[];
   /** Every span's links (traceLinks), empty while the worker computes them. */
   links: Map<string, Link[]>;
   linksError: ShownError | null;
@@ -69,6 +72,7 @@ export function createState(sampleId: string): AppState {
     trace: null,
     model: null,
     traceError: null,
+    traceWarnings: [],
     links: new Map(),
     linksError: null,
     linksPending: false,

@@ -44,13 +44,16 @@ export function toShownError(e: unknown): ShownError {
   if (e && typeof e === "object") {
     const o = e as Record<string, unknown>;
     const positive = (v: unknown) => (typeof v === "number" && v > 0 ? v : undefined);
+    const message = typeof o.message === "string" ? o.message : String(e);
+    // parseTrace's INVALID_JSON carries its place in the message only (serde_json's wording)
+    const at = /at line (\d+) column (\d+)$/.exec(message);
     return {
       code: typeof o.code === "string" ? o.code : "ERROR",
       path: typeof o.path === "string" ? o.path : "",
-      message: typeof o.message === "string" ? o.message : String(e),
+      message,
       file: typeof o.file === "string" ? o.file : undefined,
-      line: positive(o.line),
-      column: positive(o.column),
+      line: positive(o.line) ?? (at ? Number(at[1]) : undefined),
+      column: positive(o.column) ?? (at ? Number(at[2]) : undefined),
     };
   }
   return { code: "ERROR", path: "", message: String(e) };

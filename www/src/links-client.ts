@@ -26,15 +26,17 @@ export function readSettings(state: AppState) {
   }
 }
 
-/** Reads state.traceText into a trace handle and the waterfall's model (or the error). */
+/** Reads state.traceText into a trace handle, the waterfall's model and the warnings (or the error). */
 export function readTrace(state: AppState) {
   state.trace?.free();
   state.trace = null;
   state.model = null;
   state.traceError = null;
+  state.traceWarnings = [];
   try {
     state.trace = parseTrace(state.traceText);
     state.model = buildModel(state.trace.spans());
+    state.traceWarnings = state.trace.warnings();
   } catch (e) {
     state.traceError = toShownError(e);
   }

@@ -66,11 +66,19 @@ const url = new UrlSync();
 const problemsView: ProblemsView = {
   settingsHost: $("settings-problems"),
   traceHost: $("trace-problems"),
-  setMarks: (marks) => settingsEditor.setMarks(marks),
-  reveal: (file, line) => {
-    tabs.show(SETTINGS_TAB);
-    openFile(file);
-    settingsEditor.revealLine(line);
+  setMarks: (settings, trace) => {
+    settingsEditor.setMarks(settings);
+    traceEditor.setMarks(trace);
+  },
+  reveal: (at) => {
+    if (at.doc === "settings") {
+      tabs.show(SETTINGS_TAB);
+      openFile(at.file);
+      settingsEditor.revealLine(at.line);
+    } else {
+      tabs.show(TRACE_TAB);
+      traceEditor.revealLine(at.line);
+    }
   },
 };
 

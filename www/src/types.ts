@@ -11,6 +11,7 @@ export type {
   SpanEvent,
   SpanReference,
   Trace as TraceHandle,
+  TraceWarning,
 } from "spanlink/web";
 
 /** A thrown SpanlinkError (or anything else thrown), normalised for display. */
