@@ -385,6 +385,29 @@ test("dropping several provisioning files makes a tab each, read as one set, fin
   await page.close();
 });
 
+test("the sample with a file per data source shows a tab each and the same links as one file", async () => {
+  const page = await openPage("#sample=shop-files");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const sample = SAMPLES.find((s) => s.id === "shop-files");
+  assert.deepEqual(
+    await page.$$eval("#settings-files .file-tab", (ts) => ts.map((t) => t.textContent)),
+    sample.files.map((f) => f.name),
+  );
+  assert.ok(sample.files.length >= 4, "tempo, loki, mimir, pyroscope at least");
+  // the references between the files resolve: nothing unknown, and the one-file sample's links
+  assert.equal(await page.$('#settings-problems .problem[data-code="UNKNOWN_DATASOURCE"]'), null);
+  const hrefs = (p) => p.$$eval("#details a.link-btn", (as) => as.map((a) => a.href));
+  const single = await openPage(`#sample=shop&span=${ids.charge}`);
+  await single.waitForSelector("#details a.link-btn[data-type=logs]");
+  const oneFile = await hrefs(single);
+  await single.close();
+  assert.ok(oneFile.length >= 5, oneFile.join("\n"));
+  assert.deepEqual(await hrefs(page), oneFile);
+  await page.click('#settings-files .file-tab:has-text("loki.yaml")');
+  await page.waitForSelector('#settings-editor .cm-line:has-text("type: loki")');
+  await page.close();
+});
+
 test("typing in the settings: a uid completes, and an unknown one gets a lint mark at its line", async () => {
   const page = await openPage("");
   await page.waitForSelector("#details a.link-btn[data-type=logs]");
