@@ -105,6 +105,14 @@ fn out<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
     js_sys::JSON::parse(&text)
 }
 
+/// Links as plain JS objects, built field by field through serde-wasm-bindgen: a span's few
+/// links cost less so than writing their long hrefs into JSON text and parsing it back.
+fn links_out(links: &[crate::Link]) -> JsResult<JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // A query number past 2^53 has no exact JS number: JSON.parse's rounding, as elsewhere.
+    links.serialize(&serializer).or_else(|_| out(links))
+}
+
 /// `CorrelatorOptions`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -418,10 +426,12 @@ impl JsCorrelator {
         trace: &JsTrace,
         #[wasm_bindgen(js_name = spanId, unchecked_param_type = "string")] span_id: JsValue,
     ) -> JsResult<JsValue> {
-        out(&self
-            .inner
-            .span_links(&trace.inner, &string_arg(&span_id, "spanId")?)
-            .map_err(to_js)?)
+        links_out(
+            &self
+                .inner
+                .span_links(&trace.inner, &string_arg(&span_id, "spanId")?)
+                .map_err(to_js)?,
+        )
     }
 
     /// The links of every span, by span id, in span order.
@@ -702,6 +712,6 @@ impl JsLinkSet {
         &self,
         #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
     ) -> JsResult<JsValue> {
-        out(self.inner.links(self.span(&span_index)?))
+        links_out(self.inner.links(self.span(&span_index)?))
     }
 }
