@@ -437,33 +437,23 @@ impl JsCorrelator {
     /// The links of every span, by span id, in span order.
     #[wasm_bindgen(js_name = traceLinks, unchecked_return_type = "Map<string, SpanLink[]>")]
     pub fn trace_links(&self, trace: &JsTrace) -> JsResult<js_sys::Map> {
-        // One JSON text for the whole trace, [[spanId, links], ...], written span by span so
-        // that only one span's links are in memory besides the text; then a Map of it.
-        let mut text = b"[".to_vec();
+        // Span by span, so that only one span's links are in memory besides the Map.
+        let map = js_sys::Map::new();
         let mut failed = None;
         self.inner
-            .each_span_links(&trace.inner, |span_id, links| {
-                if text.len() > 1 {
-                    text.push(b',');
+            .each_span_links(&trace.inner, |span_id, links| match links_out(&links) {
+                Ok(value) => {
+                    map.set(&JsValue::from_str(span_id), &value);
                 }
-                if let Err(e) = serde_json::to_writer(&mut text, &(span_id, links)) {
+                Err(e) => {
                     failed.get_or_insert(e);
                 }
             })
             .map_err(to_js)?;
-        if let Some(e) = failed {
-            return Err(invalid("result", e.to_string()));
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(map),
         }
-        text.push(b']');
-        // serde_json writes UTF-8 only.
-        let text = String::from_utf8(text).map_err(|e| invalid("result", e.to_string()))?;
-        let pairs: js_sys::Array = js_sys::JSON::parse(&text)?.unchecked_into();
-        let map = js_sys::Map::new();
-        for pair in pairs.iter() {
-            let pair: js_sys::Array = pair.unchecked_into();
-            map.set(&pair.get(0), &pair.get(1));
-        }
-        Ok(map)
     }
 
     /// Every span's links, computed once and kept in wasm memory: read kinds, counts, titles and
