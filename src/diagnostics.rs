@@ -28,7 +28,8 @@
 //! | `HIGH_CARDINALITY_LABEL` | warning | a Loki stream selector from a high-cardinality attribute |
 //! | `INVALID_LABEL_NAME` | warning | a label name Loki/Prometheus would reject |
 //! | `INVALID_REGEX` | error | a regex that does not compile |
-//! | `JS_ONLY_REGEX` | error | look-around or back-references: JavaScript-only, no linear-time engine runs them |
+//! | `BACKTRACKING_REGEX` | hint | look-around, back-references or `\B`: the regex runs, but backtracking, with a step limit |
+//! | `REGEX_WITHOUT_EXPRESSION` | warning | a `regex` transformation without `expression`: Grafana skips it |
 //! | `REGEX_WITHOUT_GROUP` | error | a derived-field regex without the capture group Grafana takes the value from |
 //! | `REGEX_CLASS_WITH_PIPE` | hint | `[d\|D]`: a `\|` inside a character class is a literal |
 //! | `ONE_WAY_LOGS_LINK` | hint | trace → logs, but the Loki source's derived fields never link back |
@@ -988,11 +989,18 @@ impl<'a> Lint<'a> {
             let tpath = format!("{cpath}.transformations[{i}]");
             self.known_keys(&tpath, t, TRANSFORMATION_KEYS, "transformation");
             match t.get("type").and_then(Value::as_str) {
-                Some("regex") => {
-                    if let Some(expr) = t.get("expression").and_then(Value::as_str) {
-                        self.regex(&child(&tpath, "expression"), expr, false);
+                Some("regex") => match t.get("expression").and_then(Value::as_str) {
+                    Some(expr) if !expr.is_empty() => {
+                        self.regex(&child(&tpath, "expression"), expr, false)
                     }
-                }
+                    _ => {
+                        let message = "a `regex` transformation without `expression` does \
+                                       nothing: Grafana skips it, so it sets no variable"
+                            .into();
+                        let code = "REGEX_WITHOUT_EXPRESSION";
+                        self.push(Severity::Warning, code, tpath.clone(), message, None);
+                    }
+                },
                 Some("logfmt") => {}
                 Some("json") => {
                     let message =
@@ -1026,41 +1034,36 @@ impl<'a> Lint<'a> {
     // --- regexes --------------------------------------------------------------------------------
 
     fn regex(&mut self, path: &str, pattern: &str, needs_group: bool) {
-        let js = js_only_features(pattern);
-        for (feature, suggestion) in &js {
-            let message = format!("{feature} is JavaScript-only: Grafana accepts it, but no linear-time engine (spanlink's) runs it");
-            self.push(Severity::Error, "JS_ONLY_REGEX", path.into(), message, suggestion.clone());
-        }
-        if !js.is_empty() {
-            return;
-        }
-        match regex_lite::Regex::new(&escape_literal_braces(pattern)) {
-            Err(e) => {
-                let reason = e.to_string();
-                let reason = reason
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("")
-                    .trim()
-                    .trim_start_matches("error: ");
+        let lint = match crate::jsregex::lint(pattern) {
+            Ok(lint) => lint,
+            Err(reason) => {
                 let message = format!("the regex does not compile: {reason}");
                 self.push(Severity::Error, "INVALID_REGEX", path.into(), message, None);
                 return;
             }
-            Ok(re) if needs_group && re.captures_len() < 2 => {
-                let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
-                self.push(
-                    Severity::Error,
-                    "REGEX_WITHOUT_GROUP",
-                    path.into(),
-                    message,
-                    Some(format!("({pattern})")),
-                );
-            }
-            Ok(_) => {}
+        };
+        for feature in &lint.backtracking {
+            let message = format!(
+                "the {} `{}` makes the regex backtrack: it runs, but not in linear time, and a \
+                 value that needs more than {} steps skips the link",
+                feature.kind,
+                feature.text,
+                crate::jsregex::BACKTRACK_LIMIT
+            );
+            let fix = feature.linear.clone();
+            self.push(Severity::Hint, "BACKTRACKING_REGEX", path.into(), message, fix);
         }
-        for (class, fixed) in classes_with_pipe(pattern) {
+        // Grafana's flags do not change what compiles.
+        if let Err(reason) = crate::jsregex::JsRegex::new(pattern, false) {
+            self.push(Severity::Error, "INVALID_REGEX", path.into(), reason, None);
+            return;
+        }
+        if needs_group && lint.groups == 0 {
+            let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
+            let fix = Some(format!("({pattern})"));
+            self.push(Severity::Error, "REGEX_WITHOUT_GROUP", path.into(), message, fix);
+        }
+        for (class, fixed) in lint.classes_with_pipe {
             let inner = &class[1..class.len() - 1];
             let chars: Vec<String> = inner.chars().map(|c| format!("`{c}`")).collect();
             // Spell the characters out only when the class is a plain list (no range, no `^`).
@@ -1180,18 +1183,20 @@ fn levenshtein(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn shift_regex() -> &'static regex_lite::Regex {
-    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex_lite::Regex::new(r"^(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])$").expect("valid"))
+fn shift_regex() -> &'static regex::Regex {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"^(-?[0-9]+(?:\.[0-9]+)?)(ms|[Mwdhmsy])$").expect("valid"))
 }
 
 /// `${…}` (group 1), `$name` with an optional `.path` (groups 2, 3), `[[name…]]` (group 4), or an
 /// unclosed `${` (the whole match).
-fn template_regex() -> &'static regex_lite::Regex {
-    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
+fn template_regex() -> &'static regex::Regex {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        regex_lite::Regex::new(r"\$\{([^}]*)\}|\$(\w+)(\.\w+)?|\[\[(\w+)[^\]]*\]\]|\$\{")
-            .expect("valid")
+        regex::Regex::new(
+            r"\$\{([^}]*)\}|\$([0-9A-Za-z_]+)(\.[0-9A-Za-z_]+)?|\[\[([0-9A-Za-z_]+)[^\]]*\]\]|\$\{",
+        )
+        .expect("valid")
     })
 }
 
@@ -1243,170 +1248,6 @@ fn sanitize_label(s: &str) -> String {
     }
 }
 
-/// JavaScript treats a `{` that does not start a `{n}`, `{n,}` or `{n,m}` quantifier as a literal
-/// (Annex B); Rust's engines do not. Escape those so a pattern Grafana accepts compiles here.
-pub fn escape_literal_braces(pattern: &str) -> String {
-    let bytes = pattern.as_bytes();
-    let mut out = String::with_capacity(pattern.len() + 4);
-    let (mut i, mut in_class) = (0, false);
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c == b'\\' && i + 1 < bytes.len() {
-            let next = pattern[i + 1..].chars().next().map_or(1, char::len_utf8);
-            out.push_str(&pattern[i..i + 1 + next]);
-            i += 1 + next;
-            continue;
-        }
-        match c {
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'{' if !in_class => {
-                // A real quantifier is copied whole; any other brace is a literal.
-                match quantifier_regex().find(&pattern[i..]) {
-                    Some(q) => {
-                        out.push_str(q.as_str());
-                        i += q.end();
-                    }
-                    None => {
-                        out.push_str("\\{");
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'}' if !in_class => {
-                out.push_str("\\}");
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let len = pattern[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&pattern[i..i + len]);
-        i += len;
-    }
-    out
-}
-
-fn quantifier_regex() -> &'static regex_lite::Regex {
-    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex_lite::Regex::new(r"^\{\d+(,\d*)?\}").expect("valid"))
-}
-
-/// The index just after the `)` closing the group opened at `open`.
-fn group_end(pattern: &str, open: usize) -> Option<usize> {
-    let bytes = pattern.as_bytes();
-    let (mut depth, mut in_class, mut i) = (0usize, false, open);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'(' if !in_class => depth += 1,
-            b')' if !in_class => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Look-around and back-references, each with a linear-time equivalent where one exists.
-fn js_only_features(pattern: &str) -> Vec<(String, Option<String>)> {
-    let bytes = pattern.as_bytes();
-    let mut found = Vec::new();
-    let (mut i, mut in_class) = (0, false);
-    while i < bytes.len() {
-        let rest = &pattern[i..];
-        match bytes[i] {
-            b'\\' if !in_class => {
-                if rest.len() > 1 && bytes[i + 1].is_ascii_digit() && bytes[i + 1] != b'0' {
-                    found.push((format!("the back-reference `{}`", &rest[..2]), None));
-                } else if rest.starts_with("\\k<") {
-                    let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-                    found.push((format!("the named back-reference `{}`", &rest[..end]), None));
-                }
-                i += 2;
-                continue;
-            }
-            b'\\' => {
-                i += 2;
-                continue;
-            }
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'(' if !in_class => {
-                let kind = [
-                    ("(?<=", "look-behind"),
-                    ("(?<!", "negative look-behind"),
-                    ("(?=", "look-ahead"),
-                    ("(?!", "negative look-ahead"),
-                ]
-                .into_iter()
-                .find(|(open, _)| rest.starts_with(open));
-                if let Some((open, name)) = kind {
-                    let end = group_end(pattern, i).unwrap_or(pattern.len());
-                    let group = &pattern[i..end];
-                    let inner = group.get(open.len()..group.len().saturating_sub(1)).unwrap_or("");
-                    let before = &pattern[..i];
-                    let after = &pattern[end..];
-                    let suggestion = match open {
-                        // The value comes from a capture group, so consuming the context
-                        // instead of asserting it yields the same value.
-                        "(?<=" => Some(format!("{before}(?:{inner}){after}")),
-                        "(?=" if after.is_empty() || after == "$" => {
-                            Some(format!("{before}(?:{inner}){after}"))
-                        }
-                        // Equivalent when the asserted text comes before what follows it
-                        // (e.g. `"key":"host"` before `"value"` in a tag object).
-                        "(?=" => Some(format!("{before}{inner}{after}")),
-                        _ => None,
-                    };
-                    found.push((format!("the {name} `{group}`"), suggestion));
-                }
-            }
-            _ => {}
-        }
-        i += rest.chars().next().map_or(1, char::len_utf8);
-    }
-    found
-}
-
-/// Character classes like `[d|D]` with their fix `[dD]`; a lone `[|]` is meant.
-fn classes_with_pipe(pattern: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let bytes = pattern.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'[' => {
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] != b']' {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                if j >= bytes.len() {
-                    break;
-                }
-                let class = &pattern[i..=j];
-                let inner = &pattern[i + 1..j];
-                let without: String = inner.chars().filter(|c| *c != '|').collect();
-                if inner.contains('|') && !without.is_empty() && !inner.contains('\\') {
-                    out.push((class.to_string(), format!("[{without}]")));
-                }
-                i = j + 1;
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
 /// Findings sorted by where their path sits in the document (a pre-order walk); a path that does
 /// not exist (a missing key) sorts with its nearest existing parent. Stable: ties keep check order.
 fn sort_in_document_order(doc: &Value, out: &mut [Diagnostic]) {
@@ -1447,12 +1288,6 @@ fn sort_in_document_order(doc: &Value, out: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn braces_are_escaped_like_javascript_reads_them() {
-        assert_eq!(escape_literal_braces(r#".*{"v":"(.*?)".*}"#), r#".*\{"v":"(.*?)".*\}"#);
-        assert_eq!(escape_literal_braces(r"a{2,3}[{}]"), r"a{2,3}[{}]");
-    }
 
     #[test]
     fn edit_distance() {
