@@ -73,7 +73,8 @@ for (const f of readdirSync(src)) cpSync(join(src, f), join(dist, f));
 // provisioning.cjs: the CommonJS twin of provisioning.js.
 const esm = readFileSync(join(src, "provisioning.js"), "utf8");
 write("provisioning.cjs", '"use strict";\n' +
-  replaceOnce(replaceOnce(esm, 'import { parseDocument } from "yaml";', 'const { parseDocument } = require("yaml");'),
-    "export function parseProvisioning", "function parseProvisioning") +
-  "module.exports = { parseProvisioning };\n");
+  replaceOnce(replaceOnce(esm, 'import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";',
+    'const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } = require("yaml");'),
+    "export function provisioningReader", "function provisioningReader") +
+  "module.exports = { provisioningReader };\n");
 console.log(`npm/dist: ${readdirSync(dist).length} files`);

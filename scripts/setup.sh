@@ -22,10 +22,13 @@ npm_install() {
   [ -f "$1/package.json" ] || return 0
   if [ ! "$1/node_modules/.package-lock.json" -nt "$1/package.json" ] || [ ! "$1/node_modules/.package-lock.json" -nt "$1/package-lock.json" ]; then
     # touch: npm writes the lock files in the same second, and -nt needs strictly newer.
-    (cd "$1" && npm install --no-audit --no-fund && touch node_modules/.package-lock.json)
+    (cd "$1" && npm install --no-audit --no-fund "${@:2}" && touch node_modules/.package-lock.json)
   fi
 }
 npm_install npm
 npm_install tests/js
 npm_install www
+# Grafana's own interpolator, for the differential test (tests/grafana-diff) and the benchmark:
+# about 30 s and 450 MB on a fresh machine. Its peers only resolve with --legacy-peer-deps.
+npm_install bench/peers --legacy-peer-deps
 echo "setup: ok"

@@ -24,7 +24,8 @@ any_count() { grep -oiE '([0-9]+ (tests? )?passed|# pass [0-9]+|test result: ok\
 tsc_count() { grep -c '@ts-expect-error' tests/types/usage.ts; }
 size_count() { grep -c '^size ok' "$1"; }
 
-# The package must stay under 300 KiB gzipped (wasm + glue): a hard gate.
+# The package must stay under 300 KiB gzipped (wasm + glue): a hard gate. Inside it, size is
+# spent where a measurement shows it pays (the regex crate, speed-oriented optimisation levels).
 size_check() {
   local wasm=npm/dist/spanlink_bg.wasm glue=npm/dist/glue-web.js limit=307200
   local gz; gz=$(( $(gzip -9c "$wasm" | wc -c) + $(gzip -9c "$glue" | wc -c) ))
@@ -48,9 +49,10 @@ build_and_size() { bash scripts/build.sh && size_check; }
 step build size_count build_and_size
 step wasm-node rust_count wasm-pack test --node --test node
 step wasm-chrome rust_count wasm-pack test --headless --chrome --test browser
-step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs tests/js/regex.test.mjs
+step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs tests/js/provisioning.test.mjs tests/js/trace.test.mjs tests/js/regex.test.mjs
 step cli node_count node --test tests/js/cli.test.mjs
 step escaping node_count node --test tests/js/escaping.test.mjs
+step grafana-diff node_count node --test tests/grafana-diff/
 step types tsc_count types_check
 step bundlers node_count node --test tests/js/bundlers.test.mjs tests/js/pack.test.mjs
 if [ -f www/package.json ] && grep -q '"test"' www/package.json; then

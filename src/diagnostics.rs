@@ -36,16 +36,26 @@
 //! | `EXEMPLAR_LABEL_CASE` | warning | an exemplar label differing only in case from the usual one |
 //! | `UNUSUAL_EXEMPLAR_LABEL` | hint | an exemplar label that is none of `trace_id`, `traceID`, `traceId` |
 //! | `PROFILE_ID_REQUIRED` | hint | span profiles need spans carrying `pyroscope.profile.id` |
-//! | `UNCLOSED_TEMPLATE` | warning | a `${` without `}`: Grafana leaves the text as is |
+//! | `UNCLOSED_TEMPLATE` | warning | a `${` or `[[name` that is not a reference (`${v`, `${v:}`, `[[v:date:iso]]`): Grafana leaves the text as is |
+//! | `UNKNOWN_FORMAT` | warning | a format Grafana does not know (`${v:Raw}`): it renders as glob |
 //! | `UNKNOWN_VARIABLE` | warning | a `$__…` variable that does not exist where the template is used |
 //! | `VARIABLE_PATH_NEEDS_BRACES` | warning | `$__span.traceId`: only `$__span` is replaced |
 //! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
 //! | `UNKNOWN_TRANSFORMATION` | warning | a correlation transformation type Grafana does not know |
+//! | `SHADOWED_DERIVED_FIELD` | warning | a derived field named like an earlier one: Grafana never runs its regex |
+//! | `UNSET_ENV_VAR` | warning | `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""` |
+//! | `UNSUPPORTED_EXPANSION` | warning | `$__file{…}` / `$__vault{…}`: only Grafana's server expands these |
+//! | `DATASOURCE_REPLACED` | warning / hint | a data source named like an earlier one replaces it (same file / a later file) |
+//! | `DATASOURCE_UID_TAKEN` | error | a new data source whose uid another one already has: Grafana refuses it |
+//! | `TOO_MANY_DEFAULTS` | error | two `isDefault` data sources in one organisation: Grafana refuses the provisioning |
+//! | `LEGACY_API_VERSION` | warning | a file without `apiVersion`, read in Grafana's deprecated version-0 form |
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use crate::settings::{Family, Signal};
 
 /// How serious a lint finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,6 +84,23 @@ pub struct Diagnostic {
     /// A concrete fix, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// The file, line and column the finding points at, when the settings were read from files
+    /// (a [`crate::settings::ProvisioningSet`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::settings::SourceLocation>,
+}
+
+impl Diagnostic {
+    /// A finding without a source location.
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        path: String,
+        message: String,
+        suggestion: Option<String>,
+    ) -> Diagnostic {
+        Diagnostic { severity, code, path, message, suggestion, source: None }
+    }
 }
 
 /// Lints a whole provisioning document; every tempo/jaeger/zipkin data source is checked as a
@@ -113,7 +140,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
     for ds in &lint.sources.clone() {
         let is_trace = match tracing {
             Some(t) => ds.uid == Some(t) || ds.name == Some(t),
-            None => matches!(ds.ty, Some("tempo" | "jaeger" | "zipkin")),
+            None => ds.family.is_tracing(),
         };
         if is_trace {
             lint.trace_source(ds);
@@ -122,6 +149,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
             for (j, field) in items.iter().enumerate() {
                 lint.derived_field(&format!("{}.jsonData.derivedFields[{j}]", ds.path), field);
             }
+            lint.shadowed_derived_fields(&format!("{}.jsonData.derivedFields", ds.path), items);
         }
         if let Some(items) = ds.json_field("exemplarTraceIdDestinations").and_then(Value::as_array)
         {
@@ -235,20 +263,6 @@ const OTHER_TRACE_KEYS: &[&str] = &[
     "oauthPassThru",
 ];
 
-const LOGS_TYPES: &[&str] = &[
-    "loki",
-    "elasticsearch",
-    "grafana-splunk-datasource",
-    "grafana-opensearch-datasource",
-    "grafana-falconlogscale-datasource",
-    "googlecloud-logging-datasource",
-    "victoriametrics-logs-datasource",
-];
-const METRICS_TYPES: &[&str] = &["prometheus", "victoriametrics-metrics-datasource"];
-// `phlare` is the plugin's old id; Grafana still aliases it (and DEPRECATED_DATASOURCE_TYPE says
-// so).
-const PROFILES_TYPES: &[&str] = &["grafana-pyroscope-datasource", "phlare"];
-
 /// Attributes with one value per pod/host/request: as Loki stream labels they explode the
 /// number of streams (Loki docs, "Label best practices").
 const HIGH_CARDINALITY: &[&str] = &[
@@ -308,6 +322,8 @@ struct Source<'a> {
     name: Option<&'a str>,
     uid: Option<&'a str>,
     ty: Option<&'a str>,
+    /// The family of `ty` (`Other` when absent).
+    family: Family,
     value: &'a Value,
 }
 
@@ -319,6 +335,7 @@ impl<'a> Source<'a> {
             name: s("name"),
             uid: s("uid"),
             ty: s("type"),
+            family: s("type").map_or(Family::Other, Family::of),
             value,
         }
     }
@@ -350,26 +367,6 @@ impl<'s, 'a> Resolved<'s, 'a> {
     }
 }
 
-/// Which family of data source a reference must point to.
-#[derive(Clone, Copy)]
-enum Kind {
-    Logs,
-    Metrics,
-    Profiles,
-    Any,
-}
-
-impl Kind {
-    fn types(self) -> &'static [&'static str] {
-        match self {
-            Kind::Logs => LOGS_TYPES,
-            Kind::Metrics => METRICS_TYPES,
-            Kind::Profiles => PROFILES_TYPES,
-            Kind::Any => &[],
-        }
-    }
-}
-
 struct Lint<'a> {
     sources: Vec<Source<'a>>,
     out: Vec<Diagnostic>,
@@ -382,7 +379,7 @@ fn diag(
     message: String,
     suggestion: Option<String>,
 ) -> Diagnostic {
-    Diagnostic { severity, code, path, message, suggestion }
+    Diagnostic::new(severity, code, path, message, suggestion)
 }
 
 impl<'a> Lint<'a> {
@@ -421,7 +418,7 @@ impl<'a> Lint<'a> {
                     None,
                 );
             }
-            if ds.ty == Some("phlare") {
+            if ds.family == Family::Phlare {
                 self.push(
                     Severity::Warning,
                     "DEPRECATED_DATASOURCE_TYPE",
@@ -486,7 +483,12 @@ impl<'a> Lint<'a> {
     }
 
     /// Checks one reference; returns the data source it (loosely) resolves to.
-    fn reference(&mut self, path: &str, value: &Value, kind: Kind) -> Option<Source<'a>> {
+    fn reference(
+        &mut self,
+        path: &str,
+        value: &Value,
+        signal: Option<Signal>,
+    ) -> Option<Source<'a>> {
         let reference = value.as_str()?;
         if reference.is_empty() {
             return None; // empty means "no link", documented Grafana behaviour
@@ -527,10 +529,10 @@ impl<'a> Lint<'a> {
             }
         }
         let ds = found.as_ref()?;
-        let types = kind.types();
-        if let Some(ty) = ds.ty {
-            if !types.is_empty() && !types.contains(&ty) {
-                let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {})", ds.reference(), types.join(", "));
+        if let (Some(signal), Some(ty)) = (signal, ds.ty) {
+            if !ds.family.links(signal) {
+                let supported = Family::type_ids(signal).join(", ");
+                let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {supported})", ds.reference());
                 self.push(
                     Severity::Error,
                     "UNSUPPORTED_DATASOURCE_TYPE",
@@ -644,7 +646,7 @@ impl<'a> Lint<'a> {
             self.profiles_block(&child(&path, "tracesToProfiles"), block);
         }
         if let Some(uid) = json.get("serviceMap").and_then(|m| m.get("datasourceUid")) {
-            self.reference(&format!("{path}.serviceMap.datasourceUid"), uid, Kind::Metrics);
+            self.reference(&format!("{path}.serviceMap.datasourceUid"), uid, Some(Signal::Metrics));
         }
     }
 
@@ -659,7 +661,7 @@ impl<'a> Lint<'a> {
         self.known_keys(path, block, known, what);
         let target = block
             .get("datasourceUid")
-            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Logs));
+            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Some(Signal::Logs)));
         self.time_shifts(path, block);
         for list in ["tags", "mappedTags"] {
             for (i, tag) in
@@ -669,7 +671,7 @@ impl<'a> Lint<'a> {
             }
         }
         let custom = self.custom_query(path, block);
-        let to_loki = target.as_ref().is_some_and(|t| t.ty == Some("loki"));
+        let to_loki = target.as_ref().is_some_and(|t| t.family == Family::Loki);
         // With a custom query that never mentions `__tags`, the tags are not used at all.
         let tags_used = custom.is_none_or(|q| q.contains("__tags"));
         if to_loki && tags_used {
@@ -680,16 +682,16 @@ impl<'a> Lint<'a> {
         if let Some(q) = custom {
             self.template(&child(path, "query"), q, SPAN_VARS);
         }
-        if let Some(target) = target.filter(|t| t.ty == Some("loki")) {
+        if let Some(target) = target.filter(|t| t.family == Family::Loki) {
             self.one_way(trace, path, &target);
         }
     }
 
     fn metrics_block(&mut self, path: &str, block: &Value) {
         self.known_keys(path, block, METRICS_KEYS, "tracesToMetrics");
-        let target = block
-            .get("datasourceUid")
-            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Metrics));
+        let target = block.get("datasourceUid").and_then(|uid| {
+            self.reference(&child(path, "datasourceUid"), uid, Some(Signal::Metrics))
+        });
         self.time_shifts(path, block);
         self.tags(path, block, target.as_ref());
         let queries = block.get("queries").and_then(Value::as_array);
@@ -733,9 +735,9 @@ impl<'a> Lint<'a> {
 
     fn profiles_block(&mut self, path: &str, block: &Value) {
         self.known_keys(path, block, PROFILES_KEYS, "tracesToProfiles");
-        let target = block
-            .get("datasourceUid")
-            .and_then(|uid| self.reference(&child(path, "datasourceUid"), uid, Kind::Profiles));
+        let target = block.get("datasourceUid").and_then(|uid| {
+            self.reference(&child(path, "datasourceUid"), uid, Some(Signal::Profiles))
+        });
         self.tags(path, block, target.as_ref());
         if let Some(q) = self.custom_query(path, block) {
             self.template(&child(path, "query"), q, SPAN_VARS);
@@ -830,9 +832,8 @@ impl<'a> Lint<'a> {
     /// Metrics and profiles tags: the label names must be valid Prometheus/Pyroscope labels.
     fn tags(&mut self, path: &str, block: &Value, target: Option<&Source>) {
         let Some(tags) = block.get("tags").and_then(Value::as_array) else { return };
-        let checks_labels = target.is_some_and(|t| {
-            t.ty.is_some_and(|ty| METRICS_TYPES.contains(&ty) || PROFILES_TYPES.contains(&ty))
-        });
+        let checks_labels = target
+            .is_some_and(|t| t.family.links(Signal::Metrics) || t.family.links(Signal::Profiles));
         for (i, tag) in tags.iter().enumerate() {
             let tpath = format!("{path}.tags[{i}]");
             self.known_keys(&tpath, tag, TAG_KEYS, "tag");
@@ -893,7 +894,7 @@ impl<'a> Lint<'a> {
     fn derived_field(&mut self, path: &str, field: &Value) {
         self.known_keys(path, field, DERIVED_FIELD_KEYS, "derived field");
         if let Some(uid) = field.get("datasourceUid") {
-            self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
+            self.reference(&child(path, "datasourceUid"), uid, None);
         }
         if !has_text(field, "datasourceUid") && !has_text(field, "url") {
             let message = "a derived field without `datasourceUid` or `url` makes no link".into();
@@ -911,10 +912,49 @@ impl<'a> Lint<'a> {
         }
     }
 
+    /// Grafana groups derived fields by `name` and matches each line with the first field's
+    /// matcher only (docs/grafana.md §8): a later field of the same name adds its link but its
+    /// `matcherRegex` never runs.
+    fn shadowed_derived_fields(&mut self, path: &str, fields: &[Value]) {
+        for (j, field) in fields.iter().enumerate() {
+            let Some(name) = field.get("name").and_then(Value::as_str) else { continue };
+            let Some(first) = fields[..j]
+                .iter()
+                .position(|f| f.get("name").and_then(Value::as_str) == Some(name))
+            else {
+                continue;
+            };
+            let own = field.get("matcherRegex").and_then(Value::as_str);
+            let first_regex = fields[first].get("matcherRegex").and_then(Value::as_str);
+            if own.is_none() || own == first_regex {
+                continue;
+            }
+            let message = format!(
+                "derived field `{name}` repeats the name of derivedFields[{first}]: Grafana matches \
+                 every line with the first `{name}`'s matcherRegex only, so this regex never runs \
+                 (its link is still added to the first field's matches)"
+            );
+            let suggestion = String::from(
+                "give this field its own name, or match both line shapes with one regex whose group \
+                 1 is the value in every case, e.g. `trace_id\"?[:=]\"?(\\w+)` (an alternation \
+                 such as `\"trace_id\":\"(\\w+)\"|trace_id=(\\w+)` fills group 2 for the second \
+                 shape, and Grafana reads group 1 only)"
+            );
+            let regex_path = format!("{path}[{j}].matcherRegex");
+            self.push(
+                Severity::Warning,
+                "SHADOWED_DERIVED_FIELD",
+                regex_path,
+                message,
+                Some(suggestion),
+            );
+        }
+    }
+
     fn exemplar_destination(&mut self, path: &str, dest: &Value) {
         self.known_keys(path, dest, EXEMPLAR_KEYS, "exemplar destination");
         if let Some(uid) = dest.get("datasourceUid") {
-            self.reference(&child(path, "datasourceUid"), uid, Kind::Any);
+            self.reference(&child(path, "datasourceUid"), uid, None);
         }
         if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
             let message =
@@ -955,10 +995,10 @@ impl<'a> Lint<'a> {
     fn correlation(&mut self, path: &str, c: &Value, source: Option<&Source<'a>>) {
         self.known_keys(path, c, CORRELATION_KEYS, "correlation");
         if let Some(uid) = c.get("sourceUID") {
-            self.reference(&child(path, "sourceUID"), uid, Kind::Any);
+            self.reference(&child(path, "sourceUID"), uid, None);
         }
         if let Some(uid) = c.get("targetUID") {
-            self.reference(&child(path, "targetUID"), uid, Kind::Any);
+            self.reference(&child(path, "targetUID"), uid, None);
         }
         // `type` sits at the top in the API form and in `config` in older provisioning files.
         let ty =
@@ -967,8 +1007,7 @@ impl<'a> Lint<'a> {
             let message = "a `query` correlation without `targetUID` makes no link".into();
             self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
         }
-        let from_trace =
-            source.is_some_and(|s| matches!(s.ty, Some("tempo" | "jaeger" | "zipkin")));
+        let from_trace = source.is_some_and(|s| s.family.is_tracing());
         let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
         if let Some(label) = c.get("label").and_then(Value::as_str) {
             self.template(&child(path, "label"), label, vars);
@@ -1098,42 +1137,63 @@ impl<'a> Lint<'a> {
         }
     }
 
-    /// Conservative: only `__` names are judged, dashboard variables cannot be known here.
+    /// The template as Grafana reads it (the template module's own scanner): references that
+    /// are not ones, unknown formats, and `__` names unknown where the template is used
+    /// (conservative: dashboard variables cannot be known here).
     fn template(&mut self, path: &str, text: &str, vars: &[&str]) {
-        for cap in template_regex().captures_iter(text) {
-            let whole = cap.get(0).map_or("", |m| m.as_str());
-            if whole == "${" {
-                let message = "`${` is never closed: Grafana leaves the text as it is".into();
-                self.push(Severity::Warning, "UNCLOSED_TEMPLATE", path.into(), message, None);
-                continue;
-            }
-            let name = cap.get(1).or(cap.get(2)).or(cap.get(4)).map_or("", |m| m.as_str());
-            let name = &name[..name
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(name.len())];
+        let Ok(template) = crate::template::Template::parse(text) else { return };
+        for issue in template.issues() {
+            let (code, message) = match &issue.kind {
+                crate::template::IssueKind::Malformed => ("UNCLOSED_TEMPLATE", issue.message(text)),
+                crate::template::IssueKind::UnknownFormat(_) => {
+                    ("UNKNOWN_FORMAT", issue.message(text))
+                }
+            };
+            self.push(Severity::Warning, code, path.into(), message, None);
+        }
+        for p in template.placeholders() {
+            let name = p.name.as_str();
             if !name.starts_with("__") || BUILTIN_VARS.contains(&name) {
                 continue;
             }
+            let end = p.offset + p.len;
+            // `$__span.traceId` replaces `$__span` alone: "[object Object].traceId".
+            let bare_path = (text.as_bytes()[p.offset + 1] != b'{'
+                && !text[p.offset..].starts_with("[["))
+            .then(|| dotted_words(&text[end..]))
+            .filter(|rest| !rest.is_empty());
             if !vars.contains(&name) {
                 let message = format!("`{name}` does not exist here (available: {}); the link will be dropped or show the text as is", vars.join(", "));
                 self.push(Severity::Warning, "UNKNOWN_VARIABLE", path.into(), message, None);
-            } else if let Some(rest) = cap.get(3) {
-                // `$__span.traceId` replaces `$__span` alone: "[object Object].traceId".
-                if name != "__tags" {
-                    let fixed = format!("${{{name}{}}}", rest.as_str());
-                    let message = format!(
-                        "`{whole}` interpolates `${name}` alone (an object); write `{fixed}`"
-                    );
-                    self.push(
-                        Severity::Warning,
-                        "VARIABLE_PATH_NEEDS_BRACES",
-                        path.into(),
-                        message,
-                        Some(fixed),
-                    );
-                }
+            } else if let Some(rest) = bare_path.filter(|_| name != "__tags") {
+                let fixed = format!("${{{name}{rest}}}");
+                let whole = &text[p.offset..end + rest.len()];
+                let message =
+                    format!("`{whole}` interpolates `${name}` alone (an object); write `{fixed}`");
+                self.push(
+                    Severity::Warning,
+                    "VARIABLE_PATH_NEEDS_BRACES",
+                    path.into(),
+                    message,
+                    Some(fixed),
+                );
             }
         }
+    }
+}
+
+/// The `.word` right after a bare `$name` (`.traceId` in `$__span.traceId`), empty when none.
+fn dotted_words(rest: &str) -> &str {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = rest.as_bytes();
+    if bytes.first() != Some(&b'.') {
+        return "";
+    }
+    let len = 1 + bytes[1..].iter().take_while(|&&b| word(b)).count();
+    if len == 1 {
+        ""
+    } else {
+        &rest[..len]
     }
 }
 
@@ -1186,18 +1246,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
 fn shift_regex() -> &'static regex::Regex {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     RE.get_or_init(|| regex::Regex::new(r"^(-?[0-9]+(?:\.[0-9]+)?)(ms|[Mwdhmsy])$").expect("valid"))
-}
-
-/// `${…}` (group 1), `$name` with an optional `.path` (groups 2, 3), `[[name…]]` (group 4), or an
-/// unclosed `${` (the whole match).
-fn template_regex() -> &'static regex::Regex {
-    static RE: OnceLock<regex::Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(
-            r"\$\{([^}]*)\}|\$([0-9A-Za-z_]+)(\.[0-9A-Za-z_]+)?|\[\[([0-9A-Za-z_]+)[^\]]*\]\]|\$\{",
-        )
-        .expect("valid")
-    })
 }
 
 /// The label name a tag writes: its `value`, else the key with Grafana's `.`→`_`.

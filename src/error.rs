@@ -15,7 +15,9 @@ pub enum ErrorCode {
     UnknownDatasource,
     /// A time shift or interval that Grafana's `intervalToMs` rejects.
     InvalidInterval,
-    /// A template Grafana could not interpolate (e.g. an unclosed `${`).
+    /// An unknown format name given to the strict `Format::parse`. No template fails, as
+    /// Grafana's `replace` never does: malformed references stay as written and are reported by
+    /// `diagnostics()` and `explain()`.
     InvalidTemplate,
     /// A regular expression that does not compile.
     InvalidRegex,

@@ -1,12 +1,12 @@
 //! Explore URLs (grafana.md §6.1) and the time windows of span links (§3.5).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::js::{encode_uri_component, json_stringify};
 
 /// A time range in epoch milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {
     /// Start, epoch milliseconds.
     pub from: f64,
@@ -60,7 +60,7 @@ pub fn time_window(
 }
 
 /// One bound of an Explore range: epoch ms or relative text such as `"now-1h"`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum RangeBound {
     /// Epoch milliseconds, written as a string (`"1602637200000"`).
@@ -70,7 +70,7 @@ pub enum RangeBound {
 }
 
 /// An Explore range as the URL carries it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExploreRange {
     /// Range start.
     pub from: RangeBound,

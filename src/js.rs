@@ -29,9 +29,11 @@ pub fn to_js_string(value: &Value) -> String {
 }
 
 fn number_to_js_string(n: &Number) -> String {
-    if let Some(i) = n.as_i64() {
+    // Integers beyond 2^53 are rounded to a double first, as JavaScript reads them.
+    const SAFE: u64 = 1 << 53;
+    if let Some(i) = n.as_i64().filter(|i| i.unsigned_abs() <= SAFE) {
         i.to_string()
-    } else if let Some(u) = n.as_u64() {
+    } else if let Some(u) = n.as_u64().filter(|&u| u <= SAFE) {
         u.to_string()
     } else {
         f64_to_js_string(n.as_f64().unwrap_or(f64::NAN))
@@ -273,6 +275,68 @@ pub fn js_string_to_number(s: &str) -> f64 {
         Err(_) if t.starts_with('-') => f64::NEG_INFINITY,
         Err(_) => f64::INFINITY,
     }
+}
+
+/// Parses JSON text as JavaScript's `JSON.parse` takes it: a lone UTF-16 surrogate escape
+/// (`"cart\ud800"`, which buggy SDKs write and JavaScript keeps) becomes U+FFFD, as Rust strings
+/// cannot hold it, instead of failing the whole document. `parse` runs on the text as it is
+/// first; only after a syntax error is the text mended and parsed again, so well-formed text
+/// costs nothing extra.
+pub fn parse_json_with<T>(
+    text: &str,
+    parse: impl Fn(&str) -> serde_json::Result<T>,
+) -> serde_json::Result<T> {
+    match parse(text) {
+        Err(e) if e.is_syntax() => match replace_lone_surrogates(text) {
+            std::borrow::Cow::Owned(mended) => parse(&mended),
+            std::borrow::Cow::Borrowed(_) => Err(e),
+        },
+        other => other,
+    }
+}
+
+/// [`parse_json_with`] into any deserializable type (settings, log lines, attribute values).
+pub fn json_parse<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    parse_json_with(text, |text| serde_json::from_str(text))
+}
+
+/// `text` with every lone UTF-16 surrogate escape (`\uD800`–`\uDFFF` not in a high/low pair)
+/// replaced by `\ufffd`; borrowed when there is none.
+pub fn replace_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let unit = |at: usize| -> Option<u32> {
+        let hex = bytes.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u32::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut lone = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => {
+                lone.push(i);
+                i += 6;
+            }
+            Some(_) => i += 6,
+            None => i += 2, // any other escape, `\\` included
+        }
+    }
+    if lone.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for at in lone {
+        out[at..at + 6].copy_from_slice(b"\\ufffd");
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -25,7 +25,6 @@ pub use template::{interpolate, interpolate_with, Scope, ScopedVar, ScopedVars, 
 pub use transform::{apply_transformations, apply_with_report, compile_all, Transformation};
 
 pub mod explore;
-pub mod json_out;
 mod links;
 pub mod query;
 pub mod settings;

@@ -15,7 +15,7 @@ pub fn span(trace_id: &str, span_id: &str) -> Span {
         kind: None,
         status_code: None,
         status_message: None,
-        service_tags: Vec::new(),
+        service_tags: Default::default(),
         tags: Vec::new(),
         logs: Vec::new(),
         references: Vec::new(),

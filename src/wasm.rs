@@ -2,13 +2,18 @@
 //! JS type. Every error leaves as a JS `Error` named `SpanlinkError` with own `code`, `path`
 //! and `message` properties.
 //!
-//! Object arguments cross as JSON text (`JSON.stringify` in JS, `serde_json` here): serde_json
-//! limits nesting to 128 levels, so a hostile deep object cannot overflow wasm's stack, and a
-//! cycle or a BigInt becomes an `INVALID_ARGUMENT` error instead of a trap.
+//! Object arguments are read through serde derives (the `…Arg` structs below, in the shapes the
+//! TypeScript types describe) and results are written through the core types' `Serialize`
+//! derives. Both cross as JSON text (`JSON.stringify` / `JSON.parse` in JS, `serde_json` here):
+//! a cycle, a BigInt or a throwing getter becomes an `INVALID_ARGUMENT` error instead of a trap,
+//! serde_json's 128-level nesting limit keeps a hostile deep object off wasm's stack, and
+//! `serde_path_to_error` names the exact field of a bad value (`options.appSubUrl`).
 #![cfg(target_family = "wasm")]
 
-use crate::json_out::ToJson;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
@@ -62,90 +67,114 @@ fn json_text_arg(v: &JsValue, arg: &str) -> JsResult<String> {
         .ok_or_else(|| invalid(arg, format!("expected a JSON value, got {}", type_name(v))))
 }
 
-/// Any JSON-compatible argument, parsed.
-fn json_arg(v: &JsValue, arg: &str) -> JsResult<Value> {
-    serde_json::from_str(&json_text_arg(v, arg)?).map_err(|e| invalid(arg, e.to_string()))
+/// An argument read into `T` through its serde derive; a bad value's error names its path
+/// below `arg` (`options.features.dynamicTraceToLogs`, `scopedVars.a`, `transformations[0]`).
+fn arg<T: DeserializeOwned>(v: &JsValue, arg: &str) -> JsResult<T> {
+    let text = json_text_arg(v, arg)?;
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = match e.path().to_string() {
+            p if p == "." => arg.to_string(),
+            p if p.starts_with('[') => format!("{arg}{p}"),
+            p => format!("{arg}.{p}"),
+        };
+        // serde_json appends " at line 1 column N" of the text made here: no use to the caller.
+        let message = e.inner().to_string();
+        let message = message.rfind(" at line ").map_or(message.as_str(), |at| &message[..at]);
+        invalid(&path, message.to_string())
+    })
 }
 
-/// An optional object argument (`undefined` / `null` are an empty object). Options are read by
-/// hand rather than with serde derives: each derived `Deserialize` costs kilobytes of wasm.
-fn opt_object(v: &JsValue, arg: &str) -> JsResult<Map<String, Value>> {
+/// An optional argument: `undefined` and `null` are `T::default()`.
+fn opt_arg<T: DeserializeOwned + Default>(v: &JsValue, name: &str) -> JsResult<T> {
     if v.is_undefined() || v.is_null() {
-        return Ok(Map::new());
+        Ok(T::default())
+    } else {
+        arg(v, name)
     }
-    match json_arg(v, arg)? {
-        Value::Object(map) => Ok(map),
-        other => {
-            Err(invalid(arg, format!("expected an object, got {}", crate::js::type_name(&other))))
-        }
-    }
-}
-
-/// `map[key]` as an optional string; `arg` names the object for errors (`options.appSubUrl`).
-fn field_string(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<Option<String>> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(invalid(
-            &format!("{arg}.{key}"),
-            format!("expected a string, got {}", crate::js::type_name(other)),
-        )),
-    }
-}
-
-fn field_bool(map: &Map<String, Value>, key: &str, arg: &str) -> JsResult<bool> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(false),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(other) => Err(invalid(
-            &format!("{arg}.{key}"),
-            format!("expected true or false, got {}", crate::js::type_name(other)),
-        )),
-    }
-}
-
-fn field_object<'m>(
-    map: &'m Map<String, Value>,
-    key: &str,
-    arg: &str,
-) -> JsResult<Option<&'m Map<String, Value>>> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(o)) => Ok(Some(o)),
-        Some(other) => Err(invalid(
-            &format!("{arg}.{key}"),
-            format!("expected an object, got {}", crate::js::type_name(other)),
-        )),
-    }
-}
-
-/// `{ from, to }` in epoch milliseconds.
-fn time_range(map: &Map<String, Value>, arg: &str) -> JsResult<crate::TimeRange> {
-    let ms = |key: &str| match map.get(key) {
-        Some(Value::Number(n)) => {
-            n.as_f64().ok_or_else(|| invalid(&format!("{arg}.{key}"), "not a finite number".into()))
-        }
-        Some(other) => Err(invalid(
-            &format!("{arg}.{key}"),
-            format!("expected epoch milliseconds, got {}", crate::js::type_name(other)),
-        )),
-        None => Err(invalid(
-            &format!("{arg}.{key}"),
-            "missing: a range is { from, to } in epoch milliseconds".into(),
-        )),
-    };
-    Ok(crate::TimeRange { from: ms("from")?, to: ms("to")? })
 }
 
 fn js_message(e: &JsValue) -> String {
     js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default()
 }
 
-/// A result as plain JS objects and arrays: JSON text written here, parsed by `JSON.parse`.
-/// (Smaller wasm than a serde serializer, and faster for big results: one call into JS instead of
-/// one per field.)
-fn out<T: ToJson + ?Sized>(v: &T) -> JsResult<JsValue> {
-    js_sys::JSON::parse(&crate::js::json_stringify(&v.to_json()))
+/// A result as plain JS objects and arrays, through its `Serialize` derive: JSON text written
+/// here, parsed by `JSON.parse` (one call into JS instead of one per field).
+fn out<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
+    let text = serde_json::to_string(v).map_err(|e| invalid("result", e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// `CorrelatorOptions`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct CorrelatorOptionsArg {
+    tracing_datasource: Option<String>,
+    app_sub_url: Option<String>,
+    features: Option<FeaturesArg>,
+}
+
+/// `CorrelatorOptions.features`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct FeaturesArg {
+    dynamic_trace_to_logs: Option<bool>,
+}
+
+/// `TransformOptions`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TransformOptionsArg {
+    field_name: Option<String>,
+    fields: Option<Map<String, Value>>,
+}
+
+/// One entry of `ScopedVars`: `{ value, text? }`.
+#[derive(Deserialize)]
+struct ScopedVarArg {
+    #[serde(default)]
+    value: Value,
+    text: Option<String>,
+}
+
+/// A dashboard variable: one value or several.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VariableArg {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `InterpolateOptions`.
+#[derive(Deserialize, Default)]
+struct InterpolateOptionsArg {
+    format: Option<String>,
+    variables: Option<HashMap<String, VariableArg>>,
+    range: Option<crate::TimeRange>,
+}
+
+/// `ExploreState`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExploreStateArg {
+    datasource: Option<String>,
+    queries: Option<Vec<Value>>,
+    range: Option<crate::explore::ExploreRange>,
+    panels_state: Option<Value>,
+}
+
+/// Labels as `Record<string, string>`, in the object's key order.
+fn labels_arg(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
+    let map: Map<String, Value> = opt_arg(v, name)?;
+    map.into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k, s)),
+            other => Err(invalid(
+                name,
+                format!("label {k:?} must be a string, got {}", crate::js::type_name(&other)),
+            )),
+        })
+        .collect()
 }
 
 /// A parsed trace: parse once, query many spans.
@@ -172,6 +201,20 @@ impl JsTrace {
     #[wasm_bindgen(getter, unchecked_return_type = "TraceFormat")]
     pub fn format(&self) -> JsResult<JsValue> {
         out(&self.inner.format)
+    }
+
+    /// The fields of the document that could not be read and were left out (path and reason);
+    /// their spans are kept without them.
+    #[wasm_bindgen(unchecked_return_type = "TraceWarning[]")]
+    pub fn warnings(&self) -> JsValue {
+        let out = js_sys::Array::new();
+        for w in self.inner.warnings() {
+            let obj = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&obj, &"path".into(), &w.path.as_str().into());
+            let _ = js_sys::Reflect::set(&obj, &"reason".into(), &w.reason.as_str().into());
+            out.push(&obj);
+        }
+        out.into()
     }
 
     /// The number of spans.
@@ -209,18 +252,17 @@ pub fn apply_transformations(
     #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "TransformOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
-    let compiled =
-        crate::compile_all(&json_arg(&transformations, "transformations")?, "transformations")
-            .map_err(to_js)?;
-    let value = if value.is_undefined() { Value::Null } else { json_arg(&value, "value")? };
-    let options = opt_object(&options, "options")?;
-    let field_name = field_string(&options, "fieldName", "options")?.unwrap_or_default();
-    let fields = field_object(&options, "fields", "options")?.cloned().unwrap_or_default();
+    let transformations: Value = arg(&transformations, "transformations")?;
+    let compiled = crate::compile_all(&transformations, "transformations").map_err(to_js)?;
+    let value: Value = opt_arg(&value, "value")?;
+    let options: TransformOptionsArg = opt_arg(&options, "options")?;
+    let fields = options.fields.unwrap_or_default();
+    let field_name = options.field_name.unwrap_or_default();
     let vars = crate::apply_transformations(&compiled, &value, &field_name, &|name| {
         fields.get(name).cloned()
     });
     let vars: Map<String, Value> = vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
-    js_sys::JSON::parse(&crate::js::json_stringify(&Value::Object(vars)))
+    out(&vars)
 }
 
 /// Grafana's template interpolation (`$v`, `${v.path:format}`, `[[v]]`) with scoped variables,
@@ -232,78 +274,30 @@ pub fn interpolate(
     #[wasm_bindgen(unchecked_optional_param_type = "InterpolateOptions")] options: JsValue,
 ) -> JsResult<String> {
     let template = string_arg(&template, "template")?;
-    let mut scoped = crate::ScopedVars::new();
-    for (name, var) in opt_object(&scoped_vars, "scopedVars")? {
-        let arg = format!("scopedVars.{name}");
-        let Value::Object(mut var) = var else {
-            return Err(invalid(&arg, "expected a scoped variable { value, text? }".into()));
-        };
-        let text = field_string(&var, "text", &arg)?;
-        let value = var.remove("value").unwrap_or(Value::Null);
-        scoped.insert(name, crate::ScopedVar { value, text });
-    }
-    let options = opt_object(&options, "options")?;
-    let format = match field_string(&options, "format", "options")? {
-        Some(f) => {
-            Some(crate::template::Format::parse(&f).map_err(|e| to_js(e.at("options.format")))?)
-        }
-        None => None,
-    };
-    let mut variables = std::collections::HashMap::new();
-    for (name, value) in field_object(&options, "variables", "options")?.into_iter().flatten() {
-        let values = match value {
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) if items.iter().all(Value::is_string) => {
-                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
-            }
-            other => {
-                return Err(invalid(
-                    &format!("options.variables.{name}"),
-                    format!(
-                        "expected a string or an array of strings, got {}",
-                        crate::js::type_name(other)
-                    ),
-                ))
-            }
-        };
-        variables.insert(name.clone(), values);
-    }
-    let range = field_object(&options, "range", "options")?
-        .map(|r| time_range(r, "options.range"))
-        .transpose()?;
+    let scoped_vars: HashMap<String, ScopedVarArg> = opt_arg(&scoped_vars, "scopedVars")?;
+    let scoped: crate::ScopedVars = scoped_vars
+        .into_iter()
+        .map(|(name, v)| (name, crate::ScopedVar { value: v.value, text: v.text }))
+        .collect();
+    let options: InterpolateOptionsArg = opt_arg(&options, "options")?;
+    // Like Grafana's `replace(target, vars, format)`: an unknown format falls back to glob.
+    let format = options.format.map(|f| crate::template::Format::from_grafana(&f).0);
+    let variables: HashMap<String, crate::template::VariableValue> = options
+        .variables
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, v)| match v {
+            VariableArg::One(s) => (name, crate::template::VariableValue::Single(s)),
+            VariableArg::Many(values) => (name, crate::template::VariableValue::Multi(values)),
+        })
+        .collect();
     let scope = crate::Scope {
         scoped: Some(&scoped),
         variables: Some(&variables),
-        range: range.map(|r| (r.from, r.to)),
+        range: options.range.map(|r| (r.from, r.to)),
         ..crate::Scope::default()
     };
     crate::template::interpolate_with(&template, &scope, format).map_err(to_js)
-}
-
-/// Labels as `Record<string, string>`, in the object's key order.
-fn labels_arg(v: &JsValue, arg: &str) -> JsResult<Vec<(String, String)>> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Vec::new());
-    }
-    let Value::Object(map) = json_arg(v, arg)? else {
-        return Err(invalid(arg, format!("expected an object of strings, got {}", type_name(v))));
-    };
-    map.into_iter()
-        .map(|(k, v)| match v {
-            Value::String(s) => Ok((k, s)),
-            other => Err(invalid(
-                arg,
-                format!("label {k:?} must be a string, got {}", crate::js::type_name(&other)),
-            )),
-        })
-        .collect()
-}
-
-fn range_arg(v: &JsValue, arg: &str) -> JsResult<Option<crate::TimeRange>> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    time_range(&opt_object(v, arg)?, arg).map(Some)
 }
 
 /// Span links from Grafana provisioning settings: built once (settings parsed, templates and
@@ -322,24 +316,30 @@ impl JsCorrelator {
         provisioning: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CorrelatorOptions")] options: JsValue,
     ) -> JsResult<JsCorrelator> {
+        let set = provisioning_set_of(&provisioning)?;
         let text = match provisioning.as_string() {
             Some(text) => text,
             None => json_text_arg(&provisioning, "provisioning")?,
         };
-        let o = opt_object(&options, "options")?;
-        let features = field_object(&o, "features", "options")?.cloned().unwrap_or_default();
+        let o: CorrelatorOptionsArg = opt_arg(&options, "options")?;
+        let features = o.features.unwrap_or_default();
         let options = crate::Options {
-            tracing_datasource: field_string(&o, "tracingDatasource", "options")?,
-            app_sub_url: field_string(&o, "appSubUrl", "options")?.unwrap_or_default(),
+            tracing_datasource: o.tracing_datasource,
+            app_sub_url: o.app_sub_url.unwrap_or_default(),
             features: crate::Features {
-                dynamic_trace_to_logs: field_bool(
-                    &features,
-                    "dynamicTraceToLogs",
-                    "options.features",
-                )?,
+                dynamic_trace_to_logs: features.dynamic_trace_to_logs.unwrap_or(false),
             },
         };
-        crate::Correlator::new(&text, options).map(|inner| JsCorrelator { inner }).map_err(to_js)
+        let built = match set {
+            // The document as passed (the caller may have edited it); the set locates findings.
+            Some(mut set) => {
+                set.document = serde_json::from_str(&text)
+                    .map_err(|e| invalid("provisioning", e.to_string()))?;
+                crate::Correlator::from_set(&set, options)
+            }
+            None => crate::Correlator::new(&text, options),
+        };
+        built.map(|inner| JsCorrelator { inner }).map_err(to_js)
     }
 
     /// The links of one span, in Grafana's order.
@@ -360,20 +360,24 @@ impl JsCorrelator {
     pub fn trace_links(&self, trace: &JsTrace) -> JsResult<js_sys::Map> {
         // One JSON text for the whole trace, [[spanId, links], ...], written span by span so
         // that only one span's links are in memory besides the text; then a Map of it.
-        let mut text = String::from("[");
+        let mut text = b"[".to_vec();
+        let mut failed = None;
         self.inner
             .each_span_links(&trace.inner, |span_id, links| {
                 if text.len() > 1 {
-                    text.push(',');
+                    text.push(b',');
                 }
-                text.push('[');
-                crate::js::write_json_string(&mut text, span_id);
-                text.push(',');
-                crate::js::write_json(&mut text, &links.to_json());
-                text.push(']');
+                if let Err(e) = serde_json::to_writer(&mut text, &(span_id, links)) {
+                    failed.get_or_insert(e);
+                }
             })
             .map_err(to_js)?;
-        text.push(']');
+        if let Some(e) = failed {
+            return Err(invalid("result", e.to_string()));
+        }
+        text.push(b']');
+        // serde_json writes UTF-8 only.
+        let text = String::from_utf8(text).map_err(|e| invalid("result", e.to_string()))?;
         let pairs: js_sys::Array = js_sys::JSON::parse(&text)?.unchecked_into();
         let map = js_sys::Map::new();
         for pair in pairs.iter() {
@@ -418,7 +422,7 @@ impl JsCorrelator {
             &string_arg(&loki_uid, "lokiUid")?,
             &string_arg(&line, "line")?,
             &labels_arg(&labels, "labels")?,
-            range_arg(&range, "range")?,
+            opt_arg::<Option<crate::TimeRange>>(&range, "range")?,
         );
         out(&links.map_err(to_js)?)
     }
@@ -436,7 +440,7 @@ impl JsCorrelator {
         let links = self.inner.exemplar_links_in_range(
             &string_arg(&prometheus_uid, "prometheusUid")?,
             &labels_arg(&labels, "exemplarLabels")?,
-            range_arg(&range, "range")?,
+            opt_arg::<Option<crate::TimeRange>>(&range, "range")?,
         );
         out(&links.map_err(to_js)?)
     }
@@ -455,37 +459,54 @@ pub fn explore_url(
             "expected an Explore state { datasource, queries, range?, panelsState? }".into(),
         ));
     }
-    let map = opt_object(&state, "state")?;
-    let datasource = field_string(&map, "datasource", "state")?
+    let state: ExploreStateArg = arg(&state, "state")?;
+    let datasource = state
+        .datasource
         .ok_or_else(|| invalid("state.datasource", "missing: the data source uid".into()))?;
-    let queries = match map.get("queries") {
-        Some(Value::Array(items)) => items.clone(),
-        None | Some(Value::Null) => Vec::new(),
-        Some(other) => {
-            return Err(invalid(
-                "state.queries",
-                format!("expected an array, got {}", crate::js::type_name(other)),
-            ))
-        }
+    let state = crate::ExploreState {
+        datasource,
+        queries: state.queries.unwrap_or_default(),
+        range: state.range,
+        panels_state: state.panels_state,
     };
-    let bound = |r: &Map<String, Value>, key: &str| match r.get(key) {
-        Some(Value::Number(n)) => Ok(crate::explore::RangeBound::Ms(n.as_f64().unwrap_or(0.0))),
-        Some(Value::String(s)) => Ok(crate::explore::RangeBound::Text(s.clone())),
-        other => Err(invalid(
-            &format!("state.range.{key}"),
-            format!(
-                "expected epoch milliseconds or text like \"now-1h\", got {}",
-                other.map_or("nothing", crate::js::type_name)
-            ),
-        )),
-    };
-    let range = match field_object(&map, "range", "state")? {
-        Some(r) => {
-            Some(crate::explore::ExploreRange { from: bound(r, "from")?, to: bound(r, "to")? })
-        }
-        None => None,
-    };
-    let panels_state = map.get("panelsState").filter(|v| !v.is_null()).cloned();
-    let state = crate::ExploreState { datasource, queries, range, panels_state };
     Ok(crate::explore_url(&state, &opt_string_arg(&app_sub_url, "appSubUrl")?.unwrap_or_default()))
+}
+
+/// The key under which `parseProvisioning` leaves, on the document it returns, the files it was
+/// assembled from (not enumerable: `JSON.stringify` and spreads do not see it).
+const SET_KEY: &str = "spanlink.provisioningSet";
+
+/// Where findings of a document returned by `parseProvisioning` are located, if it is one.
+fn provisioning_set_of(
+    provisioning: &JsValue,
+) -> JsResult<Option<crate::settings::ProvisioningSet>> {
+    if !provisioning.is_object() {
+        return Ok(None);
+    }
+    let key = js_sys::Symbol::for_(SET_KEY);
+    let inputs = js_sys::Reflect::get(provisioning, &key).unwrap_or(JsValue::UNDEFINED);
+    if inputs.is_undefined() {
+        return Ok(None);
+    }
+    let files = js_sys::Reflect::get(&inputs, &"files".into()).unwrap_or(JsValue::UNDEFINED);
+    let env = js_sys::Reflect::get(&inputs, &"env".into()).unwrap_or(JsValue::UNDEFINED);
+    let (files, env) = set_inputs(&files, &env)?;
+    Ok(Some(crate::settings::ProvisioningSet::assemble(files, &env)))
+}
+
+fn set_inputs(
+    files: &JsValue,
+    env: &JsValue,
+) -> JsResult<(Vec<crate::settings::ProvisioningFile>, crate::settings::Env)> {
+    Ok((arg(files, "files")?, opt_arg(env, "env")?))
+}
+
+/// Assembles provisioning files as Grafana applies them (`parseProvisioning` calls this):
+/// `files` is `[{ name, document, positions? }]`, `env` the environment variables. Returns
+/// `{ document, findings }`.
+#[wasm_bindgen(js_name = assembleProvisioning, skip_typescript)]
+pub fn assemble_provisioning(files: JsValue, env: JsValue) -> JsResult<JsValue> {
+    let (files, env) = set_inputs(&files, &env)?;
+    let set = crate::settings::ProvisioningSet::assemble(files, &env);
+    out(&serde_json::json!({ "document": set.document, "findings": set.findings }))
 }

@@ -32,7 +32,8 @@ export interface Link {
     /** Exactly the query object Grafana would open, interpolated. */
     query: Record<string, unknown>;
     range?: TimeRange;
-    /** With `features.dynamicTraceToLogs`: the other Loki queries, in order. */
+    /** With `features.dynamicTraceToLogs`: every Loki query Grafana probes, in its order (13, or 7
+     * without a service name); the first is `query` itself. */
     alternatives?: Record<string, unknown>[];
   };
   /** The rule that made it, as a JSON path from the document root. */
@@ -57,6 +58,17 @@ export interface Diagnostic {
   path: string;
   message: string;
   suggestion?: string;
+  /** Where the finding points in the user's files (settings read with `parseProvisioning`). */
+  source?: SourceLocation;
+}
+
+/** A place in a provisioning file. */
+export interface SourceLocation {
+  file: string;
+  /** The wrapper inside the file: `ConfigMap x, key datasources.yaml`, `document 2`, `Helm values datasources.x.yaml`. */
+  within?: string;
+  line?: number;
+  column?: number;
 }
 
 /** A correlation inside a data source entry (Grafana's provisioning form). */
@@ -156,6 +168,13 @@ export interface SpanReference {
   traceID: string;
   spanID: string;
   tags?: KeyValue[];
+}
+/** A field of a trace document that could not be read and was left out; its span is kept without it. */
+export interface TraceWarning {
+  /** JSON path from the document root, e.g. `resourceSpans[0].scopeSpans[0].spans[3].kind`. */
+  path: string;
+  /** What was wrong and what was done about it. */
+  reason: string;
 }
 /** A span as Grafana's trace view holds it: times in microseconds since the epoch, ids lower-case hex. */
 export interface SpanData {

@@ -107,7 +107,8 @@ fn nginx_style_loki_example() {
     ]});
     let mut span = fixture_span();
     span.service_tags =
-        vec![kv("service.name", "nginx"), kv("namespace", "ingress"), kv("pod", "nginx-7c9f")];
+        vec![kv("service.name", "nginx"), kv("namespace", "ingress"), kv("pod", "nginx-7c9f")]
+            .into();
     let links = correlator(doc).span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
     assert_eq!(
         query(&links[0])["expr"],

@@ -166,6 +166,29 @@ fn deprecated_phlare() {
     assert_eq!(f.suggestion.as_deref(), Some("grafana-pyroscope-datasource"));
 }
 
+/// Grafana keeps `phlare` as an alias of the Pyroscope plugin, but the trace view's profile rule
+/// checks for `grafana-pyroscope-datasource`: a `phlare` target gets no "Profiles for this span".
+#[test]
+fn phlare_is_no_profiles_target() {
+    let d = doc(vec![
+        tempo(json!({ "tracesToProfiles": { "datasourceUid": "pyro" } })),
+        json!({ "name": "Pyroscope", "uid": "pyro", "type": "phlare" }),
+    ]);
+    let found = findings(&d);
+    assert!(found.contains(&(
+        Error,
+        "UNSUPPORTED_DATASOURCE_TYPE",
+        "datasources[0].jsonData.tracesToProfiles.datasourceUid".into()
+    )));
+    assert!(found.contains(&(Warning, "DEPRECATED_DATASOURCE_TYPE", "datasources[1].type".into())));
+    let message = check(&d).into_iter().find(|f| f.code == "UNSUPPORTED_DATASOURCE_TYPE").unwrap();
+    assert!(
+        message.message.ends_with("(supported: grafana-pyroscope-datasource)"),
+        "{}",
+        message.message
+    );
+}
+
 #[test]
 fn unknown_key_in_a_block() {
     let d = doc(vec![
@@ -601,6 +624,10 @@ fn templates() {
     };
     const QUERY: &str = "datasources[0].jsonData.tracesToLogsV2.query";
     only(&logs("{job=\"a\"} |= \"${__span.spanId\""), Warning, "UNCLOSED_TEMPLATE", QUERY);
+    only(&logs("{job=\"a\"} |= \"[[env:date:iso]]\""), Warning, "UNCLOSED_TEMPLATE", QUERY);
+    let f =
+        only(&logs("{job=\"a\"} |= \"${__span.spanId:Raw}\""), Warning, "UNKNOWN_FORMAT", QUERY);
+    assert!(f.message.contains("glob"), "{}", f.message);
     let f = only(&logs("{${__tags}} |= \"${__value.raw}\""), Warning, "UNKNOWN_VARIABLE", QUERY);
     assert!(f.message.contains("`__value`"), "{}", f.message);
     let f = only(

@@ -11,7 +11,7 @@ const HOSTILE: &str = r#"a"b\c"#;
 
 fn span_with_pod(pod: &str) -> spanlink::Span {
     let mut span = fixture_span_without_profile();
-    span.service_tags = vec![kv("pod", pod)];
+    span.service_tags = vec![kv("pod", pod)].into();
     span.tags.clear();
     span
 }

@@ -27,7 +27,7 @@ fn stack() -> spanlink::Correlator {
 #[test]
 fn every_link_of_one_span() {
     let mut span = fixture_span();
-    span.service_tags.push(kv("service.name", "cart"));
+    std::sync::Arc::make_mut(&mut span.service_tags).push(kv("service.name", "cart"));
     let links = stack().span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
     let summary: Vec<(LinkType, &str, &str)> =
         links.iter().map(|l| (l.kind, l.title.as_str(), l.origin.as_str())).collect();

@@ -212,3 +212,36 @@ fn external_urls_are_rendered_as_grafana_renders_data_links() {
     assert_eq!(links[0].href, "/grafana/d/traces?var-trace=abc123");
     assert_eq!(links[1].href, "about:blank");
 }
+
+// ---- the row's variables (getFieldLinksForExplore: `__data.fields`, field names, `__targetField`) ----
+
+#[test]
+fn derived_field_links_see_the_whole_row() {
+    let c = loki_with(json!([
+        {"name": "TraceID", "matcherRegex": "traceID=(\\w+)",
+         "url": "https://x/?id=${__value.raw}&t=${__targetField}&line=${__data.fields.Line:percentencode}&app=${__data.fields.app}&lvl=${Level}&d=${__data.fields.Level}"},
+        {"name": "Level", "matcherRegex": "level=(\\w+)", "url": "https://y/${__targetField}"}
+    ]));
+    let links = c.log_links_in_range("loki", LINE, &labels(&[("app", "cart")]), None).unwrap();
+    let hrefs: Vec<_> = links.iter().map(|l| l.href.as_str()).collect();
+    assert_eq!(
+        hrefs,
+        [
+            "https://x/?id=abc123&t=abc123&line=level%3Dinfo%20traceID%3Dabc123%20msg%3D%22done%22&app=cart&lvl=info&d=info",
+            "https://y/info",
+        ]
+    );
+}
+
+#[test]
+fn loki_sourced_correlations_see_the_row_and_their_field() {
+    let c = correlator(json!({
+        "datasources": [{"name": "Loki", "type": "loki", "uid": "loki"}, {"name": "Tempo", "type": "tempo", "uid": "tempo"}],
+        "correlations": [{"sourceUID": "loki", "targetUID": "tempo", "label": "${__targetField} / ${__data.fields.app}",
+            "type": "query", "config": {"field": "app", "target": {"query": "${__data.fields.Line}"}}}]
+    }));
+    let links = c.log_links_in_range("loki", "hello", &labels(&[("app", "cart")]), None).unwrap();
+    assert_eq!(links.len(), 1, "{links:#?}");
+    assert_eq!(links[0].title, "cart / cart");
+    assert_eq!(query(&links[0])["query"], "hello");
+}

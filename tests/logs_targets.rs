@@ -117,7 +117,7 @@ fn tags_follow_span_attribute_order_not_config_order() {
 #[test]
 fn duplicate_attributes_give_duplicate_matchers() {
     let mut span = fixture_span();
-    span.service_tags.push(kv("ip", "1"));
+    std::sync::Arc::make_mut(&mut span.service_tags).push(kv("ip", "1"));
     span.tags.push(kv("ip", "1"));
     let c = logs_to("loki", json!({"tags": [{"key": "ip"}]}));
     let links = c.span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
@@ -388,7 +388,8 @@ fn v2_wins_over_legacy() {
 
 fn custom_span() -> spanlink::Span {
     let mut span = spanlink::testing::span("trace1", "span1");
-    span.service_tags = vec![kv("service.name", "serviceName"), kv("k8s.pod.name", "podName")];
+    span.service_tags =
+        vec![kv("service.name", "serviceName"), kv("k8s.pod.name", "podName")].into();
     span
 }
 
@@ -422,7 +423,7 @@ fn custom_query_is_suppressed_when_a_variable_does_not_resolve() {
     let c = custom("loki", r#"{${__tags}} |="${__span.tags["service.name"]}" |="${__trace.id}""#);
     assert!(c.span_links(&trace_of(vec![custom_span()]), "span1").unwrap().is_empty());
     let mut span = custom_span();
-    span.service_tags.remove(0);
+    std::sync::Arc::make_mut(&mut span.service_tags).remove(0);
     let c = custom("loki", r#"{${__tags}} |="${__span.tags["service.name"]}""#);
     assert!(c.span_links(&trace_of(vec![span]), "span1").unwrap().is_empty());
 }
@@ -597,7 +598,7 @@ fn trace_level_link_uses_the_root_span_and_the_trace_window() {
         span_id: SPAN_ID.into(),
         tags: vec![],
     }];
-    child.service_tags = vec![kv("cluster", "other")];
+    child.service_tags = vec![kv("cluster", "other")].into();
     child.start_time += 1_500_000.0; // ends 2.5 s after the root starts
     let trace = trace_of(vec![child, root]);
     let c = logs_to("loki", both_filters());

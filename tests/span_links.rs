@@ -67,7 +67,7 @@ fn metrics_named_and_unnamed_queries_in_order() {
 #[test]
 fn metrics_tags_example() {
     let mut span = fixture_span();
-    span.service_tags = vec![kv("job", "tns/app"), kv("k8s.pod", "sample-pod")];
+    span.service_tags = vec![kv("job", "tns/app"), kv("k8s.pod", "sample-pod")].into();
     span.tags.clear();
     let c = metrics(json!({
         "datasourceUid": "prom",
@@ -277,7 +277,7 @@ fn references_and_referenced_by() {
 #[test]
 fn session_link() {
     let mut span = fixture_span_without_profile();
-    span.service_tags.push(kv("gf.feo11y.app.id", "12"));
+    std::sync::Arc::make_mut(&mut span.service_tags).push(kv("gf.feo11y.app.id", "12"));
     span.tags.push(kv("session.id", "abc"));
     let c = correlator(tempo_with(json!({}), vec![]));
     let links = c.span_links(&trace_of(vec![span]), SPAN_ID).unwrap();
@@ -309,7 +309,7 @@ fn the_full_order_of_a_span_s_links() {
     ];
     let mut span = fixture_span();
     span.references = vec![reference(RefType::FollowsFrom, "bbbbbbbbbbbbbbbb")];
-    span.service_tags.push(kv("gf.feo11y.app.id", "12"));
+    std::sync::Arc::make_mut(&mut span.service_tags).push(kv("gf.feo11y.app.id", "12"));
     span.tags.push(kv("session_id", "s1"));
     let links = correlator(doc).span_links(&trace_of(vec![span, other]), SPAN_ID).unwrap();
     let summary: Vec<(LinkType, &str)> = links.iter().map(|l| (l.kind, l.title.as_str())).collect();

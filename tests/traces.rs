@@ -331,6 +331,28 @@ fn jaeger_inline_follows_from_logs_and_typed_tags() {
 }
 
 #[test]
+fn jaeger_external_reference_is_a_span_link() {
+    // Grafana's TraceSpanReference refType is CHILD_OF | FOLLOWS_FROM | EXTERNAL.
+    let doc = json!({"data": [{"traceID": "abcdef0123456789", "processes": {"p1": {"serviceName": "svc"}},
+        "spans": [
+            {"traceID": "abcdef0123456789", "spanID": "0000000000000001", "operationName": "root",
+             "startTime": 10, "duration": 5, "processID": "p1"},
+            {"traceID": "abcdef0123456789", "spanID": "0000000000000002", "operationName": "op",
+             "references": [{"refType": "EXTERNAL", "traceID": "abcdef0123456789", "spanID": "0000000000000001"}],
+             "startTime": 10, "duration": 5, "processID": "p1"}]}]});
+    let trace = Trace::from_value(&doc).unwrap();
+    let s = &trace.spans[1];
+    assert_eq!(s.references[0].ref_type, RefType::External);
+    assert_eq!(s.parent_span_id, None, "an EXTERNAL reference is not the parent");
+    // The trace view titles it "View linked span" even though the linked span is in the trace.
+    let doc = json!({"datasources": [{"name": "Jaeger", "type": "jaeger", "uid": "jaeger"}]});
+    let c = spanlink::Correlator::new(&doc.to_string(), spanlink::Options::default()).unwrap();
+    let links = c.span_links(&trace, "0000000000000002").unwrap();
+    let titles: Vec<_> = links.iter().map(|l| l.title.as_str()).collect();
+    assert_eq!(titles, ["View linked span"]);
+}
+
+#[test]
 fn zipkin_inline_remote_only_and_missing_service() {
     let doc = json!([
         {"traceId": "a", "id": "1", "remoteEndpoint": {"serviceName": "db", "ipv4": "10.0.0.1", "port": 0}},
@@ -361,52 +383,140 @@ fn unknown_format() {
     assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidTrace, ""));
 }
 
-#[test]
-fn spans_not_an_array() {
-    let err = error_of(json!({"resourceSpans": [{"scopeSpans": [{}, {"spans": {"a": 1}}]}]}));
-    assert_eq!(err.code, ErrorCode::InvalidTrace);
-    assert_eq!(err.path, "resourceSpans[0].scopeSpans[1].spans");
-    assert!(err.message.contains("expected an array, found an object"), "{}", err.message);
-    let err = error_of(json!({"spans": 3, "processes": {}}));
-    assert_eq!(err.path, "spans");
+/// The warnings of a trace that parses despite broken fields, as (path, reason).
+fn warnings_of(doc: Value) -> (Trace, Vec<(String, String)>) {
+    let trace = Trace::from_value(&doc).expect("a trace with broken fields still parses");
+    let warnings = trace.warnings().iter().map(|w| (w.path.clone(), w.reason.clone())).collect();
+    (trace, warnings)
 }
 
 #[test]
-fn missing_or_bad_ids() {
+fn spans_not_an_array_is_a_warning() {
+    let (trace, warnings) =
+        warnings_of(json!({"resourceSpans": [{"scopeSpans": [{}, {"spans": {"a": 1}}]}]}));
+    assert_eq!(trace.spans.len(), 0);
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].0, "resourceSpans[0].scopeSpans[1].spans");
+    assert!(warnings[0].1.contains("expected an array, found an object"), "{}", warnings[0].1);
+    let (_, warnings) = warnings_of(json!({"spans": 3, "processes": {}}));
+    assert_eq!(warnings[0].0, "spans");
+}
+
+#[test]
+fn missing_or_bad_ids_keep_the_span() {
     let mut spans = vec![
         json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331"});
         4
     ];
-    spans[3] = json!({"traceId": "0af7651916cd43dd8448eb211c80319c"});
+    spans[3] = json!({"traceId": "0af7651916cd43dd8448eb211c80319c", "name": "no id"});
     let doc = json!({"resourceSpans": [{"scopeSpans": [{"spans": []}, {"spans": spans}]}]});
-    let err = error_of(doc);
-    assert_eq!(err.code, ErrorCode::InvalidTrace);
-    assert_eq!(err.path, "resourceSpans[0].scopeSpans[1].spans[3].spanId");
-    let err = error_of(json!({"resourceSpans": [{"scopeSpans": [{"spans": [
+    let (trace, warnings) = warnings_of(doc);
+    assert_eq!(trace.spans.len(), 4, "the span without an id is kept");
+    assert_eq!(
+        (trace.spans[3].span_id.as_str(), trace.spans[3].operation_name.as_str()),
+        ("", "no id")
+    );
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].0, "resourceSpans[0].scopeSpans[1].spans[3].spanId");
+    let (trace, warnings) = warnings_of(json!({"resourceSpans": [{"scopeSpans": [{"spans": [
         {"traceId": "not an id!", "spanId": "b7ad6b7169203331"}]}]}]}));
-    assert_eq!(err.path, "resourceSpans[0].scopeSpans[0].spans[0].traceId");
-    assert!(err.message.contains("\"not an id!\""), "{}", err.message);
-    let err = error_of(json!([{"traceId": "a", "id": "1"}, {"traceId": "a"}]));
-    assert_eq!(err.path, "[1].id");
-    let err = error_of(json!({"data": [{"spans": [{"traceID": "a"}], "processes": {}}]}));
-    assert_eq!(err.path, "data[0].spans[0].spanID");
+    assert_eq!(
+        (trace.spans[0].trace_id.as_str(), trace.spans[0].span_id.as_str()),
+        ("", "b7ad6b7169203331")
+    );
+    assert_eq!(warnings[0].0, "resourceSpans[0].scopeSpans[0].spans[0].traceId");
+    assert!(warnings[0].1.contains("\"not an id!\""), "{}", warnings[0].1);
+    let (trace, warnings) = warnings_of(json!([{"traceId": "a", "id": "1"}, {"traceId": "a"}]));
+    assert_eq!(trace.spans.len(), 2);
+    assert_eq!(warnings[0].0, "[1].id");
+    let (_, warnings) =
+        warnings_of(json!({"data": [{"spans": [{"traceID": "a"}], "processes": {}}]}));
+    assert_eq!(warnings[0].0, "data[0].spans[0].spanID");
+    // Not a span at all: left out, with a warning.
+    let (trace, warnings) = warnings_of(json!([{"traceId": "a", "id": "1"}, 7]));
+    assert_eq!(trace.spans.len(), 1);
+    assert_eq!(
+        warnings[0],
+        ("[1]".to_string(), "expected a span object, found a number: 7".to_string())
+    );
 }
 
 #[test]
-fn bad_time_and_values() {
-    let err = error_of(json!({"batches": [{"instrumentationLibrarySpans": [{"spans": [
-        {"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331", "startTimeUnixNano": true}]}]}]}));
-    assert_eq!(err.path, "batches[0].instrumentationLibrarySpans[0].spans[0].startTimeUnixNano");
-    assert!(err.message.contains("true"), "{}", err.message);
-    let err = error_of(json!({"resourceSpans": [{"scopeSpans": [{"spans": [
+fn bad_time_and_values_keep_the_span_without_them() {
+    let (trace, warnings) =
+        warnings_of(json!({"batches": [{"instrumentationLibrarySpans": [{"spans": [
         {"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
-         "attributes": [{"key": "k", "value": {"intValue": "12x"}}]}]}]}]}));
-    assert_eq!(err.path, "resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue");
-    let err = error_of(json!({"traceID": "a", "processes": {}, "spans": [
+         "startTimeUnixNano": true, "endTimeUnixNano": "2000", "kind": [2]}]}]}]}));
+    assert_eq!(trace.spans[0].start_time, 0.0);
+    assert_eq!(trace.spans[0].kind, None);
+    assert_eq!(
+        warnings[0].0,
+        "batches[0].instrumentationLibrarySpans[0].spans[0].startTimeUnixNano"
+    );
+    assert!(warnings[0].1.contains("true"), "{}", warnings[0].1);
+    assert_eq!(warnings[1].0, "batches[0].instrumentationLibrarySpans[0].spans[0].kind");
+    let (trace, warnings) = warnings_of(json!({"resourceSpans": [{"scopeSpans": [{"spans": [
+        {"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+         "attributes": [{"key": "k", "value": {"intValue": "12x"}},
+                        {"key": "ok", "value": {"stringValue": "v"}},
+                        {"value": {"stringValue": "no key"}}]}]}]}]}));
+    let tags: Vec<&str> = trace.spans[0].tags.iter().map(|kv| kv.key.as_str()).collect();
+    assert_eq!(tags, ["ok"], "broken attributes are dropped, the others kept");
+    assert_eq!(
+        warnings[0].0,
+        "resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue"
+    );
+    assert_eq!(warnings[1].0, "resourceSpans[0].scopeSpans[0].spans[0].attributes[2].key");
+    let (trace, warnings) = warnings_of(json!({"traceID": "a", "processes": {}, "spans": [
         {"traceID": "a", "spanID": "b", "processID": "p9"}]}));
-    assert_eq!(err.path, "spans[0].processID");
-    let err = error_of(json!([{"traceId": "a", "id": "1", "timestamp": "soon"}]));
-    assert_eq!(err.path, "[0].timestamp");
+    assert_eq!(trace.spans[0].service_name, "");
+    assert_eq!(warnings[0].0, "spans[0].processID");
+    let (trace, warnings) =
+        warnings_of(json!([{"traceId": "a", "id": "1", "timestamp": "soon", "duration": 5}]));
+    assert_eq!((trace.spans[0].start_time, trace.spans[0].duration), (0.0, 5.0));
+    assert_eq!(warnings[0].0, "[0].timestamp");
+}
+
+#[test]
+fn lone_surrogates_become_replacement_characters() {
+    // JavaScript's JSON.parse keeps a lone surrogate and Grafana shows the trace; a Rust string
+    // cannot hold one, so it becomes U+FFFD, in any string of the document.
+    let text = r#"{"resourceSpans": [{"resource": {"attributes": [
+        {"key": "service.name", "value": {"stringValue": "cart\ud800"}}]},
+        "scopeSpans": [{"spans": [{"traceId": "0af7651916cd43dd8448eb211c80319c",
+        "spanId": "b7ad6b7169203331", "name": "\udc00GET \ud83d\ude00 \\ud800",
+        "attributes": [{"key": "k\udbff", "value": {"stringValue": "x\ud800\ud800y"}}]}]}]}]}"#;
+    let trace = Trace::from_json(text).unwrap();
+    let span = &trace.spans[0];
+    assert_eq!(span.service_name, "cart\u{fffd}");
+    assert_eq!(
+        span.operation_name, "\u{fffd}GET \u{1f600} \\ud800",
+        "pairs and escaped backslashes stay"
+    );
+    assert_eq!(span.tags[0].key, "k\u{fffd}");
+    assert_eq!(span.tags[0].value, json!("x\u{fffd}\u{fffd}y"));
+    assert!(trace.warnings().is_empty());
+    // Jaeger and Zipkin too.
+    let jaeger = r#"{"data": [{"processes": {"p1": {"serviceName": "svc\ud800"}}, "spans": [
+        {"traceID": "a", "spanID": "b", "processID": "p1", "operationName": "op\udfff"}]}]}"#;
+    let trace = Trace::from_json(jaeger).unwrap();
+    assert_eq!(
+        (trace.spans[0].service_name.as_str(), trace.spans[0].operation_name.as_str()),
+        ("svc\u{fffd}", "op\u{fffd}")
+    );
+    let zipkin = r#"[{"traceId": "a", "id": "1", "name": "\ud800", "tags": {"t": "\ud800"}}]"#;
+    let trace = Trace::from_json(zipkin).unwrap();
+    assert_eq!(trace.spans[0].operation_name, "\u{fffd}");
+    // Broken JSON is still an error, surrogates or not.
+    let err = Trace::from_json(r#"[{"name": "\ud800"#).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidJson);
+}
+
+#[test]
+fn duplicate_keys_take_the_last_as_json_parse_does() {
+    let text = r#"[{"traceId": "a", "id": "1", "name": "first", "name": "second"}]"#;
+    let trace = Trace::from_json(text).unwrap();
+    assert_eq!(trace.spans[0].operation_name, "second");
 }
 
 #[test]
@@ -429,4 +539,16 @@ fn nothing_panics_on_odd_input() {
     ] {
         let _ = Trace::from_value(&doc);
     }
+}
+
+#[test]
+fn nesting_deeper_than_serde_jsons_limit_is_invalid_json_even_where_dropped() {
+    // A wrong-shaped value is dropped with a warning, but read under the same nesting limit as
+    // every other value: 100,000 levels is an error, never a stack overflow.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::InvalidJson);
+    let deep = format!("{{\"resourceSpans\": {{\"a\": {}{}}}}}", "[".repeat(200), "]".repeat(200));
+    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::InvalidJson);
+    let shallow = format!("{{\"resourceSpans\": {{\"a\": {}{}}}}}", "[".repeat(20), "]".repeat(20));
+    assert_eq!(Trace::from_json(&shallow).unwrap().warnings()[0].path, "resourceSpans");
 }

@@ -3,4 +3,6 @@
 import init from "./glue-web.js";
 await init({ module_or_path: new URL("./spanlink_bg.wasm", import.meta.url) });
 export * from "./glue-web.js";
-export { parseProvisioning } from "./provisioning.js";
+import * as engine from "./glue-web.js";
+import { provisioningReader } from "./provisioning.js";
+export const parseProvisioning = provisioningReader(engine);

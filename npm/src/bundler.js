@@ -1,4 +1,6 @@
 // wasm-bindgen's bundler target, for setups with WebAssembly ESM integration
 // (webpack `experiments.asyncWebAssembly`, vite-plugin-wasm).
 export * from "./glue-bundler.js";
-export { parseProvisioning } from "./provisioning.js";
+import * as engine from "./glue-bundler.js";
+import { provisioningReader } from "./provisioning.js";
+export const parseProvisioning = provisioningReader(engine);

@@ -1,3 +1,5 @@
 // Node, ESM: the wasm is instantiated synchronously on import (one instance shared with require()).
 export * from "./glue-node.cjs";
-export { parseProvisioning } from "./provisioning.js";
+import * as engine from "./glue-node.cjs";
+import { provisioningReader } from "./provisioning.js";
+export const parseProvisioning = provisioningReader(engine);

@@ -9,4 +9,6 @@ for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
 initSync({ module: bytes });
 
 export * from "./glue-inline.js";
-export { parseProvisioning } from "./provisioning.js";
+import * as engine from "./glue-inline.js";
+import { provisioningReader } from "./provisioning.js";
+export const parseProvisioning = provisioningReader(engine);

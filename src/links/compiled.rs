@@ -41,6 +41,18 @@ impl CompiledValue {
         }
     }
 
+    /// Calls `f` with every template of the value.
+    pub fn for_each_template<'a>(&'a self, f: &mut impl FnMut(&'a Template)) {
+        match self {
+            CompiledValue::Text(t) => f(t),
+            CompiledValue::Array(items) => items.iter().for_each(|v| v.for_each_template(f)),
+            CompiledValue::Object(entries) => {
+                entries.iter().for_each(|(_, v)| v.for_each_template(f))
+            }
+            CompiledValue::Other(_) => {}
+        }
+    }
+
     /// Renders every string, appending each variable reference to `usages` in document order.
     pub fn render(&self, scope: &Scope, opts: &RenderOptions, usages: &mut Vec<VarUsage>) -> Value {
         match self {

@@ -1,14 +1,14 @@
 //! Logs → trace (Loki derived fields, grafana.md §8) and metrics → trace (Prometheus exemplar
 //! destinations, §9).
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::span::{correlation_link, external_href, internal_link, Explainer};
 use super::{Correlator, Link, LinkTarget, LinkType};
 use crate::error::{Error, ErrorCode, Result};
 use crate::explore::TimeRange;
 use crate::js::to_js_string;
-use crate::settings::Datasource;
+use crate::settings::{Datasource, Family};
 use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, Template};
 
 fn find<'c>(c: &'c Correlator, reference: &str, what: &str) -> Result<&'c Datasource> {
@@ -53,6 +53,40 @@ fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String,
     (r.text, defined)
 }
 
+/// The variables of a log line's row (grafana.md §6.2): each field by name (`Line`, the labels,
+/// the derived fields that matched) and `__data.fields`.
+fn row_vars(
+    line: &str,
+    labels: &[(String, String)],
+    derived: &[(String, Option<String>)],
+) -> ScopedVars {
+    let mut vars = ScopedVars::new();
+    let mut fields = Map::new();
+    let named = std::iter::once(("Line", line))
+        .chain(labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .chain(derived.iter().filter_map(|(n, v)| Some((n.as_str(), v.as_deref()?))));
+    for (name, value) in named {
+        fields.insert(name.to_string(), Value::String(value.to_string()));
+        vars.insert(name.to_string(), ScopedVar::new(value));
+    }
+    vars.insert(
+        "__data".into(),
+        ScopedVar { value: json!({ "fields": fields }), text: Some("Data".into()) },
+    );
+    vars
+}
+
+/// The row's variables plus the link's own field: `__value.raw` and `__targetField`.
+fn field_vars(row: &ScopedVars, raw: Value) -> ScopedVars {
+    let mut vars = row.clone();
+    vars.insert("__targetField".into(), ScopedVar::new(raw.clone()));
+    vars.insert(
+        "__value".into(),
+        ScopedVar { value: json!({ "raw": raw }), text: Some("Raw value".into()) },
+    );
+    vars
+}
+
 /// Links of one log line (grafana.md §8) plus correlations whose source is this Loki data source.
 pub(crate) fn log_links(
     c: &Correlator,
@@ -66,6 +100,7 @@ pub(crate) fn log_links(
         c.derived.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
     let mut links = Vec::new();
     let mut derived_values: Vec<(String, Option<String>)> = Vec::new();
+    let mut values = Vec::with_capacity(rules.len());
     for (i, rule) in rules.iter().enumerate() {
         // One field per name: the first config of a name decides the value.
         let first = rules.iter().position(|r| r.settings.name == rule.settings.name).unwrap_or(i);
@@ -95,12 +130,14 @@ pub(crate) fn log_links(
                 .find(|(n, _)| *n == rule.settings.name)
                 .and_then(|(_, v)| v.clone())
         };
+        values.push(value);
+    }
+    // Every link of the line sees the whole row, as Grafana's data links do: the fields by name
+    // (`Line`, the labels, every derived field) and in `__data.fields`.
+    let row = row_vars(line, labels, &derived_values);
+    for (rule, value) in rules.iter().zip(values) {
         let Some(value) = value else { continue };
-        let mut vars = ScopedVars::new();
-        vars.insert(
-            "__value".into(),
-            ScopedVar { value: json!({ "raw": value }), text: Some("Raw value".into()) },
-        );
+        let vars = field_vars(&row, Value::String(value.clone()));
         let s = &rule.settings;
         let url = rule.url.as_ref().map_err(Clone::clone)?;
         let label = rule.label.as_ref().map_err(Clone::clone)?;
@@ -119,6 +156,7 @@ pub(crate) fn log_links(
                             index: usize::MAX,
                             name: "Data source not found".into(),
                             kind: String::new(),
+                            family: Family::Other,
                             uid: s.datasource_uid.clone(),
                             json_data: Value::Null,
                         };
@@ -126,9 +164,9 @@ pub(crate) fn log_links(
                     }
                 };
                 let mut query = json!({ "query": query_text });
-                match target_ds.kind.as_str() {
-                    "tempo" => query["queryType"] = json!("traceql"),
-                    "grafana-x-ray-datasource" => query["queryType"] = json!("getTrace"),
+                match target_ds.family {
+                    Family::Tempo => query["queryType"] = json!("traceql"),
+                    Family::XRay => query["queryType"] = json!("getTrace"),
                     _ => {}
                 }
                 let title = match label {
@@ -188,20 +226,7 @@ pub(crate) fn log_links(
         .filter(|r| c.provisioning.find(&r.settings.source_uid).map(|d| d.index) == Some(ds.index))
     {
         let Some(raw) = field(&rule.settings.field) else { continue };
-        let mut vars = ScopedVars::new();
-        vars.insert(
-            "__value".into(),
-            ScopedVar { value: json!({ "raw": raw.clone() }), text: Some("Raw value".into()) },
-        );
-        vars.insert("Line".into(), ScopedVar::new(line));
-        for (k, v) in labels {
-            vars.insert(k.clone(), ScopedVar::new(v.clone()));
-        }
-        for (n, v) in &derived_values {
-            if let Some(v) = v {
-                vars.insert(n.clone(), ScopedVar::new(v.clone()));
-            }
-        }
+        let vars = field_vars(&row, raw.clone());
         let kind_for =
             |internal: bool| if internal { LinkType::Correlation } else { LinkType::External };
         if let Some(link) =

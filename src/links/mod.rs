@@ -9,7 +9,7 @@ use crate::model::Trace;
 use crate::query::logs::LogsTarget;
 use crate::settings::{
     CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings, LogsSettings,
-    MetricsSettings, ProfilesSettings, Provisioning, TracingSettings,
+    MetricsSettings, ProfilesSettings, Provisioning, Signal, TracingSettings,
 };
 use crate::template::Template;
 use crate::transform::Transformation;
@@ -242,7 +242,7 @@ impl Correlator {
             .map(|s| {
                 let target = resolve(&s.datasource_uid).and_then(|i| {
                     let ds = &provisioning.datasources[i];
-                    LogsTarget::of(&ds.kind).map(|t| (i, t)).ok_or_else(|| unsupported(ds, "logs"))
+                    LogsTarget::of(ds.family).map(|t| (i, t)).ok_or_else(|| unsupported(ds, "logs"))
                 });
                 let custom = s
                     .custom_query
@@ -255,9 +255,10 @@ impl Correlator {
         let metrics = settings.metrics.map(|s| {
             let datasource = resolve(&s.datasource_uid).and_then(|i| {
                 let ds = &provisioning.datasources[i];
-                match ds.kind.as_str() {
-                    "prometheus" | "victoriametrics-metrics-datasource" => Ok(i),
-                    _ => Err(unsupported(ds, "metrics")),
+                if ds.family.links(Signal::Metrics) {
+                    Ok(i)
+                } else {
+                    Err(unsupported(ds, "metrics"))
                 }
             });
             let queries =
@@ -276,7 +277,7 @@ impl Correlator {
             let datasource = resolve(&s.datasource_uid);
             let is_pyroscope = datasource
                 .as_ref()
-                .is_ok_and(|&i| provisioning.datasources[i].kind == "grafana-pyroscope-datasource");
+                .is_ok_and(|&i| provisioning.datasources[i].family.links(Signal::Profiles));
             let query = CompiledValue::compile(&serde_json::json!({
                 "labelSelector": s.custom_query.clone().unwrap_or_else(|| "{${__tags}}".into()),
                 "groupBy": [],
@@ -336,6 +337,23 @@ impl Correlator {
             exemplars,
             diagnostics,
         })
+    }
+
+    /// Builds a correlator from a provisioning set (a directory's files, multi-document YAML):
+    /// each diagnostic carries the file, line and column it points at, the set's own findings
+    /// (unset environment variables, replaced data sources) first; an error names its file too.
+    pub fn from_set(
+        set: &crate::settings::ProvisioningSet,
+        options: Options,
+    ) -> Result<Correlator> {
+        let mut correlator = Correlator::from_value(&set.document, options).map_err(|mut e| {
+            if let Some(at) = set.locate(&e.path) {
+                e.message = format!("{} ({})", e.message, at);
+            }
+            e
+        })?;
+        correlator.diagnostics = set.locate_all(&correlator.diagnostics);
+        Ok(correlator)
     }
 
     /// The data source whose settings drive span links, if the document has one.

@@ -12,8 +12,8 @@ use crate::js::{json_stringify, number_value, to_js_string};
 use crate::model::{KeyValue, RefType, Span, Trace};
 use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
 use crate::query::{formatted_tags, tag_matchers, Lang, TagStyle};
-use crate::settings::{Datasource, TagMapping, TimeShift};
-use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, VarUsage};
+use crate::settings::{Datasource, Family, TagMapping, TimeShift};
+use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, Template, VarUsage};
 
 /// The attribute Grafana's profile rule looks for on a span.
 pub(crate) const PROFILE_ID_KEY: &str = "pyroscope.profile.id";
@@ -298,7 +298,12 @@ impl<'a> SpanLinks<'a> {
             );
         }
         let summary = logs_query_text(&link);
-        ex.linked(origin, || format!("logs in {:?}: {summary}", ds.name), variables);
+        let custom = rule.custom.as_ref().and_then(|t| t.as_ref().ok());
+        ex.linked(
+            origin,
+            || with_notes(format!("logs in {:?}: {summary}", ds.name), custom),
+            variables,
+        );
         Ok(Some(link))
     }
 
@@ -377,7 +382,9 @@ impl<'a> SpanLinks<'a> {
                 Some(range),
                 &query.path,
             );
-            ex.linked(&query.path, || format!("metrics in {:?}: {expr}", ds.name), variables);
+            let template = template.as_ref().and_then(|t| t.as_ref().ok());
+            let message = || with_notes(format!("metrics in {:?}: {expr}", ds.name), template);
+            ex.linked(&query.path, message, variables);
             links.push(link);
         }
         Ok(())
@@ -455,7 +462,7 @@ impl<'a> SpanLinks<'a> {
     /// `tags`, then correlations, field by field.
     fn data_links(&mut self, links: &mut Vec<Link>, ex: &mut Explainer) {
         let c = self.c;
-        let tracing_is_tempo = c.tracing_datasource().is_some_and(|d| d.kind == "tempo");
+        let tracing_is_tempo = c.tracing_datasource().is_some_and(|d| d.family == Family::Tempo);
         let profile = c.profiles.as_ref().filter(|p| tracing_is_tempo && p.datasource.is_ok());
         if let Some(p) = &c.profiles {
             match &p.datasource {
@@ -774,7 +781,7 @@ pub(crate) fn correlation_link(
     let external = s.kind == "external";
     // beyond.md §1: a placeholder inside a quoted literal of the target query gets that
     // language's escaping (the URL of an external link is left as Grafana writes it).
-    let lang = if external { Lang::Plain } else { Lang::of_datasource(&c.datasource(target).kind) };
+    let lang = if external { Lang::Plain } else { Lang::of_family(c.datasource(target).family) };
     let body_opts = RenderOptions { default_format: None, escaper: Some(&lang) };
     let rendered = body.render(&scope, &body_opts, &mut usages);
     let mut variables = usage_variables(&usages);
@@ -827,8 +834,35 @@ pub(crate) fn correlation_link(
         let title = title.filter(|t| !t.is_empty()).unwrap_or_else(|| ds.name.clone());
         internal_link(c, kind_for(true), title, ds, query, range, None, origin)
     };
-    ex.linked(origin, || format!("{} → {}", link.title, link.href), variables);
+    ex.linked(
+        origin,
+        || {
+            let mut templates = Vec::new();
+            if let Ok(Some(t)) = &rule.label {
+                templates.push(t);
+            }
+            if let Ok(body) = &rule.body {
+                body.for_each_template(&mut |t| templates.push(t));
+            }
+            with_notes(format!("{} → {}", link.title, link.href), templates)
+        },
+        variables,
+    );
     Some(link)
+}
+
+/// `message`, followed by what the templates hold that Grafana reads as text or with a
+/// fallback (`${` never closed, an unknown format): the link is made, but maybe not as meant.
+fn with_notes<'t>(message: String, templates: impl IntoIterator<Item = &'t Template>) -> String {
+    let notes: Vec<String> = templates
+        .into_iter()
+        .flat_map(|t| t.issues().iter().map(|i| i.message(t.source())))
+        .collect();
+    if notes.is_empty() {
+        message
+    } else {
+        format!("{message} (note: {})", notes.join("; "))
+    }
 }
 
 /// An external link's href as Grafana renders data links: newlines dropped, a root-relative URL
@@ -1227,7 +1261,8 @@ mod tests {
     #[test]
     fn attribute_text_is_what_json_stringify_writes() {
         let mut span = crate::testing::span("t", "s");
-        span.service_tags = vec![KeyValue::new("service.name", "cart"), KeyValue::new("n", 1.5)];
+        span.service_tags =
+            vec![KeyValue::new("service.name", "cart"), KeyValue::new("n", 1.5)].into();
         span.tags = vec![KeyValue::new("q\"", serde_json::json!([1, {"a": null}]))];
         for value_first in [true, false] {
             let row = FrameRow::new(&span, value_first);

@@ -51,7 +51,8 @@ pub struct InternalLink {
     /// The Explore time range in epoch ms; `None` for links that carry no range (linked spans).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<TimeRange>,
-    /// With `dynamic_trace_to_logs`: every alternative Loki query, in probing order.
+    /// With `dynamic_trace_to_logs`: every Loki query Grafana probes, in its order (13, or 7
+    /// without a service name); the first is [`query`](Self::query) itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<Vec<Value>>,
 }

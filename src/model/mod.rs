@@ -1,16 +1,21 @@
 //! The trace model the link builders read: Grafana's trace-view span (`TraceSpan`), filled from
 //! Tempo/OTLP JSON, Jaeger JSON or Zipkin v2 JSON.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorCode, Result};
 
 mod jaeger;
+mod lenient;
 mod otlp;
 mod read;
 mod zipkin;
+
+pub use lenient::TraceWarning;
+use lenient::{Lenient, List, Path, Warnings};
 
 /// An attribute: a key and its JSON value (string, number, bool, array or object).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -103,8 +108,8 @@ pub struct Span {
     /// The status message (OTLP `status.message`), when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
-    /// Resource attributes / process tags.
-    pub service_tags: Vec<KeyValue>,
+    /// Resource attributes / process tags, shared by the spans of one resource or process.
+    pub service_tags: Arc<Vec<KeyValue>>,
     /// Span attributes.
     pub tags: Vec<KeyValue>,
     /// Span events (OTLP events, Jaeger logs, Zipkin annotations).
@@ -180,34 +185,48 @@ pub struct Trace {
     /// span's `__trace` variable needs them, and both scan the whole trace.
     root: Option<usize>,
     bounds: (f64, f64),
+    warnings: Vec<TraceWarning>,
 }
 
 impl Trace {
-    /// Parses a trace document and detects its format.
+    /// Parses a trace document and detects its format. Read straight from the text (no JSON
+    /// tree); broken fields inside a trace are dropped with a [`TraceWarning`] (see
+    /// [`Trace::warnings`]); lone UTF-16 surrogate escapes become U+FFFD. Only text that is not
+    /// JSON (`INVALID_JSON`) or not a trace (`INVALID_TRACE`) is an error.
+    ///
+    /// ```
+    /// // A lone surrogate, as buggy SDKs write it, and a kind of the wrong type.
+    /// let trace = spanlink::Trace::from_json(
+    ///     r#"[{"traceId": "7946b05c2e2e4e5a", "id": "b7ad6b7169203331", "name": "cart\ud800",
+    ///         "kind": 5}]"#,
+    /// )?;
+    /// assert_eq!(trace.spans[0].operation_name, "cart\u{fffd}");
+    /// assert_eq!(trace.spans[0].kind, None);
+    /// assert_eq!(trace.warnings()[0].path, "[0].kind");
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Trace> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::new(ErrorCode::InvalidJson, "", format!("the trace is not valid JSON: {e}"))
-        })?;
-        Trace::from_value(&value)
+        let parsed = crate::js::parse_json_with(text, |text| {
+            serde_json::from_str::<TopLevel>(text).map(TopLevel::into_trace)
+        });
+        match parsed {
+            Ok(trace) => trace,
+            // JSON the typed reader cannot take: a key written twice, which `JSON.parse` allows
+            // (the last one counts). A JSON tree keeps the last; read it written out again.
+            Err(e) if e.classify() == serde_json::error::Category::Data => {
+                let tree = crate::js::json_parse::<Value>(text).map_err(invalid_json)?;
+                Trace::from_value(&tree)
+            }
+            Err(e) => Err(invalid_json(e)),
+        }
     }
 
-    /// Builds a trace from an already parsed JSON document.
+    /// Builds a trace from an already parsed JSON document (as [`Trace::from_json`]). It is
+    /// written out and read as text: one reader (and one copy of its code in the wasm) for both.
     pub fn from_value(value: &Value) -> Result<Trace> {
-        let (format, spans) = if let Some(spans) = zipkin::detect(value) {
-            (TraceFormat::Zipkin, zipkin::parse(spans)?)
-        } else if jaeger::detect(value) {
-            (TraceFormat::Jaeger, jaeger::parse(value)?)
-        } else if otlp::detect(value) {
-            (TraceFormat::Otlp, otlp::parse(value)?)
-        } else {
-            return Err(Error::new(
-                ErrorCode::InvalidTrace,
-                "",
-                "not a trace in a known format: expected Tempo/OTLP JSON (`resourceSpans` or `batches`), \
-                 Jaeger JSON (`data` or `spans` + `processes`) or Zipkin v2 JSON (an array of spans)",
-            ));
-        };
-        Ok(Trace::from_spans(format, spans))
+        serde_json::from_str::<TopLevel>(&value.to_string())
+            .map_err(|e| Error::new(ErrorCode::InvalidTrace, "", e.to_string()))?
+            .into_trace()
     }
 
     /// Builds a trace from spans made in code (tests, generators).
@@ -223,11 +242,25 @@ impl Trace {
                 referenced_by.entry(reference.span_id.clone()).or_default().push((i, r));
             }
         }
-        let mut trace =
-            Trace { format, spans, by_id, referenced_by, root: None, bounds: (0.0, 0.0) };
+        let mut trace = Trace {
+            format,
+            spans,
+            by_id,
+            referenced_by,
+            root: None,
+            bounds: (0.0, 0.0),
+            warnings: Vec::new(),
+        };
         trace.root = trace.find_root();
         trace.bounds = trace.find_bounds();
         trace
+    }
+
+    /// The fields of the document that could not be read and were left out (path and reason),
+    /// span by span in document order. Spans with a broken field are kept without it, as Grafana shows what
+    /// it can.
+    pub fn warnings(&self) -> &[TraceWarning] {
+        &self.warnings
     }
 
     /// The span with this id (lower-case hex), `None` when the trace has none.
@@ -338,4 +371,138 @@ impl Trace {
             .map(|s| format!("{}: {}", s.service_name, s.operation_name))
             .unwrap_or_default()
     }
+}
+
+fn invalid_json(e: serde_json::Error) -> Error {
+    Error::new(ErrorCode::InvalidJson, "", format!("the trace is not valid JSON: {e}"))
+}
+
+/// The top level of a trace document: the one place where formats are told apart (detected,
+/// never declared).
+enum TopLevel<'a> {
+    /// An array: Zipkin v2 spans.
+    Array(Vec<Lenient<zipkin::RawSpan<'a>>>),
+    /// An object: OTLP or Jaeger, by its keys.
+    Object(Box<TopObject<'a>>),
+    /// Anything else: not a trace.
+    Scalar,
+}
+
+/// Every top-level key a format is recognised by.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TopObject<'a> {
+    #[serde(rename = "resourceSpans", borrow)]
+    resource_spans: List<otlp::ResourceSpans<'a>>,
+    #[serde(borrow)]
+    batches: List<otlp::ResourceSpans<'a>>,
+    /// Tempo's v2 API wrapper around an OTLP document.
+    #[serde(borrow)]
+    trace: Lenient<otlp::Doc<'a>>,
+    #[serde(borrow)]
+    data: List<jaeger::TraceObject<'a>>,
+    #[serde(borrow)]
+    errors: List<jaeger::ErrorObject<'a>>,
+    #[serde(borrow)]
+    spans: List<jaeger::RawSpan<'a>>,
+    #[serde(borrow)]
+    processes: Lenient<jaeger::Processes<'a>>,
+}
+
+lenient::objects!(TopObject);
+
+impl<'de> Deserialize<'de> for TopLevel<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TopLevel<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a trace document")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(TopLevel::Array)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                TopObject::deserialize(MapAccessDeserializer::new(map))
+                    .map(|o| TopLevel::Object(Box::new(o)))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> std::result::Result<Self::Value, D::Error> {
+                TopLevel::deserialize(d)
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+                Ok(TopLevel::Scalar)
+            }
+            fn visit_none<E>(self) -> std::result::Result<Self::Value, E> {
+                Ok(TopLevel::Scalar)
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<Self::Value, E> {
+                Ok(TopLevel::Scalar)
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<Self::Value, E> {
+                Ok(TopLevel::Scalar)
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<Self::Value, E> {
+                Ok(TopLevel::Scalar)
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<Self::Value, E> {
+                Ok(TopLevel::Scalar)
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<Self::Value, E> {
+                Ok(TopLevel::Scalar)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl TopLevel<'_> {
+    /// Detects the format and reads the spans.
+    fn into_trace(self) -> Result<Trace> {
+        let mut w = Warnings::default();
+        let (format, spans) = match self {
+            TopLevel::Array(spans) => (TraceFormat::Zipkin, zipkin::parse(&spans, &mut w)),
+            TopLevel::Object(o) => {
+                let o = *o;
+                let jaeger = jaeger::Doc {
+                    data: o.data,
+                    errors: o.errors,
+                    trace: jaeger::TraceObject { spans: o.spans, processes: o.processes },
+                };
+                let otlp = otlp::Doc { resource_spans: o.resource_spans, batches: o.batches };
+                if jaeger.detected() {
+                    (TraceFormat::Jaeger, jaeger::parse(&jaeger, &mut w)?)
+                } else if otlp.detected() {
+                    (TraceFormat::Otlp, otlp::parse(&otlp, &Path::ROOT, &mut w))
+                } else if let Some(doc) = o.trace.get().filter(|d| d.detected()) {
+                    (TraceFormat::Otlp, otlp::parse(doc, &Path::ROOT.key("trace"), &mut w))
+                } else {
+                    return Err(not_a_trace());
+                }
+            }
+            TopLevel::Scalar => return Err(not_a_trace()),
+        };
+        let mut trace = Trace::from_spans(format, spans);
+        trace.warnings = w.0;
+        Ok(trace)
+    }
+}
+
+fn not_a_trace() -> Error {
+    Error::new(
+        ErrorCode::InvalidTrace,
+        "",
+        "not a trace in a known format: expected Tempo/OTLP JSON (`resourceSpans` or `batches`), \
+         Jaeger JSON (`data` or `spans` + `processes`) or Zipkin v2 JSON (an array of spans)",
+    )
 }

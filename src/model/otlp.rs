@@ -4,90 +4,247 @@
 //! `instrumentationLibrarySpans` (Tempo before 2.0), and Tempo's v2 API wrapper `{"trace": …}`.
 //! Ids may be hex (OTLP JSON proper) or base64 (Tempo's API, which serialises the protobuf bytes).
 
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Value;
+use std::sync::Arc;
 
-use super::read::{
-    array, base64_decode, field, index_path, invalid, is_hex, key_path, object, opt_number,
-    opt_str, preview, req_str, to_hex,
-};
+use super::lenient::{objects, quoted, Lenient, List, Num, Path, Text, Warnings};
+use super::read::{base64_decode, is_hex, to_hex};
 use super::{KeyValue, RefType, Span, SpanEvent, SpanReference};
-use crate::error::Result;
 
-/// The document and the path prefix of its spans (`trace` for the v2 wrapper).
-fn root(value: &Value) -> Option<(&Map<String, Value>, &'static str)> {
-    let obj = value.as_object()?;
-    let has_spans =
-        |o: &Map<String, Value>| o.contains_key("resourceSpans") || o.contains_key("batches");
-    if has_spans(obj) {
-        return Some((obj, ""));
+/// The part of a trace document OTLP readers look at (`resourceSpans` or `batches`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct Doc<'a> {
+    #[serde(rename = "resourceSpans", borrow)]
+    pub resource_spans: List<ResourceSpans<'a>>,
+    #[serde(borrow)]
+    pub batches: List<ResourceSpans<'a>>,
+}
+
+impl Doc<'_> {
+    /// Whether this object is an OTLP document.
+    pub(super) fn detected(&self) -> bool {
+        self.resource_spans.is_present() || self.batches.is_present()
     }
-    let inner = obj.get("trace")?.as_object()?;
-    has_spans(inner).then_some((inner, "trace"))
 }
 
-pub(super) fn detect(value: &Value) -> bool {
-    root(value).is_some()
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ResourceSpans<'a> {
+    #[serde(borrow)]
+    resource: Lenient<Attributed<'a>>,
+    #[serde(rename = "scopeSpans", borrow)]
+    scope_spans: List<ScopeSpans<'a>>,
+    #[serde(rename = "instrumentationLibrarySpans", borrow)]
+    library_spans: List<ScopeSpans<'a>>,
 }
 
-pub(super) fn parse(value: &Value) -> Result<Vec<Span>> {
-    let Some((doc, prefix)) = root(value) else { return Ok(Vec::new()) };
-    let (resources_key, scopes_key) = if doc.contains_key("resourceSpans") {
-        ("resourceSpans", "scopeSpans")
+/// A resource (or anything else with only `attributes` read).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Attributed<'a> {
+    #[serde(borrow)]
+    attributes: List<Attribute<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ScopeSpans<'a> {
+    #[serde(borrow)]
+    spans: List<RawSpan<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct RawSpan<'a> {
+    #[serde(borrow)]
+    trace_id: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    span_id: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    parent_span_id: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    name: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    kind: Lenient<Num<'a>>,
+    #[serde(borrow)]
+    start_time_unix_nano: Lenient<Num<'a>>,
+    #[serde(borrow)]
+    end_time_unix_nano: Lenient<Num<'a>>,
+    #[serde(borrow)]
+    attributes: List<Attribute<'a>>,
+    #[serde(borrow)]
+    events: List<Event<'a>>,
+    #[serde(borrow)]
+    links: List<Link<'a>>,
+    #[serde(borrow)]
+    status: Lenient<Status<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Event<'a> {
+    #[serde(borrow)]
+    time_unix_nano: Lenient<Num<'a>>,
+    #[serde(borrow)]
+    name: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    attributes: List<Attribute<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Link<'a> {
+    #[serde(borrow)]
+    trace_id: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    span_id: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    attributes: List<Attribute<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Status<'a> {
+    #[serde(borrow)]
+    code: Lenient<Num<'a>>,
+    #[serde(borrow)]
+    message: Lenient<Text<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Attribute<'a> {
+    #[serde(borrow)]
+    key: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    value: Lenient<AnyValue<'a>>,
+}
+
+/// An OTLP `AnyValue`: one of these keys is set.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct AnyValue<'a> {
+    #[serde(borrow)]
+    string_value: Lenient<Text<'a>>,
+    bool_value: Lenient<bool>,
+    #[serde(borrow)]
+    int_value: Lenient<Num<'a>>,
+    #[serde(borrow)]
+    double_value: Lenient<Num<'a>>,
+    #[serde(borrow)]
+    bytes_value: Lenient<Text<'a>>,
+    #[serde(borrow)]
+    array_value: Lenient<ArrayValue<'a>>,
+    #[serde(borrow)]
+    kvlist_value: Lenient<KvList<'a>>,
+}
+
+/// `{"values": [...]}` of an array value.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ArrayValue<'a> {
+    #[serde(borrow)]
+    values: List<AnyValue<'a>>,
+}
+
+/// `{"values": [...]}` of a key-value list value.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct KvList<'a> {
+    #[serde(borrow)]
+    values: List<Attribute<'a>>,
+}
+
+objects!(
+    Doc,
+    ResourceSpans,
+    Attributed,
+    ScopeSpans,
+    RawSpan,
+    Event,
+    Link,
+    Status,
+    Attribute,
+    AnyValue,
+    ArrayValue,
+    KvList
+);
+
+/// The spans of an OTLP document whose root is at `path`.
+pub(super) fn parse(doc: &Doc, path: &Path, w: &mut Warnings) -> Vec<Span> {
+    let (key, resources) = if doc.resource_spans.is_present() {
+        ("resourceSpans", &doc.resource_spans)
     } else {
-        ("batches", "instrumentationLibrarySpans")
+        ("batches", &doc.batches)
     };
+    let resources_path = path.key(key);
     let mut spans = Vec::new();
-    let resources_path = key_path(prefix, resources_key);
-    for (r, resource_spans) in array(doc, resources_key, prefix)?.iter().enumerate() {
-        let rpath = index_path(&resources_path, r);
-        let rs = object(resource_spans, &rpath)?;
-        let service_tags = match field(rs, "resource") {
-            Some(resource) => {
-                let path = key_path(&rpath, "resource");
-                attributes(object(resource, &path)?, &path)?
-            }
-            None => Vec::new(),
-        };
+    for (r, rs) in resources.items(w, &resources_path).iter().enumerate() {
+        let rpath = resources_path.index(r);
+        let Some(rs) = rs.read(w, &rpath, "an object") else { continue };
+        let resource_path = rpath.key("resource");
+        let service_tags: Arc<Vec<KeyValue>> =
+            match rs.resource.read(w, &resource_path, "an object") {
+                Some(resource) => Arc::new(attributes(&resource.attributes, &resource_path, w)),
+                None => Arc::default(),
+            };
         let service_name = service_tags
             .iter()
             .find(|kv| kv.key == "service.name")
             .map(|kv| crate::js::to_js_string(&kv.value))
             .unwrap_or_default();
         // Some exporters mix both scope keys in one document; read whichever is there.
-        let scopes_key = if rs.contains_key(scopes_key) {
-            scopes_key
-        } else if rs.contains_key("scopeSpans") {
-            "scopeSpans"
+        let (scopes_key, scopes) = if rs.scope_spans.is_present() {
+            ("scopeSpans", &rs.scope_spans)
         } else {
-            "instrumentationLibrarySpans"
+            ("instrumentationLibrarySpans", &rs.library_spans)
         };
-        for (s, scope_spans) in array(rs, scopes_key, &rpath)?.iter().enumerate() {
-            let spath = index_path(&key_path(&rpath, scopes_key), s);
-            let ss = object(scope_spans, &spath)?;
-            for (i, span) in array(ss, "spans", &spath)?.iter().enumerate() {
-                let path = index_path(&key_path(&spath, "spans"), i);
-                spans.push(parse_span(span, &path, &service_name, &service_tags)?);
+        let scopes_path = rpath.key(scopes_key);
+        for (s, scope) in scopes.items(w, &scopes_path).iter().enumerate() {
+            let spath = scopes_path.index(s);
+            let Some(scope) = scope.read(w, &spath, "an object") else { continue };
+            let spans_path = spath.key("spans");
+            let raw_spans = scope.spans.items(w, &spans_path);
+            spans.reserve(raw_spans.len());
+            for (i, span) in raw_spans.iter().enumerate() {
+                let path = spans_path.index(i);
+                if let Some(span) = span.read(w, &path, "a span object") {
+                    spans.push(parse_span(span, &path, &service_name, &service_tags, w));
+                }
             }
         }
     }
-    Ok(spans)
+    spans
 }
 
 fn parse_span(
-    value: &Value,
-    path: &str,
+    span: &RawSpan,
+    path: &Path,
     service_name: &str,
-    service_tags: &[KeyValue],
-) -> Result<Span> {
-    let span = object(value, path)?;
-    let trace_id = id(req_str(span, "traceId", path)?, 16, &key_path(path, "traceId"))?;
-    let span_id = id(req_str(span, "spanId", path)?, 8, &key_path(path, "spanId"))?;
-    let parent_span_id = match opt_str(span, "parentSpanId", path)? {
-        Some(p) if !p.is_empty() => Some(id(p, 8, &key_path(path, "parentSpanId"))?),
+    service_tags: &Arc<Vec<KeyValue>>,
+    w: &mut Warnings,
+) -> Span {
+    let trace_id = required_id(&span.trace_id, 16, &path.key("traceId"), w);
+    let span_id = required_id(&span.span_id, 8, &path.key("spanId"), w);
+    let parent_path = path.key("parentSpanId");
+    let parent_span_id = match span.parent_span_id.read(w, &parent_path, "a string") {
+        Some(p) if !p.is_empty() => id(p, 8, &parent_path, w),
         _ => None, // empty = root
     };
-    let start = opt_number(span, "startTimeUnixNano", path)?.unwrap_or(0.0);
-    let end = opt_number(span, "endTimeUnixNano", path)?.unwrap_or(start);
+    let start_path = path.key("startTimeUnixNano");
+    let start = span.start_time_unix_nano.number(w, &start_path);
+    let end = span.end_time_unix_nano.number(w, &path.key("endTimeUnixNano"));
+    let start_nanos = start.unwrap_or(0.0);
+    // Subtracting in integers when both times are integers keeps the duration exact (two f64
+    // epoch nanos are only 256 ns apart: 92 µs would become 91.904); Grafana's Tempo backend
+    // subtracts int64 nanos too.
+    let exact = |n: &Lenient<Num>| n.get().and_then(Num::to_u64);
+    let duration = match (exact(&span.start_time_unix_nano), exact(&span.end_time_unix_nano)) {
+        (Some(s), Some(e)) if start.is_some() => (i128::from(e) - i128::from(s)) as f64 / 1000.0,
+        _ => (end.unwrap_or(start_nanos) - start_nanos) / 1000.0,
+    };
 
     let mut references = Vec::new();
     if let Some(parent) = &parent_span_id {
@@ -98,206 +255,230 @@ fn parse_span(
             tags: Vec::new(),
         });
     }
-    for (l, link) in array(span, "links", path)?.iter().enumerate() {
-        if let Some(reference) = parse_link(link, &index_path(&key_path(path, "links"), l))? {
-            references.push(reference);
+    let links_path = path.key("links");
+    for (l, link) in span.links.items(w, &links_path).iter().enumerate() {
+        let lpath = links_path.index(l);
+        let Some(link) = link.read(w, &lpath, "an object") else { continue };
+        // A link whose ids are empty or not ids is skipped silently: some test data and buggy
+        // exporters write placeholders.
+        let quiet = &mut Warnings::default();
+        let link_trace = link.trace_id.get().and_then(|t| id(t, 16, &lpath, quiet));
+        let link_span = link.span_id.get().and_then(|s| id(s, 8, &lpath, quiet));
+        if let (Some(trace_id), Some(span_id)) = (link_trace, link_span) {
+            references.push(SpanReference {
+                ref_type: RefType::External,
+                trace_id,
+                span_id,
+                tags: attributes(&link.attributes, &lpath, w),
+            });
         }
     }
 
-    let mut logs = Vec::new();
-    for (e, event) in array(span, "events", path)?.iter().enumerate() {
-        let epath = index_path(&key_path(path, "events"), e);
-        let ev = object(event, &epath)?;
+    let events_path = path.key("events");
+    let events = span.events.items(w, &events_path);
+    let mut logs = Vec::with_capacity(events.len());
+    for (e, event) in events.iter().enumerate() {
+        let epath = events_path.index(e);
+        let Some(event) = event.read(w, &epath, "an object") else { continue };
         logs.push(SpanEvent {
-            timestamp: opt_number(ev, "timeUnixNano", &epath)?.unwrap_or(0.0) / 1000.0,
-            name: opt_str(ev, "name", &epath)?.map(str::to_string),
-            fields: attributes(ev, &epath)?,
+            timestamp: event.time_unix_nano.number(w, &epath.key("timeUnixNano")).unwrap_or(0.0)
+                / 1000.0,
+            name: event.name.read(w, &epath.key("name"), "a string").map(|n| n.to_string()),
+            fields: attributes(&event.attributes, &epath, w),
         });
     }
 
-    let (status_code, status_message) = match field(span, "status") {
-        Some(status) => {
-            let spath = key_path(path, "status");
-            let st = object(status, &spath)?;
-            let code = status_code(field(st, "code"), &key_path(&spath, "code"))?;
-            let message =
-                opt_str(st, "message", &spath)?.filter(|m| !m.is_empty()).map(str::to_string);
-            (Some(code.to_string()), message)
+    let status_path = path.key("status");
+    let (status_code, status_message) = match span.status.read(w, &status_path, "an object") {
+        Some(st) => {
+            let code = status_code(&st.code, &status_path.key("code"), w);
+            let message = st
+                .message
+                .read(w, &status_path.key("message"), "a string")
+                .filter(|m| !m.is_empty())
+                .map(|m| m.to_string());
+            (code.map(str::to_string), message)
         }
         None => (None, None),
     };
 
-    Ok(Span {
+    Span {
         trace_id,
         span_id,
         parent_span_id,
-        operation_name: opt_str(span, "name", path)?.unwrap_or_default().to_string(),
+        operation_name: span
+            .name
+            .read(w, &path.key("name"), "a string")
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         service_name: service_name.to_string(),
         // As JavaScript computes it: Number(nanos) / 1000, in f64.
-        start_time: start / 1000.0,
-        duration: duration_micros(span, start, end),
-        kind: span_kind(field(span, "kind"), &key_path(path, "kind"))?,
+        start_time: start_nanos / 1000.0,
+        duration,
+        kind: span_kind(&span.kind, &path.key("kind"), w),
         status_code,
         status_message,
-        service_tags: service_tags.to_vec(),
-        tags: attributes(span, path)?,
+        service_tags: service_tags.clone(),
+        tags: attributes(&span.attributes, path, w),
         logs,
         references,
-    })
-}
-
-/// The duration in µs. Subtracting in integers when both times are integers keeps it exact
-/// (two f64 epoch nanos are only 256 ns apart: 92 µs would become 91.904); Grafana's Tempo backend
-/// subtracts int64 nanos too.
-fn duration_micros(span: &Map<String, Value>, start: f64, end: f64) -> f64 {
-    let exact = |key: &str| match field(span, key)? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse::<u64>().ok(),
-        _ => None,
-    };
-    match (exact("startTimeUnixNano"), exact("endTimeUnixNano")) {
-        (Some(s), Some(e)) => (i128::from(e) - i128::from(s)) as f64 / 1000.0,
-        _ => (end - start) / 1000.0,
     }
 }
 
-/// An OTel span link as an `EXTERNAL` reference; `None` when its ids are empty or not ids (some
-/// test data and buggy exporters write placeholders; one bad link should not hide the trace).
-fn parse_link(value: &Value, path: &str) -> Result<Option<SpanReference>> {
-    let link = object(value, path)?;
-    let trace_id = opt_str(link, "traceId", path)?.and_then(|t| id(t, 16, "").ok());
-    let span_id = opt_str(link, "spanId", path)?.and_then(|s| id(s, 8, "").ok());
-    let (Some(trace_id), Some(span_id)) = (trace_id, span_id) else { return Ok(None) };
-    Ok(Some(SpanReference {
-        ref_type: RefType::External,
-        trace_id,
-        span_id,
-        tags: attributes(link, path)?,
-    }))
+/// A required id (empty when missing or not an id).
+fn required_id(value: &Lenient<Text>, bytes: usize, path: &Path, w: &mut Warnings) -> String {
+    value.required_id(w, path).and_then(|text| id(text, bytes, path, w)).unwrap_or_default()
 }
 
 /// An id as lower-case hex. Hex of the expected length (or a 64-bit trace id) is taken as is;
 /// otherwise base64 is decoded; other hex strings are kept rather than rejected.
-fn id(text: &str, bytes: usize, path: &str) -> Result<String> {
+fn id(text: &str, bytes: usize, path: &Path, w: &mut Warnings) -> Option<String> {
     let len = text.len();
     if is_hex(text) && (len == bytes * 2 || (bytes == 16 && len == 16)) {
-        return Ok(text.to_ascii_lowercase());
+        return Some(text.to_ascii_lowercase());
     }
     if let Some(decoded) = base64_decode(text).filter(|d| !d.is_empty()) {
-        return Ok(to_hex(&decoded));
+        return Some(to_hex(&decoded));
     }
     if is_hex(text) {
-        return Ok(text.to_ascii_lowercase());
+        return Some(text.to_ascii_lowercase());
     }
-    Err(invalid(path, format!("not a hex or base64 id: {}", preview(&Value::from(text)))))
+    w.push(path, format!("not a hex or base64 id: {}", quoted(text)));
+    None
 }
 
-/// The `attributes` of a resource, span, event or link.
-fn attributes(obj: &Map<String, Value>, path: &str) -> Result<Vec<KeyValue>> {
-    key_values(array(obj, "attributes", path)?, &key_path(path, "attributes"))
+/// The `attributes` of the resource, span, event or link at `path`.
+fn attributes(list: &List<Attribute>, path: &Path, w: &mut Warnings) -> Vec<KeyValue> {
+    key_values(list, &path.key("attributes"), w)
 }
 
-fn key_values(items: &[Value], path: &str) -> Result<Vec<KeyValue>> {
+/// Key/value pairs; an entry without a key or with a broken value is dropped with a warning.
+fn key_values(list: &List<Attribute>, path: &Path, w: &mut Warnings) -> Vec<KeyValue> {
+    let items = list.items(w, path);
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let ipath = index_path(path, i);
-        let kv = object(item, &ipath)?;
-        let key = opt_str(kv, "key", &ipath)?
-            .ok_or_else(|| invalid(&key_path(&ipath, "key"), "missing `key`"))?;
-        let value = match field(kv, "value") {
-            Some(v) => any_value(v, &key_path(&ipath, "value"))?,
+        let ipath = path.index(i);
+        let Some(kv) = item.read(w, &ipath, "an object") else { continue };
+        let missing = "missing `key`: the attribute is dropped";
+        let Some(key) = kv.key.require(w, &ipath.key("key"), "a string", missing) else {
+            continue;
+        };
+        let vpath = ipath.key("value");
+        let value = match kv.value.read(w, &vpath, "an object") {
+            Some(v) => match any_value(v, &vpath, w) {
+                Some(v) => v,
+                None => continue,
+            },
+            None if matches!(kv.value, Lenient::Wrong(_)) => continue,
             None => Value::Null,
         };
-        out.push(KeyValue::new(key, value));
+        out.push(KeyValue { key: key.to_string(), value });
     }
-    Ok(out)
+    out
 }
 
-/// An OTLP `AnyValue` as the plain JSON value Grafana shows.
-fn any_value(value: &Value, path: &str) -> Result<Value> {
-    let obj = object(value, path)?;
-    let Some((kind, inner)) = obj.iter().find(|(_, v)| !v.is_null()) else {
-        return Ok(Value::Null);
-    };
-    let ipath = key_path(path, kind);
-    let bad =
-        |expected: &str| invalid(&ipath, format!("expected {expected}, found {}", preview(inner)));
-    Ok(match kind.as_str() {
-        "stringValue" => Value::from(inner.as_str().ok_or_else(|| bad("a string"))?),
-        // Base64 text, kept as Grafana shows it.
-        "bytesValue" => Value::from(inner.as_str().ok_or_else(|| bad("a base64 string"))?),
-        "boolValue" => Value::from(inner.as_bool().ok_or_else(|| bad("a boolean"))?),
-        "intValue" => match inner {
-            Value::Number(n) if n.is_i64() || n.is_u64() => inner.clone(),
-            Value::Number(n) => crate::js::number_value(n.as_f64().unwrap_or(0.0)),
-            Value::String(s) => s
-                .trim()
-                .parse::<i64>()
-                .map(Value::from)
-                .map_err(|_| bad("an integer or an integer string"))?,
-            _ => return Err(bad("an integer or an integer string")),
-        },
-        "doubleValue" => match inner {
-            Value::Number(_) => inner.clone(),
-            // Proto3 JSON writes NaN/Infinity as strings; JSON has no such numbers, keep the text.
-            Value::String(s) => match crate::js::js_string_to_number(s) {
-                x if x.is_finite() && !s.trim().is_empty() => crate::js::number_value(x),
-                _ if matches!(s.trim(), "NaN" | "Infinity" | "-Infinity") => inner.clone(),
-                _ => return Err(bad("a number")),
+/// An OTLP `AnyValue` as the plain JSON value Grafana shows; `None` (with a warning) when the set
+/// field is broken.
+fn any_value(v: &AnyValue, path: &Path, w: &mut Warnings) -> Option<Value> {
+    if v.string_value.is_present() {
+        let s = v.string_value.read(w, &path.key("stringValue"), "a string")?;
+        return Some(Value::String(s.to_string()));
+    }
+    if v.int_value.is_present() {
+        let ipath = path.key("intValue");
+        let n = v.int_value.read(w, &ipath, "an integer or an integer string")?;
+        return match n {
+            Num::U64(n) => Some(Value::from(*n)),
+            Num::I64(n) => Some(Value::from(*n)),
+            Num::F64(x) => Some(crate::js::number_value(*x)),
+            Num::Text(s) => match s.trim().parse::<i64>() {
+                Ok(n) => Some(Value::from(n)),
+                Err(_) => {
+                    w.push(&ipath, format!("expected an integer string, found {}", quoted(s)));
+                    None
+                }
             },
-            _ => return Err(bad("a number")),
-        },
-        "arrayValue" => {
-            let arr = object(inner, &ipath)?;
-            let vpath = key_path(&ipath, "values");
-            let mut out = Vec::new();
-            for (i, item) in array(arr, "values", &ipath)?.iter().enumerate() {
-                out.push(any_value(item, &index_path(&vpath, i))?);
+        };
+    }
+    if v.double_value.is_present() {
+        let dpath = path.key("doubleValue");
+        let n = v.double_value.read(w, &dpath, "a number")?;
+        return match n {
+            Num::Text(s) => match crate::js::js_string_to_number(s) {
+                x if x.is_finite() && !s.trim().is_empty() => Some(crate::js::number_value(x)),
+                // Proto3 JSON writes NaN/Infinity as strings; JSON has no such numbers: keep
+                // the text.
+                _ if matches!(s.trim(), "NaN" | "Infinity" | "-Infinity") => {
+                    Some(Value::String(s.to_string()))
+                }
+                _ => {
+                    w.push(&dpath, format!("expected a number, found {}", quoted(s)));
+                    None
+                }
+            },
+            n => n.to_f64().map(crate::js::number_value),
+        };
+    }
+    if v.bool_value.is_present() {
+        return v.bool_value.read(w, &path.key("boolValue"), "a boolean").map(|b| Value::Bool(*b));
+    }
+    if v.bytes_value.is_present() {
+        // Base64 text, kept as Grafana shows it.
+        let s = v.bytes_value.read(w, &path.key("bytesValue"), "a base64 string")?;
+        return Some(Value::String(s.to_string()));
+    }
+    if v.array_value.is_present() {
+        let apath = path.key("arrayValue");
+        let arr = v.array_value.read(w, &apath, "an object")?;
+        let vpath = apath.key("values");
+        let mut out = Vec::new();
+        for (i, item) in arr.values.items(w, &vpath).iter().enumerate() {
+            let ipath = vpath.index(i);
+            match item.read(w, &ipath, "an object") {
+                Some(item) => out.push(any_value(item, &ipath, w).unwrap_or(Value::Null)),
+                None => out.push(Value::Null),
             }
-            Value::Array(out)
         }
-        "kvlistValue" => {
-            let list = object(inner, &ipath)?;
-            let pairs = key_values(array(list, "values", &ipath)?, &key_path(&ipath, "values"))?;
-            Value::Object(pairs.into_iter().map(|kv| (kv.key, kv.value)).collect())
-        }
-        other => return Err(invalid(path, format!("unknown AnyValue type `{other}`"))),
-    })
+        return Some(Value::Array(out));
+    }
+    if v.kvlist_value.is_present() {
+        let kpath = path.key("kvlistValue");
+        let list = v.kvlist_value.read(w, &kpath, "an object")?;
+        let pairs = key_values(&list.values, &kpath.key("values"), w);
+        return Some(Value::Object(pairs.into_iter().map(|kv| (kv.key, kv.value)).collect()));
+    }
+    Some(Value::Null)
 }
 
 /// Span kind as a number or `SPAN_KIND_*` string → `server` etc.; `None` when unspecified.
-fn span_kind(value: Option<&Value>, path: &str) -> Result<Option<String>> {
-    let name = match value {
-        None => return Ok(None),
-        Some(Value::Number(n)) => match n.as_u64() {
+fn span_kind(value: &Lenient<Num>, path: &Path, w: &mut Warnings) -> Option<String> {
+    let name = match value.read(w, path, "a number or a string")? {
+        Num::Text(s) => {
+            let name = s.strip_prefix("SPAN_KIND_").unwrap_or(s).to_ascii_lowercase();
+            return (!name.is_empty() && name != "unspecified").then_some(name);
+        }
+        n => match n.to_u64() {
             Some(1) => "internal",
             Some(2) => "server",
             Some(3) => "client",
             Some(4) => "producer",
             Some(5) => "consumer",
-            _ => return Ok(None),
+            _ => return None,
         },
-        Some(Value::String(s)) => {
-            let name = s.strip_prefix("SPAN_KIND_").unwrap_or(s).to_ascii_lowercase();
-            return Ok((!name.is_empty() && name != "unspecified").then_some(name));
-        }
-        Some(other) => {
-            return Err(invalid(
-                path,
-                format!("expected a number or a string, found {}", preview(other)),
-            ))
-        }
     };
-    Ok(Some(name.to_string()))
+    Some(name.to_string())
 }
 
 /// Status code as a number or `STATUS_CODE_*` string → `OK`/`ERROR`/`UNSET` (absent = `UNSET`, the
-/// proto3 default).
-fn status_code(value: Option<&Value>, path: &str) -> Result<&'static str> {
+/// proto3 default); `None` with a warning for an unknown code.
+fn status_code(value: &Lenient<Num>, path: &Path, w: &mut Warnings) -> Option<&'static str> {
     let code = match value {
-        None => return Ok("UNSET"),
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => {
+        Lenient::Missing | Lenient::Null => return Some("UNSET"),
+        Lenient::Wrong(found) => {
+            w.push(path, found.message("a number or a string"));
+            return None;
+        }
+        Lenient::Ok(Num::Text(s)) => {
             match s.strip_prefix("STATUS_CODE_").unwrap_or(s).to_ascii_uppercase().as_str() {
                 "UNSET" => Some(0),
                 "OK" => Some(1),
@@ -305,15 +486,16 @@ fn status_code(value: Option<&Value>, path: &str) -> Result<&'static str> {
                 _ => None,
             }
         }
-        Some(_) => None,
+        Lenient::Ok(n) => n.to_u64(),
     };
     match code {
-        Some(0) => Ok("UNSET"),
-        Some(1) => Ok("OK"),
-        Some(2) => Ok("ERROR"),
-        _ => Err(invalid(
-            path,
-            format!("unknown status code {}", value.map(preview).unwrap_or_default()),
-        )),
+        Some(0) => Some("UNSET"),
+        Some(1) => Some("OK"),
+        Some(2) => Some("ERROR"),
+        _ => {
+            let shown = value.get().map(Num::preview).unwrap_or_default();
+            w.push(path, format!("unknown status code {shown}: the span is kept without a status"));
+            None
+        }
     }
 }

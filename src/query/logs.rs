@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{Lang, TagStyle};
+use crate::settings::Family;
 
 /// A logs data source type Grafana's trace view can link to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +36,15 @@ pub struct LogsFor<'a> {
 }
 
 impl LogsTarget {
-    /// The target for a data source `type`; `None` for types Grafana does not link logs to.
-    pub fn of(kind: &str) -> Option<LogsTarget> {
-        Some(match kind {
-            "loki" => LogsTarget::Loki,
-            "grafana-splunk-datasource" => LogsTarget::Splunk,
-            "elasticsearch" | "grafana-opensearch-datasource" => LogsTarget::Elastic,
-            "googlecloud-logging-datasource" => LogsTarget::CloudLogging,
-            "grafana-falconlogscale-datasource" => LogsTarget::LogScale,
-            "victoriametrics-logs-datasource" => LogsTarget::VictoriaLogs,
+    /// The target for a data source family; `None` for families Grafana does not link logs to.
+    pub fn of(family: Family) -> Option<LogsTarget> {
+        Some(match family {
+            Family::Loki => LogsTarget::Loki,
+            Family::Splunk => LogsTarget::Splunk,
+            Family::Elasticsearch | Family::OpenSearch => LogsTarget::Elastic,
+            Family::CloudLogging => LogsTarget::CloudLogging,
+            Family::FalconLogScale => LogsTarget::LogScale,
+            Family::VictoriaLogs => LogsTarget::VictoriaLogs,
             _ => return None,
         })
     }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::model::Span;
-use crate::settings::TagMapping;
+use crate::settings::{Family, TagMapping};
 use crate::template::Escaper;
 
 pub mod logs;
@@ -39,16 +39,23 @@ pub enum Lang {
 impl Lang {
     /// The language of a logs/metrics/profiles data source type.
     pub fn of_datasource(kind: &str) -> Lang {
-        match kind {
-            "loki" => Lang::LogQL,
-            "prometheus" | "victoriametrics-metrics-datasource" => Lang::PromQL,
-            "elasticsearch" | "grafana-opensearch-datasource" => Lang::Lucene,
-            "grafana-splunk-datasource" => Lang::Spl,
-            "grafana-falconlogscale-datasource" => Lang::LogScale,
-            "googlecloud-logging-datasource" => Lang::CloudLogging,
-            "victoriametrics-logs-datasource" => Lang::LogsQL,
-            "grafana-pyroscope-datasource" | "phlare" => Lang::Pyroscope,
-            _ => Lang::Plain,
+        Lang::of_family(Family::of(kind))
+    }
+
+    /// The language of a data source family.
+    pub fn of_family(family: Family) -> Lang {
+        match family {
+            Family::Loki => Lang::LogQL,
+            Family::Prometheus => Lang::PromQL,
+            Family::Elasticsearch | Family::OpenSearch => Lang::Lucene,
+            Family::Splunk => Lang::Spl,
+            Family::FalconLogScale => Lang::LogScale,
+            Family::CloudLogging => Lang::CloudLogging,
+            Family::VictoriaLogs => Lang::LogsQL,
+            Family::Pyroscope | Family::Phlare => Lang::Pyroscope,
+            Family::Tempo | Family::Jaeger | Family::Zipkin | Family::XRay | Family::Other => {
+                Lang::Plain
+            }
         }
     }
 
@@ -199,7 +206,7 @@ pub struct TagStyle {
 /// use spanlink::{KeyValue, Span};
 /// # let mut span = spanlink::testing::span("7946b05c2e2e4e5a", "6605c7b08e715d6c");
 /// span.service_tags =
-///     vec![KeyValue::new("service.name", "cart"), KeyValue::new("pod", "cart-7d9")];
+///     vec![KeyValue::new("service.name", "cart"), KeyValue::new("pod", "cart-7d9")].into();
 /// let tags = [TagMapping { key: "service.name".into(), value: None }];
 /// let style = TagStyle { lang: Lang::LogQL, sign: "=", join: ", " };
 /// assert_eq!(tag_matchers(&span, &tags, style), vec![r#"service_name="cart""#]);

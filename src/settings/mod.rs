@@ -7,8 +7,12 @@ use serde_json::Value;
 
 use crate::error::{join_path, Error, ErrorCode, Result};
 
+mod family;
 mod read;
+mod set;
+pub use family::{Family, Signal};
 pub(crate) use read::{wrong_type, Obj};
+pub use set::{Env, Position, ProvisioningFile, ProvisioningSet, SourceLocation};
 
 /// One entry of `datasources`.
 #[derive(Debug, Clone)]
@@ -19,6 +23,8 @@ pub struct Datasource {
     pub name: String,
     /// `type`, e.g. `tempo`, `loki`, `prometheus`.
     pub kind: String,
+    /// The family of `kind`.
+    pub family: Family,
     /// `uid`; Grafana generates one when it is absent, so such a source is referenced by name.
     pub uid: Option<String>,
     /// `jsonData`, `Null` when absent.
@@ -38,7 +44,7 @@ impl Datasource {
 
     /// Is this a trace data source whose settings drive span links?
     pub fn is_tracing(&self) -> bool {
-        matches!(self.kind.as_str(), "tempo" | "jaeger" | "zipkin")
+        self.family.is_tracing()
     }
 }
 
@@ -286,7 +292,8 @@ impl Provisioning {
                     correlations.push(read_correlation(item, &cpath, Some(&source))?);
                 }
             }
-            datasources.push(Datasource { index, name, kind, uid, json_data });
+            let family = Family::of(&kind);
+            datasources.push(Datasource { index, name, kind, family, uid, json_data });
         }
         if let Some(items) = root.array("correlations")? {
             for (i, item) in items.iter().enumerate() {

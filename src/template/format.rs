@@ -84,12 +84,62 @@ impl Format {
     }
 }
 
-/// `String(item)` for an element of a multi-value (`Array.prototype.join` writes null as empty).
+impl Format {
+    /// The format Grafana renders for a format text (`raw`, `date:YYYY`): an unknown or
+    /// wrong-case id (`Raw`, `GLOB`, `nope`) falls back to glob, as `formatVariableValue` does.
+    /// The flag says whether the id was known.
+    ///
+    /// ```
+    /// use spanlink::template::Format;
+    /// assert_eq!(Format::from_grafana("join:-"), (Format::Join(Some("-".into())), true));
+    /// assert_eq!(Format::from_grafana("Raw"), (Format::Glob, false));
+    /// ```
+    pub fn from_grafana(text: &str) -> (Format, bool) {
+        match Format::parse(text) {
+            Ok(format) => (format, true),
+            Err(_) => (Format::Glob, false),
+        }
+    }
+}
+
+/// An element as `Array.prototype.join` writes it (null as empty, the rest as `String(item)`).
 fn item_str(item: &Value) -> Cow<'_, str> {
     match item {
         Value::String(s) => Cow::Borrowed(s),
         Value::Null => Cow::Borrowed(""),
         other => Cow::Owned(to_js_string(other)),
+    }
+}
+
+/// lodash's `toString`, which the quoting formats apply to each element: null is empty, `-0`
+/// is `-0`, and inside a nested array null is `null`.
+fn lodash_string(item: &Value) -> Cow<'_, str> {
+    fn base(v: &Value, out: &mut String) {
+        match v {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    base(item, out);
+                }
+            }
+            Value::Number(n)
+                if n.as_f64() == Some(0.0) && n.as_f64().is_some_and(f64::is_sign_negative) =>
+            {
+                out.push_str("-0")
+            }
+            other => out.push_str(&to_js_string(other)),
+        }
+    }
+    match item {
+        Value::Null => Cow::Borrowed(""),
+        Value::String(s) => Cow::Borrowed(s),
+        other => {
+            let mut out = String::new();
+            base(other, &mut out);
+            Cow::Owned(out)
+        }
     }
 }
 
@@ -102,13 +152,37 @@ fn join_items(items: &[Value], sep: &str, out: &mut String) {
     }
 }
 
-/// Each of `items` mapped by `f`, joined by `sep`.
-fn join_mapped(items: &[Value], sep: &str, out: &mut String, mut f: impl FnMut(&str, &mut String)) {
+/// Each of `items` as `text` makes it, mapped by `f`, joined by `sep`.
+fn join_mapped<'v>(
+    items: &'v [Value],
+    sep: &str,
+    out: &mut String,
+    text: impl Fn(&'v Value) -> Cow<'v, str>,
+    mut f: impl FnMut(&str, &mut String),
+) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
-        f(&item_str(item), out);
+        f(&text(item), out);
+    }
+}
+
+/// `String(item)`, as `map(String)` writes each element (null as `null`).
+fn js_string(item: &Value) -> Cow<'_, str> {
+    match item {
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(to_js_string(other)),
+    }
+}
+
+/// An element of a `lucene` list: `luceneEscape(item)` returns the item itself when `+item` is a
+/// number (null, booleans, numbers, numeric strings); other non-strings make Grafana throw, and
+/// are escaped here as their `String()`.
+fn lucene_item(item: &Value, out: &mut String) {
+    match item {
+        Value::Null | Value::Bool(_) | Value::Number(_) => out.push_str(&to_js_string(item)),
+        other => lucene_escape(&js_string(other), out),
     }
 }
 
@@ -137,7 +211,7 @@ fn lucene_escape(s: &str, out: &mut String) {
 }
 
 /// JavaScript's `\s`.
-fn is_js_space(c: char) -> bool {
+pub(super) fn is_js_space(c: char) -> bool {
     (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
 }
 
@@ -189,10 +263,11 @@ fn braced(value: &Value) -> Cow<'_, str> {
     }
 }
 
-/// Writes `value` in `format` to `out`. `value` is never a plain object (the caller turns those
-/// into `"[object Object]"` first, as Grafana's `formatValue` does); an array is a multi-value.
-/// `name` is the variable name (for `distributed` and the query-param formats), `text` the
-/// variable's display text when it has one.
+/// Writes `value` in `format` to `out`, as the formatter of Grafana's format registry does.
+/// `value` is never a plain object (the caller turns those into `"[object Object]"` first, as
+/// Grafana's `formatVariableValue` does); an array is a multi-value. `name` is the variable name
+/// (for `distributed` and the query-param formats), `text` the variable's display text when it
+/// has one (`None`: the value itself).
 pub(super) fn apply(
     format: &Format,
     value: &Value,
@@ -201,7 +276,7 @@ pub(super) fn apply(
     out: &mut String,
 ) {
     let items = value.as_array();
-    let single = || item_str(value);
+    let single = || js_string(value);
     match format {
         Format::Glob => match items {
             Some(items) if items.len() > 1 => {
@@ -211,27 +286,31 @@ pub(super) fn apply(
             }
             _ => out.push_str(&to_js_string(value)),
         },
-        Format::Raw | Format::Csv => out.push_str(&single_or_join(value, ",")),
+        Format::Raw => out.push_str(&to_js_string(value)),
+        Format::Csv => out.push_str(&single_or_join(value, ",")),
         Format::Pipe => out.push_str(&single_or_join(value, "|")),
         Format::Join(sep) => out.push_str(&single_or_join(value, sep.as_deref().unwrap_or(","))),
         Format::Distributed => match items {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
+                        // `name + '=' + val`: a null element reads `null` here.
                         out.push(',');
                         out.push_str(name);
                         out.push('=');
+                        out.push_str(&js_string(item));
+                    } else {
+                        out.push_str(&item_str(item));
                     }
-                    out.push_str(&item_str(item));
                 }
             }
             None => out.push_str(&single()),
         },
         Format::Regex => match items {
-            Some(items) if items.len() == 1 => regex_escape(&item_str(&items[0]), out),
+            Some(items) if items.len() == 1 => regex_escape(&js_string(&items[0]), out),
             Some(items) => {
                 out.push('(');
-                join_mapped(items, "|", out, regex_escape);
+                join_mapped(items, "|", out, js_string, regex_escape);
                 out.push(')');
             }
             None => regex_escape(&single(), out),
@@ -240,11 +319,14 @@ pub(super) fn apply(
             Some(items) if items.is_empty() => out.push_str("__empty__"),
             Some(items) => {
                 out.push('(');
-                join_mapped(items, " OR ", out, |s, out| {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(" OR ");
+                    }
                     out.push('"');
-                    lucene_escape(s, out);
+                    lucene_item(item, out);
                     out.push('"');
-                });
+                }
                 out.push(')');
             }
             None => lucene_escape(&single(), out),
@@ -270,11 +352,18 @@ pub(super) fn apply(
             out.push('\'');
         }),
         Format::Date(arg) => date::format_date_value(value, arg.as_deref(), out),
-        Format::Text => match (text, items) {
-            (Some(text), _) => out.push_str(text),
-            (None, Some(items)) => join_items(items, " + ", out),
-            (None, None) => out.push_str(&single()),
-        },
+        Format::Text => {
+            // LegacyVariableWrapper.getValueText: the `$__all` value reads `All`.
+            if value.as_str() == Some("$__all") {
+                out.push_str("All");
+                return;
+            }
+            match (text, items) {
+                (Some(text), _) => out.push_str(text),
+                (None, Some(items)) => join_items(items, " + ", out),
+                (None, None) => out.push_str(&single()),
+            }
+        }
         Format::QueryParam => {
             let key = format!("var-{name}");
             query_params(value, &key, "", out)
@@ -301,13 +390,12 @@ fn single_or_join<'v>(value: &'v Value, sep: &str) -> Cow<'v, str> {
     }
 }
 
-fn each_quoted(value: &Value, out: &mut String, f: impl FnMut(&str, &mut String)) {
+/// Each element through lodash's `toString` and `f`, joined by `,`; a single value through
+/// `String()`.
+fn each_quoted(value: &Value, out: &mut String, mut f: impl FnMut(&str, &mut String)) {
     match value {
-        Value::Array(items) => join_mapped(items, ",", out, f),
-        other => {
-            let mut f = f;
-            f(&item_str(other), out)
-        }
+        Value::Array(items) => join_mapped(items, ",", out, lodash_string, f),
+        other => f(&js_string(other), out),
     }
 }
 
@@ -319,8 +407,9 @@ fn query_params(value: &Value, key: &str, prefix: &str, out: &mut String) {
         out.push_str(prefix);
         out.push_str(&encode_uri_component_strict(s));
     };
+    // `encodeURIComponentStrict(v)` writes a null element as `null`.
     match value {
-        Value::Array(items) => join_mapped(items, "&", out, one),
-        other => one(&item_str(other), out),
+        Value::Array(items) => join_mapped(items, "&", out, js_string, one),
+        other => one(&js_string(other), out),
     }
 }

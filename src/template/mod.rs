@@ -1,18 +1,19 @@
 //! Grafana's template interpolation (grafana.md §10): `$v`, `${v}`, `${v.path}`, `${v:format}`,
-//! `[[v]]`, `[[v:format]]`, bracket paths with quoted keys, every format of §10.2.
+//! `[[v]]`, `[[v:format]]`, every format of §10.2, as core `TemplateSrv.replace` renders them
+//! (the interpolator the Explore trace view uses).
 //!
 //! A [`Template`] is parsed once (when the `Correlator` is built) and rendered per span; rendering
-//! allocates only the output and the usage list.
+//! allocates only the output and the usage list. Like Grafana's, parsing never fails: text that
+//! is not a reference stays as written and is reported in [`Template::issues`].
 //!
 //! INTERFACE CONTRACT (the rest of the crate relies on these names):
-//! - `Template::parse(text) -> Result<Template>`: `INVALID_TEMPLATE` for an unclosed `${` or `[[`
-//!   and for an unknown format name (error path empty; callers add theirs with `Error::at`).
+//! - `Template::parse(text) -> Result<Template>` (always `Ok`), `Template::issues()`.
 //! - `Template::source()`, `Template::placeholders()` (name, field path, format, byte offset,
 //!   quote).
 //! - `Template::render(&self, scope: &Scope, opts: &RenderOptions) -> Rendered`.
 //! - `Rendered { text, usages }`, `VarUsage { name, path, found, value, offset }` in template
 //!   order.
-//! - `ScopedVar`, `ScopedVars`, `Scope`, `Escaper`, `Format`.
+//! - `ScopedVar`, `ScopedVars`, `Scope`, `Escaper`, `Format`, `VariableValue`.
 
 use serde_json::Value;
 use std::borrow::Cow;
@@ -23,6 +24,7 @@ use crate::error::Result;
 mod date;
 mod format;
 mod parse;
+mod path;
 
 pub use format::{encode_uri_component_strict, FORMAT_NAMES};
 
@@ -54,10 +56,70 @@ pub struct Scope<'a> {
     pub overrides: &'a [&'a ScopedVars],
     /// Scoped variables at the bottom of the stack (Grafana's `scopedVars`).
     pub scoped: Option<&'a ScopedVars>,
-    /// Dashboard variables by name; a list is a multi-value variable.
-    pub variables: Option<&'a HashMap<String, Vec<String>>>,
+    /// Dashboard variables by name.
+    pub variables: Option<&'a HashMap<String, VariableValue>>,
     /// The time range `(from, to)` in epoch ms, for `$__from`, `$__to` and date formats.
     pub range: Option<(f64, f64)>,
+}
+
+/// A dashboard variable's current value: Grafana's `current.value`, a string or, for a
+/// multi-value variable, a list (which stays a list even with one element: `${m:json}` of `["a"]`
+/// is `["a"]`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum VariableValue {
+    /// A single-value variable.
+    Single(String),
+    /// A multi-value variable.
+    Multi(Vec<String>),
+}
+
+impl VariableValue {
+    fn to_value(&self) -> Value {
+        match self {
+            VariableValue::Single(s) => Value::String(s.clone()),
+            VariableValue::Multi(items) => {
+                Value::Array(items.iter().cloned().map(Value::String).collect())
+            }
+        }
+    }
+}
+
+/// Text in a template that looks like a reference but that Grafana does not read as one, or
+/// reads with a fallback.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    /// Byte offset in the template source.
+    pub offset: usize,
+    /// Byte length of the text concerned.
+    pub len: usize,
+    /// What is wrong.
+    pub kind: IssueKind,
+}
+
+/// The kinds of [`Issue`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum IssueKind {
+    /// A `${` or `[[name` that does not form a reference: Grafana leaves the text as written.
+    Malformed,
+    /// A format Grafana does not know (`${v:Raw}`): it renders the value as `glob`.
+    UnknownFormat(String),
+}
+
+impl Issue {
+    /// A one-sentence description naming the text (`source` is the template's source).
+    pub fn message(&self, source: &str) -> String {
+        let text = source.get(self.offset..self.offset + self.len).unwrap_or("");
+        match &self.kind {
+            IssueKind::Malformed => format!(
+                "`{text}` at offset {} is not a variable reference: Grafana leaves it as written",
+                self.offset
+            ),
+            IssueKind::UnknownFormat(name) => format!(
+                "`{text}`: unknown format {name:?} (formats are case-sensitive: {}); Grafana falls back to glob",
+                FORMAT_NAMES.join(", ")
+            ),
+        }
+    }
 }
 
 /// Escapes a value that lands inside a string literal of the template (beyond.md §1). `quote` is
@@ -159,8 +221,8 @@ pub struct Placeholder {
     pub len: usize,
     /// The delimiter of the string literal the placeholder sits in (`"`, `'`, `` ` ``), if any.
     pub quote: Option<char>,
-    /// The path split into property keys (`tags`, `k8s.pod.name`).
-    keys: Vec<String>,
+    /// The path as lodash reads it.
+    lookup: path::Path,
 }
 
 /// A compiled template: literal text and placeholders, parsed once, rendered many times.
@@ -183,21 +245,37 @@ pub struct Template {
     source: String,
     parts: Vec<parse::Part>,
     placeholders: Vec<Placeholder>,
+    issues: Vec<Issue>,
 }
 
 impl Template {
-    /// Parses `text`. Errors (`INVALID_TEMPLATE`, empty path) name the offset and the text: an
-    /// unclosed `${` or `[[`, an unknown format, an unterminated quoted key.
+    /// Parses `text`. Never fails (the `Result` is kept for callers): as in Grafana, text that is
+    /// not a reference (`${`, `${v:}`, `[[v:date:iso]]`) stays as written, and an unknown format
+    /// renders as glob; both are listed in [`Template::issues`].
     ///
     /// ```
-    /// use spanlink::template::Template;
+    /// use spanlink::template::{IssueKind, Template};
     /// assert_eq!(Template::parse("a ${b} $c [[d:raw]]").unwrap().placeholders().len(), 3);
-    /// assert!(Template::parse("${b").is_err());
-    /// assert!(Template::parse("${b:nope}").is_err());
+    /// let t = Template::parse("${b").unwrap();
+    /// assert!(t.placeholders().is_empty());
+    /// assert_eq!(t.issues()[0].kind, IssueKind::Malformed);
+    /// let t = Template::parse("${b:nope}").unwrap();
+    /// assert_eq!(t.issues()[0].kind, IssueKind::UnknownFormat("nope".into()));
     /// ```
     pub fn parse(text: &str) -> Result<Template> {
-        let (parts, placeholders) = parse::parse(text)?;
-        Ok(Template { source: text.to_string(), parts, placeholders })
+        let parse::Scanned { parts, placeholders, issues } = parse::scan(text);
+        Ok(Template { source: text.to_string(), parts, placeholders, issues })
+    }
+
+    /// Text that looks like a reference but is not one, and unknown formats, in source order.
+    ///
+    /// ```
+    /// let t = spanlink::Template::parse("${a} ${} [[b:date:iso]] [[1,2]]").unwrap();
+    /// let offsets: Vec<_> = t.issues().iter().map(|i| i.offset).collect();
+    /// assert_eq!(offsets, [5, 9]);
+    /// ```
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
     }
 
     /// The text the template was parsed from.
@@ -224,10 +302,11 @@ impl Template {
     /// with `found: false`.
     ///
     /// ```
-    /// use spanlink::template::{Format, RenderOptions, Scope, Template};
+    /// use spanlink::template::{Format, RenderOptions, Scope, Template, VariableValue};
     /// use std::collections::HashMap;
     ///
-    /// let vars = HashMap::from([("env".to_string(), vec!["a".to_string(), "b".to_string()])]);
+    /// let env = VariableValue::Multi(vec!["a".to_string(), "b".to_string()]);
+    /// let vars = HashMap::from([("env".to_string(), env)]);
     /// let scope = Scope { variables: Some(&vars), ..Scope::default() };
     /// let t = Template::parse("$env ${env:pipe}").unwrap();
     /// assert_eq!(t.render(&scope, &RenderOptions::default()).text, "{a,b} a|b");
@@ -306,74 +385,58 @@ pub fn interpolate_with(
 /// A resolved variable: its value (an array is a multi-value) and its display text.
 struct Resolved<'a> {
     value: Cow<'a, Value>,
+    /// Grafana's text for the `text` format; `None`: the value itself.
     text: Option<Cow<'a, str>>,
 }
 
-/// Lookup order (§10.1): scoped variable with a non-null value, dashboard variable, `__from` /
-/// `__to`; `None` means not found.
+/// Core `TemplateSrv`'s lookup (§10.1): a scoped variable whose (field-path) value is neither
+/// null nor undefined, else a dashboard variable (the field path read inside its value, the
+/// whole value when that finds nothing), else `__from` / `__to`; `None` means not found.
 fn resolve<'a>(p: &Placeholder, scope: &Scope<'a>) -> Option<Resolved<'a>> {
     let layered = scope.overrides.iter().find_map(|vars| vars.get(&p.name));
     if let Some(var) = layered.or_else(|| scope.scoped.and_then(|vars| vars.get(&p.name))) {
-        if let Some(value) = property(&var.value, &p.keys).filter(|v| !v.is_null()) {
-            // `text` is the scoped var's text unless the path leads to a string (Grafana's
-            // getVariableText).
-            let text = match &*value {
-                Value::String(s) if !p.keys.is_empty() => Some(Cow::Owned(s.clone())),
+        if let Some(value) = p.lookup.get(&var.value).filter(|v| !v.is_null()) {
+            // getVariableText: a path to a string (other than the value itself) gives that
+            // string, anything else the scoped variable's text.
+            let text = match (&*value, &var.value) {
+                (Value::String(s), whole) if whole.as_str() != Some(s) => {
+                    Some(Cow::Owned(s.clone()))
+                }
                 _ => var.text.as_deref().map(Cow::Borrowed),
             };
             return Some(Resolved { value, text });
         }
     }
-    if let Some(values) = scope.variables.and_then(|vars| vars.get(&p.name)) {
-        let value = match values.as_slice() {
-            [one] => Value::String(one.clone()),
-            many => Value::Array(many.iter().cloned().map(Value::String).collect()),
-        };
-        return Some(Resolved { value: Cow::Owned(value), text: None });
-    }
-    let (from, to) = scope.range?;
-    let ms = match p.name.as_str() {
-        "__from" => from,
-        "__to" => to,
-        _ => return None,
+    let whole = match scope.variables.and_then(|vars| vars.get(&p.name)) {
+        Some(variable) => variable.to_value(),
+        None => {
+            let (from, to) = scope.range?;
+            // TemplateSrv indexes the range as `{ value: String(ms), text: String(ms) }`.
+            match p.name.as_str() {
+                "__from" => Value::String(crate::js::f64_to_js_string(from)),
+                "__to" => Value::String(crate::js::f64_to_js_string(to)),
+                _ => return None,
+            }
+        }
     };
-    let mut text = String::new();
-    date::write_moment(ms, "YYYY-MM-DD HH:mm:ss", &mut text);
-    Some(Resolved { value: Cow::Owned(crate::js::number_value(ms)), text: Some(Cow::Owned(text)) })
-}
-
-/// lodash `property(path)(value)`: object keys, array indexes and `length` of arrays and strings.
-fn property<'a>(value: &'a Value, keys: &[String]) -> Option<Cow<'a, Value>> {
-    let mut current = Cow::Borrowed(value);
-    for key in keys {
-        current = match current {
-            Cow::Borrowed(Value::Object(map)) => Cow::Borrowed(map.get(key)?),
-            Cow::Borrowed(Value::Array(items)) if key == "length" => {
-                Cow::Owned(Value::from(items.len()))
-            }
-            Cow::Borrowed(Value::Array(items)) => Cow::Borrowed(items.get(array_index(key)?)?),
-            Cow::Borrowed(Value::String(s)) if key == "length" => {
-                Cow::Owned(Value::from(s.encode_utf16().count()))
-            }
-            // Numbers, booleans and the owned lengths have no properties spanlink models.
-            _ => return None,
-        };
-    }
-    Some(current)
-}
-
-/// A canonical array index (`0`, `12`; not `01`).
-fn array_index(key: &str) -> Option<usize> {
-    if key.len() > 1 && key.starts_with('0') {
-        return None;
-    }
-    key.parse().ok()
+    // The variable's text (spanlink knows no separate text: the value, a list joined ` + `).
+    let text = match &whole {
+        Value::Array(items) => {
+            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" + ")
+        }
+        other => other.as_str().unwrap_or_default().to_string(),
+    };
+    let value = match p.lookup.get(&whole).filter(|v| !v.is_null()) {
+        Some(field) => field.into_owned(),
+        None => whole,
+    };
+    Some(Resolved { value: Cow::Owned(value), text: Some(Cow::Owned(text)) })
 }
 
 /// The formatted (and, inside a string literal, escaped) replacement, or `None` when not found.
 fn replacement(p: &Placeholder, scope: &Scope, opts: &RenderOptions) -> Option<String> {
     let Resolved { value, text } = resolve(p, scope)?;
-    // Grafana's formatValue turns a plain object into "[object Object]" before formatting.
+    // Grafana's formatVariableValue turns a plain object into "[object Object]" first.
     let value = match &*value {
         Value::Object(_) => Cow::Owned(Value::String("[object Object]".into())),
         _ => value,

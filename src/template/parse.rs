@@ -1,8 +1,19 @@
-//! The hand-written scanner behind [`Template::parse`](super::Template::parse): splits a template
-//! into literal text and placeholders, and notes which string literal each placeholder sits in.
+//! The scanner behind [`Template::parse`](super::Template::parse): splits a template into literal
+//! text and placeholders, and notes which string literal each placeholder sits in.
+//!
+//! It reads exactly what Grafana core's variable regex reads (`variables/utils.ts`, used by
+//! `TemplateSrv.replace`, grafana.md §10.1):
+//!
+//! ```text
+//! \$(\w+) | \[\[(\w+?)(?::(\w+))?\]\] | \$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}
+//! ```
+//!
+//! tried at each position, left to right. Text the regex does not match stays as written: a
+//! scan never fails. Text that looks like a reference but is not one is reported as an
+//! [`Issue`] so `diagnostics()` can say why it stays literal.
 
-use super::{Format, Placeholder};
-use crate::error::{Error, ErrorCode, Result};
+use super::path::Path;
+use super::{Format, Issue, IssueKind, Placeholder};
 
 /// One piece of a parsed template.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,11 +24,14 @@ pub(super) enum Part {
     Var(usize),
 }
 
-pub(super) fn invalid(offset: usize, source: &str, what: &str) -> Error {
-    let shown: String = source[offset..].chars().take(40).collect();
-    Error::new(ErrorCode::InvalidTemplate, "", format!("{what} at offset {offset}: {shown:?}"))
+/// A scanned template.
+pub(super) struct Scanned {
+    pub parts: Vec<Part>,
+    pub placeholders: Vec<Placeholder>,
+    pub issues: Vec<Issue>,
 }
 
+/// JavaScript's `\w` without the `u` flag.
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -53,181 +67,171 @@ impl QuoteTracker {
     }
 }
 
-pub(super) fn parse(source: &str) -> Result<(Vec<Part>, Vec<Placeholder>)> {
+/// A match of the regex: where it ends, the name, the field path and the format text.
+struct Match<'s> {
+    end: usize,
+    name: &'s str,
+    path: &'s str,
+    format: Option<&'s str>,
+}
+
+pub(super) fn scan(source: &str) -> Scanned {
     let bytes = source.as_bytes();
-    let mut parts = Vec::new();
-    let mut placeholders = Vec::new();
+    let mut out = Scanned { parts: Vec::new(), placeholders: Vec::new(), issues: Vec::new() };
     let mut quotes = QuoteTracker::default();
     let mut literal_start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let found = match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => Some(parse_braced(source, i)?),
-            b'$' if bytes.get(i + 1).copied().is_some_and(is_word) => Some(parse_bare(source, i)),
-            b'[' if bytes.get(i + 1) == Some(&b'[')
-                && bytes.get(i + 2).copied().is_some_and(is_word) =>
-            {
-                parse_brackets(source, i)?
-            }
+            b'$' => bare(source, i).or_else(|| braced(source, i)),
+            b'[' => brackets(source, i),
             _ => None,
         };
-        let Some(mut placeholder) = found else {
+        let Some(m) = found else {
+            if let Some(kind) = near_miss(bytes, i) {
+                let len = near_miss_len(source, i);
+                out.issues.push(Issue { offset: i, len, kind });
+            }
             i += 1;
             continue;
         };
         if literal_start < i {
             quotes.feed(&source[literal_start..i]);
-            parts.push(Part::Literal(literal_start, i));
+            out.parts.push(Part::Literal(literal_start, i));
         }
-        placeholder.quote = quotes.quote;
-        i = placeholder.offset + placeholder.len;
+        let format = m.format.map(|text| {
+            let (format, known) = Format::from_grafana(text);
+            if !known {
+                let kind = IssueKind::UnknownFormat(text.split(':').next().unwrap_or(text).into());
+                out.issues.push(Issue { offset: i, len: m.end - i, kind });
+            }
+            format
+        });
+        out.parts.push(Part::Var(out.placeholders.len()));
+        out.placeholders.push(Placeholder {
+            name: m.name.to_string(),
+            path: m.path.to_string(),
+            format,
+            offset: i,
+            len: m.end - i,
+            quote: quotes.quote,
+            lookup: Path::new(m.path),
+        });
+        i = m.end;
         literal_start = i;
-        parts.push(Part::Var(placeholders.len()));
-        placeholders.push(placeholder);
     }
     if literal_start < bytes.len() {
-        parts.push(Part::Literal(literal_start, bytes.len()));
+        out.parts.push(Part::Literal(literal_start, bytes.len()));
     }
-    Ok((parts, placeholders))
+    out
 }
 
 fn word_end(bytes: &[u8], from: usize) -> usize {
-    let mut end = from;
-    while end < bytes.len() && is_word(bytes[end]) {
-        end += 1;
-    }
-    end
+    from + bytes[from..].iter().take_while(|&&b| is_word(b)).count()
 }
 
-fn placeholder(start: usize, end: usize, name: &str) -> Placeholder {
-    Placeholder {
-        name: name.to_string(),
-        path: String::new(),
-        format: None,
-        offset: start,
-        len: end - start,
-        quote: None,
-        keys: Vec::new(),
-    }
+/// The end of the run from `from` of bytes that are none of `stops`.
+fn run_end(bytes: &[u8], from: usize, stops: &[u8]) -> usize {
+    from + bytes[from..].iter().take_while(|b| !stops.contains(b)).count()
 }
 
 /// `$name`: a name only, so `$__span.traceId` stops before `.traceId`.
-fn parse_bare(source: &str, start: usize) -> Placeholder {
+fn bare(source: &str, start: usize) -> Option<Match<'_>> {
     let end = word_end(source.as_bytes(), start + 1);
-    placeholder(start, end, &source[start + 1..end])
+    let name = &source[start + 1..end];
+    (end > start + 1).then_some(Match { end, name, path: "", format: None })
 }
 
-/// `[[name]]` or `[[name:format]]`. Anything else after `[[name` stays literal text, as in
-/// Grafana, so JSON such as `[[1,2]]` is left alone; only a `[[name` never closed is an error.
-fn parse_brackets(source: &str, start: usize) -> Result<Option<Placeholder>> {
+/// `[[name]]` or `[[name:format]]`, the format a word only (`[[v:date:iso]]` stays text).
+fn brackets(source: &str, start: usize) -> Option<Match<'_>> {
     let bytes = source.as_bytes();
-    let name_end = word_end(bytes, start + 2);
-    let Some(close) = source[name_end..].find("]]").map(|at| name_end + at) else {
-        return Err(invalid(start, source, "unclosed `[[`"));
-    };
-    let mut p = placeholder(start, close + 2, &source[start + 2..name_end]);
-    match bytes[name_end] {
-        b']' if name_end == close => {}
-        b':' => p.format = Some(parse_format(source, name_end + 1, close)?),
-        _ => return Ok(None),
+    if bytes.get(start + 1) != Some(&b'[') {
+        return None;
     }
-    Ok(Some(p))
-}
-
-/// `${name}`, `${name.path}`, `${name:format}`, `${name.path:format}`; the path is a sequence of
-/// `.seg`, `["…"]`, `['…']`, `[n]` pieces (quoted keys may hold `:` and `}`).
-fn parse_braced(source: &str, start: usize) -> Result<Placeholder> {
-    let bytes = source.as_bytes();
-    let unclosed = || invalid(start, source, "unclosed `${`");
     let name_end = word_end(bytes, start + 2);
     if name_end == start + 2 {
-        return Err(if source[start..].contains('}') {
-            invalid(start, source, "expected a variable name after `${`")
-        } else {
-            unclosed()
-        });
+        return None;
     }
-    let name = &source[start + 2..name_end];
-    let mut keys = Vec::new();
-    let mut i = name_end;
-    loop {
-        match bytes.get(i) {
-            None => return Err(unclosed()),
-            Some(b'.') => {
-                let seg_end =
-                    source[i + 1..].find(['.', '[', ':', '}']).map_or(bytes.len(), |at| i + 1 + at);
-                if seg_end == i + 1 {
-                    return Err(invalid(i, source, "empty field path segment"));
-                }
-                keys.push(source[i + 1..seg_end].to_string());
-                i = seg_end;
-            }
-            Some(b'[') => {
-                let (key, next) = parse_bracket_key(source, i)?;
-                keys.push(key);
-                i = next;
-            }
-            Some(b':') | Some(b'}') => break,
-            Some(_) => {
-                return Err(invalid(i, source, "expected `.`, `[`, `:` or `}` in placeholder"))
-            }
+    let (format, close) = match bytes.get(name_end) {
+        Some(b':') => {
+            let end = word_end(bytes, name_end + 1);
+            (Some(&source[name_end + 1..end]).filter(|f| !f.is_empty()), end)
         }
+        _ => (None, name_end),
+    };
+    if bytes.get(name_end) == Some(&b':') && format.is_none() {
+        return None;
     }
-    let path = source[name_end..i].strip_prefix('.').unwrap_or(&source[name_end..i]).to_string();
-    let mut format = None;
-    if bytes[i] == b':' {
-        let close = source[i..].find('}').map(|at| i + at).ok_or_else(unclosed)?;
-        format = Some(parse_format(source, i + 1, close)?);
-        i = close;
-    }
-    let mut p = placeholder(start, i + 1, name);
-    p.path = path;
-    p.keys = keys;
-    p.format = format;
-    Ok(p)
+    (source[close..].starts_with("]]")).then_some(Match {
+        end: close + 2,
+        name: &source[start + 2..name_end],
+        path: "",
+        format,
+    })
 }
 
-/// A `[n]`, `["key"]` or `['key']` piece at `start`; returns the key and the offset after `]`.
-/// Inside quotes a backslash keeps the next character as is (lodash `stringToPath`).
-fn parse_bracket_key(source: &str, start: usize) -> Result<(String, usize)> {
+/// `${name}`, `${name.path}`, `${name:format}`, `${name.path:format}`: the path is everything
+/// after the first `.` up to a `:`, `^` or `}`, the format everything after `:` up to `}`.
+fn braced(source: &str, start: usize) -> Option<Match<'_>> {
     let bytes = source.as_bytes();
-    match bytes.get(start + 1) {
-        Some(&q) if q == b'"' || q == b'\'' => {
-            let mut key = String::new();
-            let mut chars = source[start + 2..].char_indices();
-            while let Some((at, c)) = chars.next() {
-                if c == q as char {
-                    let after = start + 2 + at + 1;
-                    if bytes.get(after) != Some(&b']') {
-                        return Err(invalid(start, source, "expected `]` after quoted key"));
-                    }
-                    return Ok((key, after + 1));
-                }
-                if c == '\\' {
-                    if let Some((_, next)) = chars.next() {
-                        key.push(next);
-                    }
-                } else {
-                    key.push(c);
-                }
-            }
-            Err(invalid(start, source, "unterminated quoted key"))
+    if bytes.get(start + 1) != Some(&b'{') {
+        return None;
+    }
+    let name_end = word_end(bytes, start + 2);
+    if name_end == start + 2 {
+        return None;
+    }
+    let mut at = name_end;
+    let mut path = "";
+    if bytes.get(at) == Some(&b'.') {
+        let end = run_end(bytes, at + 1, b":^}");
+        if end == at + 1 {
+            return None;
         }
-        _ => {
-            let digits_end = word_end(bytes, start + 1);
-            let digits = &source[start + 1..digits_end];
-            if digits.is_empty()
-                || !digits.bytes().all(|b| b.is_ascii_digit())
-                || bytes.get(digits_end) != Some(&b']')
-            {
-                return Err(invalid(start, source, "expected `[n]`, `[\"key\"]` or `['key']`"));
-            }
-            Ok((digits.to_string(), digits_end + 1))
+        path = &source[at + 1..end];
+        at = end;
+    }
+    let mut format = None;
+    if bytes.get(at) == Some(&b':') {
+        let end = run_end(bytes, at + 1, b"}");
+        if end == at + 1 {
+            return None;
         }
+        format = Some(&source[at + 1..end]);
+        at = end;
+    }
+    (bytes.get(at) == Some(&b'}')).then_some(Match {
+        end: at + 1,
+        name: &source[start + 2..name_end],
+        path,
+        format,
+    })
+}
+
+/// Text at `i` that starts like a reference the regex did not take: a `${`, or a `[[name`
+/// followed by `:` or by nothing (JSON such as `[[1,2]]` is not reported).
+fn near_miss(bytes: &[u8], i: usize) -> Option<IssueKind> {
+    match bytes[i] {
+        b'$' if bytes.get(i + 1) == Some(&b'{') => Some(IssueKind::Malformed),
+        b'[' if bytes.get(i + 1) == Some(&b'[') => {
+            let name_end = word_end(bytes, i + 2);
+            (name_end > i + 2 && matches!(bytes.get(name_end), None | Some(b':' | b']')))
+                .then_some(IssueKind::Malformed)
+        }
+        _ => None,
     }
 }
 
-fn parse_format(source: &str, start: usize, end: usize) -> Result<Format> {
-    Format::parse(&source[start..end])
-        .map_err(|e| Error { message: format!("{} (at offset {start})", e.message), ..e })
+/// How much of the text at `i` an issue shows: up to the next `}` / `]]`, at most 40 chars.
+fn near_miss_len(source: &str, i: usize) -> usize {
+    let rest = &source[i..];
+    let close = rest.find(['}', ']']).map_or(rest.len(), |at| at + 1);
+    let limit = rest.char_indices().nth(40).map_or(rest.len(), |(at, _)| at);
+    let end = close.min(limit);
+    // Keep `]]` whole.
+    if rest[..end].ends_with(']') && rest[end..].starts_with(']') {
+        end + 1
+    } else {
+        end
+    }
 }

@@ -23,7 +23,8 @@ pub fn fixture_span() -> Span {
         kv("hostname", "hostname1"),
         kv("label2", "val2"),
         kv("service.namespace", "namespace1"),
-    ];
+    ]
+    .into();
     span.tags = vec![kv("host", "host"), kv("pyroscope.profile.id", PROFILE_ID)];
     span
 }

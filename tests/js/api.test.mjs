@@ -58,22 +58,31 @@ test("parseTrace: bad JSON, unknown shapes and hostile objects throw SpanlinkErr
   throwsSpanlink(() => spanlink.parseTrace({ resourceSpans: deep }), ["INVALID_JSON", "INVALID_ARGUMENT"]);
 });
 
-test("parseProvisioning undoes Grafana's $$ escaping and keeps ${VAR}", () => {
-  const doc = spanlink.parseProvisioning(
+test("parseProvisioning undoes Grafana's $$ escaping and expands environment variables as Grafana does", () => {
+  const yaml =
     'apiVersion: 1\ndatasources:\n  - name: Tempo\n    type: tempo\n    jsonData:\n' +
-      '      tracesToLogsV2:\n        customQuery: true\n        query: \'{$${__tags}} | x="$${__span.spanId}" $$$$ ${ENV_VAR} $PLAIN\'\n' +
-      "      list: [a$$b, 3, true, null]\n",
-  );
+    '      tracesToLogsV2:\n        customQuery: true\n        query: \'{$${__tags}} | x="$${__span.spanId}" $$$$ ${ENV_VAR} $PLAIN\'\n' +
+    "      list: [a$$b, 3, true, null]\n";
+  const doc = spanlink.parseProvisioning(yaml, { env: { ENV_VAR: "e", PLAIN: "p" } });
   assert.deepEqual(doc, {
     apiVersion: 1,
     datasources: [{
       name: "Tempo", type: "tempo",
       jsonData: {
-        tracesToLogsV2: { customQuery: true, query: '{${__tags}} | x="${__span.spanId}" $$ ${ENV_VAR} $PLAIN' },
+        tracesToLogsV2: { customQuery: true, query: '{${__tags}} | x="${__span.spanId}" $$ e p' },
         list: ["a$b", 3, true, null],
       },
     }],
   });
+  // Unset, Grafana writes "": the Correlator reports each such variable at its line.
+  const unset = spanlink.parseProvisioning(yaml);
+  assert.equal(unset.datasources[0].jsonData.tracesToLogsV2.query, '{${__tags}} | x="${__span.spanId}" $$  ');
+  const findings = new spanlink.Correlator(unset).diagnostics().filter((d) => d.code === "UNSET_ENV_VAR");
+  assert.deepEqual(findings.map((d) => d.source), [
+    { file: "datasources.yaml", line: 8, column: 9 },
+    { file: "datasources.yaml", line: 8, column: 9 },
+  ]);
+  assert.match(findings[0].message, /ENV_VAR is not set: Grafana expands `\$\{ENV_VAR\}` to an empty string/);
   const merged = spanlink.parseProvisioning("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n");
   assert.deepEqual(merged.other, { x: 1, y: 2 });
 });
@@ -88,12 +97,12 @@ test("parseProvisioning reads every provisioning file of the shared data", () =>
   }
 });
 
-test("parseProvisioning: bad YAML is INVALID_YAML with the line", () => {
+test("parseProvisioning: bad YAML is INVALID_YAML with the file, line and column", () => {
   assert.throws(() => spanlink.parseProvisioning("datasources:\n  - name: a\n   type: b\n  x: [\n"), (e) => {
     assert.equal(e.name, "SpanlinkError");
     assert.equal(e.code, "INVALID_YAML");
-    assert.equal(typeof e.line, "number");
-    assert.match(e.message, /^line \d+: /);
+    assert.deepEqual([e.file, e.line, e.column], ["datasources.yaml", 3, 1]);
+    assert.match(e.message, /^datasources\.yaml:3:1: /);
     return true;
   });
   throwsSpanlink(() => spanlink.parseProvisioning("a: 1\na: 2\n"), "INVALID_YAML");
@@ -181,8 +190,11 @@ test("interpolate: scoped vars, dashboard variables, range, default format; erro
   assert.equal(spanlink.interpolate("$__from-${__to}", {}, { range: { from: 1000, to: 2000 } }), "1000-2000");
   assert.equal(spanlink.interpolate("$a", { a: { value: "x y" } }, { format: "percentencode" }), "x%20y");
   assert.equal(spanlink.interpolate("$missing", {}), "$missing");
-  throwsSpanlink(() => spanlink.interpolate("${a", {}), "INVALID_TEMPLATE");
-  throwsSpanlink(() => spanlink.interpolate("$a", {}, { format: "nope" }), "INVALID_TEMPLATE", "options.format");
+  // As in Grafana: malformed references stay as written, an unknown format is glob.
+  assert.equal(spanlink.interpolate("${a", {}), "${a");
+  assert.equal(spanlink.interpolate("$a", { a: { value: ["x", "y"] } }, { format: "nope" }), "{x,y}");
+  // A one-element multi-value dashboard variable stays a list.
+  assert.equal(spanlink.interpolate("${m:json}", {}, { variables: { m: ["a"] } }), '["a"]');
   throwsSpanlink(() => spanlink.interpolate(undefined, {}), "INVALID_ARGUMENT", "template");
   throwsSpanlink(() => spanlink.interpolate("$a", { a: 1 }), "INVALID_ARGUMENT", "scopedVars.a");
   throwsSpanlink(() => spanlink.interpolate("$a", {}, { variables: { x: 1 } }), "INVALID_ARGUMENT", "options.variables.x");

@@ -63,13 +63,23 @@ const trace = file("trace.json", JSON.stringify({
 }));
 
 const LINE = /^(\S+): (error|warning|hint) [A-Z][A-Z0-9_]* .+$/;
-/** Checks every line of `check` output: findings, suggestions, then one summary line. */
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/**
+ * Checks every line of `check` output: each finding (`file:line:col: severity CODE message`),
+ * its JSON path (`  at …`) and suggestion, then one summary line. Returns the findings as
+ * `{ line, at }` pairs.
+ */
 function findings(out, file) {
   const lines = out.trimEnd().split("\n");
   const summary = lines.pop();
-  assert.match(summary, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\d+ errors?, \\d+ warnings?, \\d+ hints?$`));
-  for (const l of lines) assert.ok(LINE.test(l) || /^ {2}suggestion: ./.test(l), `bad line: ${l}`);
-  return { lines: lines.filter((l) => LINE.test(l)), summary };
+  assert.match(summary, new RegExp(`^${escape(file)}: \\d+ errors?, \\d+ warnings?, \\d+ hints?$`));
+  const found = [];
+  for (const l of lines) {
+    if (LINE.test(l)) found.push({ line: l, at: "" });
+    else if (/^ {2}at ./.test(l) && found.length) found[found.length - 1].at = l.slice(5);
+    else assert.ok(/^ {2}suggestion: ./.test(l), `bad line: ${l}`);
+  }
+  return { lines: found.map((f) => f.line), found, summary };
 }
 
 test("--help and -h on the tool and on every command exit 0 with usage", () => {
@@ -90,9 +100,9 @@ test("usage errors exit 2 with the message and usage on stderr", () => {
     [["check", settings, "--span", "x"], /Unknown option '--span'/],
     [["links", settings, trace, "--explain=yes"], /--explain/],
     [["links", settings, trace, "--span"], /--span/],
-    [["check"], /check takes datasources\.yaml/],
-    [["links", settings], /links takes datasources\.yaml and trace\.json/],
-    [["check", settings, "extra"], /got 2 argument/],
+    [["check"], /check takes settings files or directories, got 0 argument/],
+    [["links", settings], /links takes settings files or directories and a trace\.json/],
+    [["check", settings, "--format", "xml"], /--format takes one of text, json, github, sarif/],
   ];
   for (const [args, message] of cases) {
     const r = run(...args);
@@ -113,8 +123,12 @@ test("check: findings one per line, a summary, exit 0 without errors", () => {
 test("check: an unknown data source is an error (exit 1) with its suggestion", () => {
   const r = run("check", unknownSource);
   assert.equal(r.code, 1, r.out + r.err);
-  const { lines, summary } = findings(r.out, unknownSource);
-  assert.ok(lines.some((l) => l.startsWith("datasources[0].jsonData.tracesToMetrics.datasourceUid: error UNKNOWN_DATASOURCE ")), r.out);
+  const { lines, found, summary } = findings(r.out, unknownSource);
+  const unknown = found.find((f) => / error UNKNOWN_DATASOURCE /.test(f.line));
+  // Line 5, column 26: the `datasourceUid` key inside the flow mapping.
+  assert.ok(unknown.line.startsWith(`${unknownSource}:5:26: error UNKNOWN_DATASOURCE `), r.out);
+  assert.equal(unknown.at, "datasources[0].jsonData.tracesToMetrics.datasourceUid");
+  assert.ok(lines.length >= 1);
   assert.match(r.out, /\n {2}suggestion: .*mimir/);
   assert.doesNotMatch(summary, / 0 errors/);
 });
@@ -122,7 +136,7 @@ test("check: an unknown data source is an error (exit 1) with its suggestion", (
 test("check: settings that do not load print the SpanlinkError and exit 1", () => {
   let r = run("check", badYaml);
   assert.equal(r.code, 1);
-  assert.match(r.err, /bad\.yaml: error INVALID_YAML: line \d+: /);
+  assert.match(r.err, /error INVALID_YAML: .*bad\.yaml:\d+:\d+: /);
   r = run("check", settings, "--tracing", "nope");
   assert.equal(r.code, 1);
   assert.match(r.err, /error UNKNOWN_DATASOURCE at options\.tracingDatasource: /);
@@ -193,8 +207,9 @@ test("shared: game-of-tracing exits 0 and reports its warnings", { skip }, () =>
   const f = join(provisioning, "alloy-scenarios_game-of-tracing_defaults.yml");
   const r = run("check", f);
   assert.equal(r.code, 0, r.out + r.err);
-  const { lines } = findings(r.out, f);
-  assert.ok(lines.includes("datasources[1].jsonData.tracesToProfilesV2: warning UNKNOWN_KEY `tracesToProfilesV2` is not a Grafana setting; did you mean `tracesToProfiles`"), r.out);
+  const { found } = findings(r.out, f);
+  const unknown = found.find((x) => x.at === "datasources[1].jsonData.tracesToProfilesV2");
+  assert.match(unknown.line, new RegExp(`^${escape(f)}:\\d+:\\d+: warning UNKNOWN_KEY \`tracesToProfilesV2\` is not a Grafana setting; did you mean \`tracesToProfiles\`$`));
   assert.match(r.out, /\n {2}suggestion: tracesToProfiles\n/);
 });
 

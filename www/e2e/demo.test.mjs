@@ -236,6 +236,28 @@ test("broken settings show a diagnostic or error with its path", async () => {
   await page.close();
 });
 
+test("dropping several provisioning files reads them as one set, with findings at their lines", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const files = {
+    "tempo.yaml": "apiVersion: 1\ndatasources:\n  - name: Tempo\n    type: tempo\n    uid: tempo\n    jsonData:\n      tracesToLogsV2:\n        datasourceUid: loki\n      tracesToMetrics:\n        datasourceUid: mimri\n        queries: [{ name: rate, query: 'rate(x[5m])' }]\n",
+    "loki.yaml": "apiVersion: 1\ndatasources:\n  - name: Loki\n    type: loki\n    uid: loki\n",
+  };
+  await page.evaluate((files) => {
+    const data = new DataTransfer();
+    for (const [name, text] of Object.entries(files)) data.items.add(new File([text], name, { type: "application/yaml" }));
+    window.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, files);
+  // loki.yaml comes first (name order); tempo.yaml's reference to it resolves, the typo does not.
+  const item = await page.waitForSelector('#settings-problems .problem[data-code="UNKNOWN_DATASOURCE"]');
+  const text = await page.inputValue("#settings-editor textarea");
+  assert.ok(text.startsWith("# loki.yaml\n") && text.includes("---\n# tempo.yaml\n"), text);
+  const line = text.split("\n").findIndex((l) => l.includes("datasourceUid: mimri")) + 1;
+  assert.match(await item.textContent(), new RegExp(`tracesToMetrics\\.datasourceUid · line ${line}`));
+  assert.equal(await page.$$eval('#settings-problems .problem[data-code="UNKNOWN_DATASOURCE"]', (l) => l.length), 1);
+  await page.close();
+});
+
 test("a span without a profile id explains why there is no profile link", async () => {
   const page = await openPage("");
   await page.waitForSelector("#details a.link-btn[data-type=logs]");

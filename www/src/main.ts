@@ -314,8 +314,10 @@ function renderProblems() {
   if (app.linksError) list.append(problemItem("error", app.linksError.code, app.linksError.path, app.linksError.message));
   const order = { error: 0, warning: 1, hint: 2 } as Record<string, number>;
   for (const d of [...app.diagnostics].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3))) {
-    list.append(problemItem(d.severity, d.code, d.path, d.message, d.suggestion));
-    const l = yamlLineOf(app.settingsText, d.path);
+    // The engine locates each finding in the YAML (parseProvisioning's positions); the text
+    // search is the fallback for findings without a place.
+    const l = d.source?.line ?? yamlLineOf(app.settingsText, d.path);
+    list.append(problemItem(d.severity, d.code, d.path, d.message, d.suggestion, l));
     if (l && d.severity !== "hint") marks.push(l);
   }
   const title = document.createElement("h3");
@@ -600,16 +602,23 @@ window.addEventListener("drop", async (e) => {
   e.preventDefault();
   dragDepth = 0;
   drop.hidden = true;
-  const file = e.dataTransfer?.files[0];
+  const files = [...(e.dataTransfer?.files ?? [])];
+  const file = files[0];
   if (!file) return;
-  const text = await file.text();
-  if (/\.ya?ml$/i.test(file.name)) {
+  const yamlFiles = files.filter((f) => /\.ya?ml$/i.test(f.name));
+  if (yamlFiles.length > 0) {
+    // Several provisioning files (e.g. mimir.yaml, tempo.yaml, loki.yaml) become one
+    // multi-document text, in name order as Grafana reads a directory.
+    yamlFiles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const texts = await Promise.all(yamlFiles.map(async (f) => `# ${f.name}\n${(await f.text()).replace(/\n?$/, "\n")}`));
+    const text = yamlFiles.length === 1 ? await yamlFiles[0].text() : texts.join("---\n");
     settingsEditor.setValue(text);
     app.settingsText = text;
     app.settingsEdited = true;
     showTab(0);
     schedule("settings");
   } else {
+    const text = await file.text();
     traceEditor.setValue(text);
     app.traceText = text;
     app.traceEdited = true;
