@@ -11,6 +11,10 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 [ "$(ver wasm-pack)" = "$WASM_PACK_VERSION" ] || cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
 # No --locked: wasm-bindgen-cli's lock pins webpki-roots 1.0.11, which the registry does not serve.
 [ "$(ver wasm-bindgen)" = "$WASM_BINDGEN_VERSION" ] || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+# Fuzzing (scripts/fuzz.sh): libFuzzer needs the nightly toolchain and cargo-fuzz.
+CARGO_FUZZ_VERSION=0.13.2
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+[ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" = "$CARGO_FUZZ_VERSION" ] || cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi

@@ -40,6 +40,8 @@ style_check() {
   cargo fmt --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+  # The fuzz targets are a crate of their own: check they still build against the core's API.
+  cargo check --manifest-path fuzz/Cargo.toml --bins
   echo "style ok"
 }
 style_count() { grep -c '^style ok' "$1"; }
@@ -52,6 +54,7 @@ step wasm-chrome rust_count wasm-pack test --headless --chrome --test browser
 step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs tests/js/provisioning.test.mjs tests/js/trace.test.mjs tests/js/regex.test.mjs
 step cli node_count node --test tests/js/cli.test.mjs
 step escaping node_count node --test tests/js/escaping.test.mjs
+step hardening node_count node --expose-gc --test tests/js/safe-hrefs.test.mjs tests/js/limits.test.mjs tests/js/malformed.test.mjs tests/js/memory.test.mjs
 step grafana-diff node_count node --test tests/grafana-diff/
 step types tsc_count types_check
 step bundlers node_count node --test tests/js/bundlers.test.mjs tests/js/pack.test.mjs

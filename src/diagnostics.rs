@@ -1,4 +1,4 @@
-//! Settings lint (beyond.md §3): the whole provisioning document is checked once, before anyone
+//! Settings lint (docs/beyond.md §3): the whole provisioning document is checked once, before anyone
 //! clicks a span, and every finding names its JSON path, a code and, where one exists, a fix.
 //!
 //! [`check`] is a pure function over the parsed document (YAML's `$$` already turned into `$`).
@@ -28,6 +28,7 @@
 //! | `HIGH_CARDINALITY_LABEL` | warning | a Loki stream selector from a high-cardinality attribute |
 //! | `INVALID_LABEL_NAME` | warning | a label name Loki/Prometheus would reject |
 //! | `INVALID_REGEX` | error | a regex that does not compile |
+//! | `JS_ONLY_REGEX` | error | look-around or back-references in a build without the `backtracking` feature |
 //! | `BACKTRACKING_REGEX` | hint | look-around, back-references or `\B`: the regex runs, but backtracking, with a step limit |
 //! | `REGEX_WITHOUT_EXPRESSION` | warning | a `regex` transformation without `expression`: Grafana skips it |
 //! | `REGEX_WITHOUT_GROUP` | error | a derived-field regex without the capture group Grafana takes the value from |
@@ -41,6 +42,7 @@
 //! | `UNKNOWN_VARIABLE` | warning | a `$__…` variable that does not exist where the template is used |
 //! | `VARIABLE_PATH_NEEDS_BRACES` | warning | `$__span.traceId`: only `$__span` is replaced |
 //! | `NO_LINK_TARGET` | warning | a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID` |
+//! | `UNSAFE_URL` | error | an external link's URL template whose literal start has a scheme other than http:, https:, mailto: (the href becomes `about:blank`) |
 //! | `UNKNOWN_TRANSFORMATION` | warning | a correlation transformation type Grafana does not know |
 //! | `SHADOWED_DERIVED_FIELD` | warning | a derived field named like an earlier one: Grafana never runs its regex |
 //! | `UNSET_ENV_VAR` | warning | `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""` |
@@ -69,13 +71,236 @@ pub enum Severity {
     Hint,
 }
 
+/// The code of a lint finding: a closed set, written as its `SCREAMING_SNAKE_CASE` name (the table
+/// above; TypeScript's `DiagnosticCode` union lists the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiagnosticCode {
+    /// `MISSING_DATASOURCES`: `datasources` is missing or not a list.
+    MissingDatasources,
+    /// `MISSING_NAME`: a data source without `name` (Grafana refuses to provision it).
+    MissingName,
+    /// `MISSING_TYPE`: a data source without `type`.
+    MissingType,
+    /// `DUPLICATE_UID`: two data sources share a uid: the later one replaces the earlier.
+    DuplicateUid,
+    /// `DUPLICATE_NAME`: two data sources share a name.
+    DuplicateName,
+    /// `DEPRECATED_DATASOURCE_TYPE`: `phlare`: Grafana 12 wants `grafana-pyroscope-datasource`.
+    DeprecatedDatasourceType,
+    /// `UNKNOWN_KEY`: a key Grafana does not read, with the closest known key.
+    UnknownKey,
+    /// `SPANLINK_EXTENSION`: a spanlink-only setting (`tracesToLogsV3`, `json` transformation) Grafana ignores.
+    SpanlinkExtension,
+    /// `LEGACY_SETTINGS_IGNORED`: `tracesToLogs` next to `tracesToLogsV2`: the legacy block is ignored.
+    LegacySettingsIgnored,
+    /// `UNKNOWN_DATASOURCE`: a data source reference that resolves to nothing.
+    UnknownDatasource,
+    /// `DATASOURCE_CASE_MISMATCH`: a reference that matches a uid only case-insensitively.
+    DatasourceCaseMismatch,
+    /// `DATASOURCE_BY_NAME`: a reference that names a data source which has a uid.
+    DatasourceByName,
+    /// `UNSUPPORTED_DATASOURCE_TYPE`: the referenced data source's type is not one this link supports.
+    UnsupportedDatasourceType,
+    /// `INVALID_TIME_SHIFT`: a time shift the settings page rejects.
+    InvalidTimeShift,
+    /// `NARROWING_TIME_SHIFT`: a positive start shift or a negative end shift.
+    NarrowingTimeShift,
+    /// `METRICS_WITHOUT_QUERIES`: `tracesToMetrics` without `queries`: no metrics link at all.
+    MetricsWithoutQueries,
+    /// `METRICS_QUERY_WITHOUT_NAME`: the metrics link gets an empty title.
+    MetricsQueryWithoutName,
+    /// `CUSTOM_QUERY_EMPTY`: `customQuery: true` with an empty `query`: Grafana ignores it.
+    CustomQueryEmpty,
+    /// `QUERY_NOT_USED`: `query` set while `customQuery` is false.
+    QueryNotUsed,
+    /// `HIGH_CARDINALITY_LABEL`: a Loki stream selector from a high-cardinality attribute.
+    HighCardinalityLabel,
+    /// `INVALID_LABEL_NAME`: a label name Loki/Prometheus would reject.
+    InvalidLabelName,
+    /// `INVALID_REGEX`: a regex that does not compile.
+    InvalidRegex,
+    /// `JS_ONLY_REGEX`: look-around or back-references in a build without the `backtracking`
+    /// feature: JavaScript runs them, this build cannot.
+    JsOnlyRegex,
+    /// `BACKTRACKING_REGEX`: look-around, back-references or `\B`: the regex runs, but
+    /// backtracking, with a step limit.
+    BacktrackingRegex,
+    /// `REGEX_WITHOUT_EXPRESSION`: a `regex` transformation without `expression`: Grafana skips it.
+    RegexWithoutExpression,
+    /// `REGEX_WITHOUT_GROUP`: a derived-field regex without the capture group Grafana takes the value from.
+    RegexWithoutGroup,
+    /// `REGEX_CLASS_WITH_PIPE`: `[d|D]`: a `|` inside a character class is a literal.
+    RegexClassWithPipe,
+    /// `ONE_WAY_LOGS_LINK`: trace → logs, but the Loki source's derived fields never link back.
+    OneWayLogsLink,
+    /// `EXEMPLAR_LABEL_CASE`: an exemplar label differing only in case from the usual one.
+    ExemplarLabelCase,
+    /// `UNUSUAL_EXEMPLAR_LABEL`: an exemplar label that is none of `trace_id`, `traceID`, `traceId`.
+    UnusualExemplarLabel,
+    /// `PROFILE_ID_REQUIRED`: span profiles need spans carrying `pyroscope.profile.id`.
+    ProfileIdRequired,
+    /// `UNCLOSED_TEMPLATE`: a `${` or `[[name` that is not a reference (`${v`, `${v:}`, `[[v:date:iso]]`): Grafana leaves the text as is.
+    UnclosedTemplate,
+    /// `UNKNOWN_FORMAT`: a format Grafana does not know (`${v:Raw}`): it renders as glob.
+    UnknownFormat,
+    /// `UNKNOWN_VARIABLE`: a `$__…` variable that does not exist where the template is used.
+    UnknownVariable,
+    /// `VARIABLE_PATH_NEEDS_BRACES`: `$__span.traceId`: only `$__span` is replaced.
+    VariablePathNeedsBraces,
+    /// `NO_LINK_TARGET`: a derived field / exemplar destination without `datasourceUid` or `url`, a query correlation without `targetUID`.
+    NoLinkTarget,
+    /// `UNKNOWN_TRANSFORMATION`: a correlation transformation type Grafana does not know.
+    UnknownTransformation,
+    /// `SHADOWED_DERIVED_FIELD`: a derived field named like an earlier one: Grafana never runs its regex.
+    ShadowedDerivedField,
+    /// `UNSET_ENV_VAR`: `$VAR` / `${VAR}` in a provisioning file with the variable unset: Grafana writes `""`.
+    UnsetEnvVar,
+    /// `UNSUPPORTED_EXPANSION`: `$__file{…}` / `$__vault{…}`: only Grafana's server expands these.
+    UnsupportedExpansion,
+    /// `DATASOURCE_UID_TAKEN`: a new data source whose uid another one already has: Grafana refuses it.
+    DatasourceUidTaken,
+    /// `TOO_MANY_DEFAULTS`: two `isDefault` data sources in one organisation: Grafana refuses the provisioning.
+    TooManyDefaults,
+    /// `LEGACY_API_VERSION`: a file without `apiVersion`, read in Grafana's deprecated version-0 form.
+    LegacyApiVersion,
+    /// `INVALID_SETTINGS`: the provisioning document is not an object of settings.
+    InvalidSettings,
+    /// `DATASOURCE_REPLACED`: a data source named like an earlier one replaces it.
+    DatasourceReplaced,
+    /// `UNSAFE_URL`: a link URL template whose scheme is not http:, https: or mailto:.
+    UnsafeUrl,
+}
+
+impl DiagnosticCode {
+    /// Every code, in the order of the table above.
+    pub const ALL: &'static [DiagnosticCode] = &[
+        DiagnosticCode::MissingDatasources,
+        DiagnosticCode::MissingName,
+        DiagnosticCode::MissingType,
+        DiagnosticCode::DuplicateUid,
+        DiagnosticCode::DuplicateName,
+        DiagnosticCode::DeprecatedDatasourceType,
+        DiagnosticCode::UnknownKey,
+        DiagnosticCode::SpanlinkExtension,
+        DiagnosticCode::LegacySettingsIgnored,
+        DiagnosticCode::UnknownDatasource,
+        DiagnosticCode::DatasourceCaseMismatch,
+        DiagnosticCode::DatasourceByName,
+        DiagnosticCode::UnsupportedDatasourceType,
+        DiagnosticCode::InvalidTimeShift,
+        DiagnosticCode::NarrowingTimeShift,
+        DiagnosticCode::MetricsWithoutQueries,
+        DiagnosticCode::MetricsQueryWithoutName,
+        DiagnosticCode::CustomQueryEmpty,
+        DiagnosticCode::QueryNotUsed,
+        DiagnosticCode::HighCardinalityLabel,
+        DiagnosticCode::InvalidLabelName,
+        DiagnosticCode::InvalidRegex,
+        DiagnosticCode::JsOnlyRegex,
+        DiagnosticCode::BacktrackingRegex,
+        DiagnosticCode::RegexWithoutExpression,
+        DiagnosticCode::RegexWithoutGroup,
+        DiagnosticCode::RegexClassWithPipe,
+        DiagnosticCode::OneWayLogsLink,
+        DiagnosticCode::ExemplarLabelCase,
+        DiagnosticCode::UnusualExemplarLabel,
+        DiagnosticCode::ProfileIdRequired,
+        DiagnosticCode::UnclosedTemplate,
+        DiagnosticCode::UnknownFormat,
+        DiagnosticCode::UnknownVariable,
+        DiagnosticCode::VariablePathNeedsBraces,
+        DiagnosticCode::NoLinkTarget,
+        DiagnosticCode::UnknownTransformation,
+        DiagnosticCode::ShadowedDerivedField,
+        DiagnosticCode::UnsetEnvVar,
+        DiagnosticCode::UnsupportedExpansion,
+        DiagnosticCode::DatasourceUidTaken,
+        DiagnosticCode::TooManyDefaults,
+        DiagnosticCode::LegacyApiVersion,
+        DiagnosticCode::InvalidSettings,
+        DiagnosticCode::DatasourceReplaced,
+        DiagnosticCode::UnsafeUrl,
+    ];
+
+    /// The code as written in findings, e.g. `UNKNOWN_KEY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticCode::MissingDatasources => "MISSING_DATASOURCES",
+            DiagnosticCode::MissingName => "MISSING_NAME",
+            DiagnosticCode::MissingType => "MISSING_TYPE",
+            DiagnosticCode::DuplicateUid => "DUPLICATE_UID",
+            DiagnosticCode::DuplicateName => "DUPLICATE_NAME",
+            DiagnosticCode::DeprecatedDatasourceType => "DEPRECATED_DATASOURCE_TYPE",
+            DiagnosticCode::UnknownKey => "UNKNOWN_KEY",
+            DiagnosticCode::SpanlinkExtension => "SPANLINK_EXTENSION",
+            DiagnosticCode::LegacySettingsIgnored => "LEGACY_SETTINGS_IGNORED",
+            DiagnosticCode::UnknownDatasource => "UNKNOWN_DATASOURCE",
+            DiagnosticCode::DatasourceCaseMismatch => "DATASOURCE_CASE_MISMATCH",
+            DiagnosticCode::DatasourceByName => "DATASOURCE_BY_NAME",
+            DiagnosticCode::UnsupportedDatasourceType => "UNSUPPORTED_DATASOURCE_TYPE",
+            DiagnosticCode::InvalidTimeShift => "INVALID_TIME_SHIFT",
+            DiagnosticCode::NarrowingTimeShift => "NARROWING_TIME_SHIFT",
+            DiagnosticCode::MetricsWithoutQueries => "METRICS_WITHOUT_QUERIES",
+            DiagnosticCode::MetricsQueryWithoutName => "METRICS_QUERY_WITHOUT_NAME",
+            DiagnosticCode::CustomQueryEmpty => "CUSTOM_QUERY_EMPTY",
+            DiagnosticCode::QueryNotUsed => "QUERY_NOT_USED",
+            DiagnosticCode::HighCardinalityLabel => "HIGH_CARDINALITY_LABEL",
+            DiagnosticCode::InvalidLabelName => "INVALID_LABEL_NAME",
+            DiagnosticCode::InvalidRegex => "INVALID_REGEX",
+            DiagnosticCode::JsOnlyRegex => "JS_ONLY_REGEX",
+            DiagnosticCode::BacktrackingRegex => "BACKTRACKING_REGEX",
+            DiagnosticCode::RegexWithoutExpression => "REGEX_WITHOUT_EXPRESSION",
+            DiagnosticCode::RegexWithoutGroup => "REGEX_WITHOUT_GROUP",
+            DiagnosticCode::RegexClassWithPipe => "REGEX_CLASS_WITH_PIPE",
+            DiagnosticCode::OneWayLogsLink => "ONE_WAY_LOGS_LINK",
+            DiagnosticCode::ExemplarLabelCase => "EXEMPLAR_LABEL_CASE",
+            DiagnosticCode::UnusualExemplarLabel => "UNUSUAL_EXEMPLAR_LABEL",
+            DiagnosticCode::ProfileIdRequired => "PROFILE_ID_REQUIRED",
+            DiagnosticCode::UnclosedTemplate => "UNCLOSED_TEMPLATE",
+            DiagnosticCode::UnknownFormat => "UNKNOWN_FORMAT",
+            DiagnosticCode::UnknownVariable => "UNKNOWN_VARIABLE",
+            DiagnosticCode::VariablePathNeedsBraces => "VARIABLE_PATH_NEEDS_BRACES",
+            DiagnosticCode::NoLinkTarget => "NO_LINK_TARGET",
+            DiagnosticCode::UnknownTransformation => "UNKNOWN_TRANSFORMATION",
+            DiagnosticCode::ShadowedDerivedField => "SHADOWED_DERIVED_FIELD",
+            DiagnosticCode::UnsetEnvVar => "UNSET_ENV_VAR",
+            DiagnosticCode::UnsupportedExpansion => "UNSUPPORTED_EXPANSION",
+            DiagnosticCode::DatasourceUidTaken => "DATASOURCE_UID_TAKEN",
+            DiagnosticCode::TooManyDefaults => "TOO_MANY_DEFAULTS",
+            DiagnosticCode::LegacyApiVersion => "LEGACY_API_VERSION",
+            DiagnosticCode::InvalidSettings => "INVALID_SETTINGS",
+            DiagnosticCode::DatasourceReplaced => "DATASOURCE_REPLACED",
+            DiagnosticCode::UnsafeUrl => "UNSAFE_URL",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for DiagnosticCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<DiagnosticCode> for &str {
+    fn eq(&self, other: &DiagnosticCode) -> bool {
+        *self == other.as_str()
+    }
+}
+
 /// One finding of the lint.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
     /// How serious the finding is.
     pub severity: Severity,
     /// A stable machine-readable code, e.g. `INVALID_INTERVAL`.
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     /// JSON path from the document root, e.g.
     /// `datasources[2].jsonData.tracesToLogsV2.spanStartTimeShift`.
     pub path: String,
@@ -94,7 +319,7 @@ impl Diagnostic {
     /// A finding without a source location.
     pub fn new(
         severity: Severity,
-        code: &'static str,
+        code: DiagnosticCode,
         path: String,
         message: String,
         suggestion: Option<String>,
@@ -119,7 +344,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
         };
         return vec![diag(
             Severity::Error,
-            "MISSING_DATASOURCES",
+            DiagnosticCode::MissingDatasources,
             "datasources".into(),
             message.into(),
             None,
@@ -135,7 +360,13 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
     {
         let message =
             format!("no data source has uid or name `{t}`, so no trace source is checked");
-        lint.push(Severity::Error, "UNKNOWN_DATASOURCE", "datasources".into(), message, None);
+        lint.push(
+            Severity::Error,
+            DiagnosticCode::UnknownDatasource,
+            "datasources".into(),
+            message,
+            None,
+        );
     }
     for ds in &lint.sources.clone() {
         let is_trace = match tracing {
@@ -181,7 +412,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known keys and data source types (grafana.md §1).
+// Known keys and data source types (docs/grafana.md §1).
 
 const LOGS_V2_KEYS: &[&str] = &[
     "datasourceUid",
@@ -288,7 +519,7 @@ const HIGH_CARDINALITY: &[&str] = &[
     "process.pid",
 ];
 
-/// Grafana's built-in variables, valid in any template (grafana.md §6.3).
+/// Grafana's built-in variables, valid in any template (docs/grafana.md §6.3).
 const BUILTIN_VARS: &[&str] = &[
     "__from",
     "__to",
@@ -309,7 +540,7 @@ const BUILTIN_VARS: &[&str] = &[
 const SPAN_VARS: &[&str] = &["__span", "__trace", "__tags"];
 /// Scoped variables of data links (derived fields, exemplars, correlations).
 const DATA_LINK_VARS: &[&str] = &["__value", "__data", "__targetField", "__series", "__field"];
-/// Scoped variables of data links on a trace frame (grafana.md §7.3).
+/// Scoped variables of data links on a trace frame (docs/grafana.md §7.3).
 const TRACE_FRAME_VARS: &[&str] =
     &["__value", "__data", "__targetField", "__series", "__field", "__span", "__trace", "__tags"];
 
@@ -374,7 +605,7 @@ struct Lint<'a> {
 
 fn diag(
     severity: Severity,
-    code: &'static str,
+    code: DiagnosticCode,
     path: String,
     message: String,
     suggestion: Option<String>,
@@ -386,7 +617,7 @@ impl<'a> Lint<'a> {
     fn push(
         &mut self,
         severity: Severity,
-        code: &'static str,
+        code: DiagnosticCode,
         path: String,
         message: String,
         suggestion: Option<String>,
@@ -403,7 +634,7 @@ impl<'a> Lint<'a> {
             if ds.name.is_none() {
                 self.push(
                     Severity::Error,
-                    "MISSING_NAME",
+                    DiagnosticCode::MissingName,
                     format!("{}.name", ds.path),
                     "a data source needs a `name`".into(),
                     None,
@@ -412,7 +643,7 @@ impl<'a> Lint<'a> {
             if ds.ty.is_none() {
                 self.push(
                     Severity::Error,
-                    "MISSING_TYPE",
+                    DiagnosticCode::MissingType,
                     format!("{}.type", ds.path),
                     "a data source needs a `type`".into(),
                     None,
@@ -421,7 +652,7 @@ impl<'a> Lint<'a> {
             if ds.family == Family::Phlare {
                 self.push(
                     Severity::Warning,
-                    "DEPRECATED_DATASOURCE_TYPE",
+                    DiagnosticCode::DeprecatedDatasourceType,
                     format!("{}.type", ds.path),
                     "`phlare` is the old id of the Pyroscope plugin; Grafana 12 wants `grafana-pyroscope-datasource`".into(),
                     Some("grafana-pyroscope-datasource".into()),
@@ -435,7 +666,7 @@ impl<'a> Lint<'a> {
                         format!("uid `{uid}` is already used by {first}; this entry replaces it");
                     self.push(
                         Severity::Warning,
-                        "DUPLICATE_UID",
+                        DiagnosticCode::DuplicateUid,
                         format!("{}.uid", ds.path),
                         message,
                         None,
@@ -449,7 +680,7 @@ impl<'a> Lint<'a> {
                     let message = format!("name `{name}` is already used by {first}");
                     self.push(
                         Severity::Warning,
-                        "DUPLICATE_NAME",
+                        DiagnosticCode::DuplicateName,
                         format!("{}.name", ds.path),
                         message,
                         None,
@@ -501,7 +732,7 @@ impl<'a> Lint<'a> {
                 let (right, message) = (ds.reference(), format!("`{reference}` matches `{}` only case-insensitively; uids are case-sensitive", ds.reference()));
                 self.push(
                     Severity::Warning,
-                    "DATASOURCE_CASE_MISMATCH",
+                    DiagnosticCode::DatasourceCaseMismatch,
                     path.into(),
                     message,
                     Some(right.into()),
@@ -514,7 +745,7 @@ impl<'a> Lint<'a> {
                 );
                 self.push(
                     Severity::Warning,
-                    "DATASOURCE_BY_NAME",
+                    DiagnosticCode::DatasourceByName,
                     path.into(),
                     message,
                     Some(right.into()),
@@ -525,7 +756,13 @@ impl<'a> Lint<'a> {
                 let message =
                     format!("no data source has uid `{reference}`: this setting makes no link");
                 let suggestion = closest(reference, &known, 3).map(str::to_string);
-                self.push(Severity::Error, "UNKNOWN_DATASOURCE", path.into(), message, suggestion);
+                self.push(
+                    Severity::Error,
+                    DiagnosticCode::UnknownDatasource,
+                    path.into(),
+                    message,
+                    suggestion,
+                );
             }
         }
         let ds = found.as_ref()?;
@@ -535,7 +772,7 @@ impl<'a> Lint<'a> {
                 let message = format!("data source `{}` has type `{ty}`, which this link does not support (supported: {supported})", ds.reference());
                 self.push(
                     Severity::Error,
-                    "UNSUPPORTED_DATASOURCE_TYPE",
+                    DiagnosticCode::UnsupportedDatasourceType,
                     path.into(),
                     message,
                     None,
@@ -558,7 +795,13 @@ impl<'a> Lint<'a> {
                     .map(|s| format!("; did you mean `{s}`"))
                     .unwrap_or_default();
                 let message = format!("`{key}` is not a {what} setting; Grafana ignores it{hint}");
-                self.push(Severity::Warning, "UNKNOWN_KEY", child(path, key), message, suggestion);
+                self.push(
+                    Severity::Warning,
+                    DiagnosticCode::UnknownKey,
+                    child(path, key),
+                    message,
+                    suggestion,
+                );
             }
         }
     }
@@ -570,7 +813,13 @@ impl<'a> Lint<'a> {
             let k = key.as_str();
             if k == "tracesToLogsV3" {
                 let message = "`tracesToLogsV3` (several logs destinations) is a spanlink extension; Grafana ignores it and uses `tracesToLogsV2`".into();
-                self.push(Severity::Hint, "SPANLINK_EXTENSION", child(path, k), message, None);
+                self.push(
+                    Severity::Hint,
+                    DiagnosticCode::SpanlinkExtension,
+                    child(path, k),
+                    message,
+                    None,
+                );
                 continue;
             }
             if LINK_KEYS.contains(&k) || OTHER_TRACE_KEYS.contains(&k) {
@@ -584,7 +833,7 @@ impl<'a> Lint<'a> {
             let message = format!("`{k}` is not a Grafana setting{hint}");
             self.push(
                 Severity::Warning,
-                "UNKNOWN_KEY",
+                DiagnosticCode::UnknownKey,
                 child(path, k),
                 message,
                 suggestion.map(str::to_string),
@@ -613,7 +862,7 @@ impl<'a> Lint<'a> {
                     "`tracesToLogsV2` is set, so Grafana ignores the legacy `tracesToLogs`".into();
                 self.push(
                     Severity::Hint,
-                    "LEGACY_SETTINGS_IGNORED",
+                    DiagnosticCode::LegacySettingsIgnored,
                     child(&path, "tracesToLogs"),
                     message,
                     None,
@@ -702,7 +951,7 @@ impl<'a> Lint<'a> {
             let suggestion = r#"queries: [{ name: "Request rate", query: "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))" }]"#;
             self.push(
                 Severity::Warning,
-                "METRICS_WITHOUT_QUERIES",
+                DiagnosticCode::MetricsWithoutQueries,
                 child(path, "queries"),
                 message,
                 Some(suggestion.into()),
@@ -720,7 +969,7 @@ impl<'a> Lint<'a> {
                         "a metrics query without `name` makes a link with an empty title".into();
                     self.push(
                         Severity::Hint,
-                        "METRICS_QUERY_WITHOUT_NAME",
+                        DiagnosticCode::MetricsQueryWithoutName,
                         child(&qpath, "name"),
                         message,
                         None,
@@ -744,7 +993,13 @@ impl<'a> Lint<'a> {
         }
         if block.get("datasourceUid").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
             let message = "span profiles need spans that carry `pyroscope.profile.id` (set by the Pyroscope SDK's span processor); without it the profile link shows the whole service".into();
-            self.push(Severity::Hint, "PROFILE_ID_REQUIRED", path.into(), message, None);
+            self.push(
+                Severity::Hint,
+                DiagnosticCode::ProfileIdRequired,
+                path.into(),
+                message,
+                None,
+            );
         }
     }
 
@@ -756,7 +1011,7 @@ impl<'a> Lint<'a> {
             let message = "`customQuery` is true but `query` is empty: Grafana ignores it and builds the default query".into();
             self.push(
                 Severity::Warning,
-                "CUSTOM_QUERY_EMPTY",
+                DiagnosticCode::CustomQueryEmpty,
                 child(path, "customQuery"),
                 message,
                 None,
@@ -765,7 +1020,7 @@ impl<'a> Lint<'a> {
             let message = "`query` is only used with `customQuery: true`".into();
             self.push(
                 Severity::Hint,
-                "QUERY_NOT_USED",
+                DiagnosticCode::QueryNotUsed,
                 child(path, "query"),
                 message,
                 Some("customQuery: true".into()),
@@ -784,7 +1039,7 @@ impl<'a> Lint<'a> {
                 let message = format!("`{key}` must be a string such as \"-2m\"");
                 self.push(
                     Severity::Error,
-                    "INVALID_TIME_SHIFT",
+                    DiagnosticCode::InvalidTimeShift,
                     spath,
                     message,
                     Some(format!("{value}s")),
@@ -796,7 +1051,7 @@ impl<'a> Lint<'a> {
             }
             let Some(caps) = shift_regex().captures(text) else {
                 let message = format!("`{text}` is not a time shift the settings page accepts (a number and one unit of ms, s, m, h, d, w, M, y)");
-                self.push(Severity::Error, "INVALID_TIME_SHIFT", spath, message, None);
+                self.push(Severity::Error, DiagnosticCode::InvalidTimeShift, spath, message, None);
                 continue;
             };
             let amount = crate::js::js_string_to_number(&caps[1]);
@@ -808,7 +1063,7 @@ impl<'a> Lint<'a> {
                 );
                 self.push(
                     Severity::Warning,
-                    "NARROWING_TIME_SHIFT",
+                    DiagnosticCode::NarrowingTimeShift,
                     spath,
                     message,
                     Some(format!("-{text}")),
@@ -818,7 +1073,7 @@ impl<'a> Lint<'a> {
                     format!("a negative end shift (`{text}`) ends the window before the span ends");
                 self.push(
                     Severity::Warning,
-                    "NARROWING_TIME_SHIFT",
+                    DiagnosticCode::NarrowingTimeShift,
                     spath,
                     message,
                     Some(text[1..].to_string()),
@@ -849,7 +1104,13 @@ impl<'a> Lint<'a> {
             let message = format!(
                 "`{key}` has one value per pod/host/request: as a Loki stream selector it goes against Loki's label best practices (https://grafana.com/docs/loki/latest/get-started/labels/bp-labels/); filter with `|=` or structured metadata in a custom query instead"
             );
-            self.push(Severity::Warning, "HIGH_CARDINALITY_LABEL", path.into(), message, None);
+            self.push(
+                Severity::Warning,
+                DiagnosticCode::HighCardinalityLabel,
+                path.into(),
+                message,
+                None,
+            );
         }
         self.label_name(path, label);
     }
@@ -860,7 +1121,13 @@ impl<'a> Lint<'a> {
         }
         let fixed = sanitize_label(label);
         let message = format!("`{label}` is not a valid label name (`[a-zA-Z_][a-zA-Z0-9_]*`); spanlink writes `{fixed}` instead");
-        self.push(Severity::Warning, "INVALID_LABEL_NAME", path.into(), message, Some(fixed));
+        self.push(
+            Severity::Warning,
+            DiagnosticCode::InvalidLabelName,
+            path.into(),
+            message,
+            Some(fixed),
+        );
     }
 
     // --- one-way correlations -----------------------------------------------------------------
@@ -881,7 +1148,7 @@ impl<'a> Lint<'a> {
             );
             self.push(
                 Severity::Hint,
-                "ONE_WAY_LOGS_LINK",
+                DiagnosticCode::OneWayLogsLink,
                 child(path, "datasourceUid"),
                 message,
                 None,
@@ -898,7 +1165,7 @@ impl<'a> Lint<'a> {
         }
         if !has_text(field, "datasourceUid") && !has_text(field, "url") {
             let message = "a derived field without `datasourceUid` or `url` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         let matcher = field.get("matcherType").and_then(Value::as_str).unwrap_or("regex");
         if let Some(pattern) = field.get("matcherRegex").and_then(Value::as_str) {
@@ -909,6 +1176,9 @@ impl<'a> Lint<'a> {
             if let Some(text) = field.get(key).and_then(Value::as_str) {
                 self.template(&child(path, key), text, DATA_LINK_VARS);
             }
+        }
+        if !has_text(field, "datasourceUid") {
+            self.url_template(path, field);
         }
     }
 
@@ -943,7 +1213,7 @@ impl<'a> Lint<'a> {
             let regex_path = format!("{path}[{j}].matcherRegex");
             self.push(
                 Severity::Warning,
-                "SHADOWED_DERIVED_FIELD",
+                DiagnosticCode::ShadowedDerivedField,
                 regex_path,
                 message,
                 Some(suggestion),
@@ -959,7 +1229,7 @@ impl<'a> Lint<'a> {
         if !has_text(dest, "datasourceUid") && !has_text(dest, "url") {
             let message =
                 "an exemplar destination without `datasourceUid` or `url` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         if let Some(name) = dest.get("name").and_then(Value::as_str) {
             const USUAL: [&str; 3] = ["trace_id", "traceID", "traceId"];
@@ -970,7 +1240,7 @@ impl<'a> Lint<'a> {
                         let message = format!("exemplar label `{name}` differs only in case from the usual `{usual}`; label names are case-sensitive");
                         self.push(
                             Severity::Warning,
-                            "EXEMPLAR_LABEL_CASE",
+                            DiagnosticCode::ExemplarLabelCase,
                             npath,
                             message,
                             Some(usual.to_string()),
@@ -978,7 +1248,13 @@ impl<'a> Lint<'a> {
                     }
                     None => {
                         let message = format!("exemplar label `{name}` is none of the usual `trace_id`, `traceID`, `traceId`; check your exemplars carry it");
-                        self.push(Severity::Hint, "UNUSUAL_EXEMPLAR_LABEL", npath, message, None);
+                        self.push(
+                            Severity::Hint,
+                            DiagnosticCode::UnusualExemplarLabel,
+                            npath,
+                            message,
+                            None,
+                        );
                     }
                 }
             }
@@ -987,6 +1263,24 @@ impl<'a> Lint<'a> {
             if let Some(text) = dest.get(key).and_then(Value::as_str) {
                 self.template(&child(path, key), text, DATA_LINK_VARS);
             }
+        }
+        if !has_text(dest, "datasourceUid") {
+            self.url_template(path, dest);
+        }
+    }
+
+    /// The `url` of an external link (`path` is its parent): unsafe before any value comes in?
+    fn url_template(&mut self, path: &str, parent: &Value) {
+        let Some(text) = parent.get("url").and_then(Value::as_str) else { return };
+        let Ok(template) = crate::template::Template::parse(text) else { return };
+        if let Some(why) = crate::href::unsafe_template(&template) {
+            self.push(
+                Severity::Error,
+                DiagnosticCode::UnsafeUrl,
+                child(path, "url"),
+                why.message(),
+                None,
+            );
         }
     }
 
@@ -1005,7 +1299,7 @@ impl<'a> Lint<'a> {
             c.get("type").or(c.pointer("/config/type")).and_then(Value::as_str).unwrap_or("query");
         if ty != "external" && !has_text(c, "targetUID") {
             let message = "a `query` correlation without `targetUID` makes no link".into();
-            self.push(Severity::Warning, "NO_LINK_TARGET", path.into(), message, None);
+            self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }
         let from_trace = source.is_some_and(|s| s.family.is_tracing());
         let vars = if from_trace { TRACE_FRAME_VARS } else { DATA_LINK_VARS };
@@ -1017,6 +1311,9 @@ impl<'a> Lint<'a> {
         self.known_keys(&cpath, config, CORRELATION_CONFIG_KEYS, "correlation config");
         if let Some(target) = config.get("target") {
             self.template_strings(&child(&cpath, "target"), target, vars);
+            if ty == "external" {
+                self.url_template(&child(&cpath, "target"), target);
+            }
         }
         for (i, t) in config
             .get("transformations")
@@ -1036,7 +1333,7 @@ impl<'a> Lint<'a> {
                         let message = "a `regex` transformation without `expression` does \
                                        nothing: Grafana skips it, so it sets no variable"
                             .into();
-                        let code = "REGEX_WITHOUT_EXPRESSION";
+                        let code = DiagnosticCode::RegexWithoutExpression;
                         self.push(Severity::Warning, code, tpath.clone(), message, None);
                     }
                 },
@@ -1047,7 +1344,7 @@ impl<'a> Lint<'a> {
                             .into();
                     self.push(
                         Severity::Hint,
-                        "SPANLINK_EXTENSION",
+                        DiagnosticCode::SpanlinkExtension,
                         child(&tpath, "type"),
                         message,
                         None,
@@ -1060,7 +1357,7 @@ impl<'a> Lint<'a> {
                     );
                     self.push(
                         Severity::Warning,
-                        "UNKNOWN_TRANSFORMATION",
+                        DiagnosticCode::UnknownTransformation,
                         child(&tpath, "type"),
                         message,
                         None,
@@ -1077,7 +1374,13 @@ impl<'a> Lint<'a> {
             Ok(lint) => lint,
             Err(reason) => {
                 let message = format!("the regex does not compile: {reason}");
-                self.push(Severity::Error, "INVALID_REGEX", path.into(), message, None);
+                self.push(
+                    Severity::Error,
+                    DiagnosticCode::InvalidRegex,
+                    path.into(),
+                    message,
+                    None,
+                );
                 return;
             }
         };
@@ -1090,17 +1393,23 @@ impl<'a> Lint<'a> {
                 crate::jsregex::BACKTRACK_LIMIT
             );
             let fix = feature.linear.clone();
-            self.push(Severity::Hint, "BACKTRACKING_REGEX", path.into(), message, fix);
+            self.push(Severity::Hint, DiagnosticCode::BacktrackingRegex, path.into(), message, fix);
         }
         // Grafana's flags do not change what compiles.
         if let Err(reason) = crate::jsregex::JsRegex::new(pattern, false) {
-            self.push(Severity::Error, "INVALID_REGEX", path.into(), reason, None);
+            self.push(Severity::Error, DiagnosticCode::InvalidRegex, path.into(), reason, None);
             return;
         }
         if needs_group && lint.groups == 0 {
             let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
             let fix = Some(format!("({pattern})"));
-            self.push(Severity::Error, "REGEX_WITHOUT_GROUP", path.into(), message, fix);
+            self.push(
+                Severity::Error,
+                DiagnosticCode::RegexWithoutGroup,
+                path.into(),
+                message,
+                fix,
+            );
         }
         for (class, fixed) in lint.classes_with_pipe {
             let inner = &class[1..class.len() - 1];
@@ -1113,7 +1422,13 @@ impl<'a> Lint<'a> {
                 _ => "a literal `|` too".to_string(),
             };
             let message = format!("`{class}` matches {listed}; write `{fixed}`");
-            self.push(Severity::Hint, "REGEX_CLASS_WITH_PIPE", path.into(), message, Some(fixed));
+            self.push(
+                Severity::Hint,
+                DiagnosticCode::RegexClassWithPipe,
+                path.into(),
+                message,
+                Some(fixed),
+            );
         }
     }
 
@@ -1144,9 +1459,11 @@ impl<'a> Lint<'a> {
         let Ok(template) = crate::template::Template::parse(text) else { return };
         for issue in template.issues() {
             let (code, message) = match &issue.kind {
-                crate::template::IssueKind::Malformed => ("UNCLOSED_TEMPLATE", issue.message(text)),
+                crate::template::IssueKind::Malformed => {
+                    (DiagnosticCode::UnclosedTemplate, issue.message(text))
+                }
                 crate::template::IssueKind::UnknownFormat(_) => {
-                    ("UNKNOWN_FORMAT", issue.message(text))
+                    (DiagnosticCode::UnknownFormat, issue.message(text))
                 }
             };
             self.push(Severity::Warning, code, path.into(), message, None);
@@ -1164,7 +1481,13 @@ impl<'a> Lint<'a> {
             .filter(|rest| !rest.is_empty());
             if !vars.contains(&name) {
                 let message = format!("`{name}` does not exist here (available: {}); the link will be dropped or show the text as is", vars.join(", "));
-                self.push(Severity::Warning, "UNKNOWN_VARIABLE", path.into(), message, None);
+                self.push(
+                    Severity::Warning,
+                    DiagnosticCode::UnknownVariable,
+                    path.into(),
+                    message,
+                    None,
+                );
             } else if let Some(rest) = bare_path.filter(|_| name != "__tags") {
                 let fixed = format!("${{{name}{rest}}}");
                 let whole = &text[p.offset..end + rest.len()];
@@ -1172,7 +1495,7 @@ impl<'a> Lint<'a> {
                     format!("`{whole}` interpolates `${name}` alone (an object); write `{fixed}`");
                 self.push(
                     Severity::Warning,
-                    "VARIABLE_PATH_NEEDS_BRACES",
+                    DiagnosticCode::VariablePathNeedsBraces,
                     path.into(),
                     message,
                     Some(fixed),
@@ -1257,7 +1580,7 @@ fn tag_label(tag: &Value) -> Option<String> {
     }
 }
 
-/// The tags of a logs block as `(path, attribute, label)`, legacy forms included (grafana.md §1.1).
+/// The tags of a logs block as `(path, attribute, label)`, legacy forms included (docs/grafana.md §1.1).
 fn logs_tags(path: &str, block: &Value) -> Vec<(String, String, String)> {
     let mapped = block.get("mapTagNamesEnabled").and_then(Value::as_bool).unwrap_or(false);
     let (list_key, list) = match (mapped, block.get("mappedTags").and_then(Value::as_array)) {
@@ -1348,5 +1671,25 @@ mod tests {
     fn paths() {
         assert_eq!(child("a", "b"), "a.b");
         assert_eq!(child("a", "k8s.pod"), r#"a["k8s.pod"]"#);
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::DiagnosticCode;
+
+    /// The TypeScript union lists exactly the Rust codes, in order, and serde writes each as
+    /// its name.
+    #[test]
+    fn typescript_union_and_serde_names_match_the_enum() {
+        let dts = include_str!("wasm_types.d.ts");
+        let start = dts.find("export type DiagnosticCode =").unwrap();
+        let union = &dts[start..start + dts[start..].find(';').unwrap()];
+        let names: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        let codes: Vec<&str> = DiagnosticCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, codes);
+        for code in DiagnosticCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

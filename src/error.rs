@@ -27,6 +27,8 @@ pub enum ErrorCode {
     SpanNotFound,
     /// A call argument of the wrong shape (JS binding).
     InvalidArgument,
+    /// An input past one of spanlink's limits (`spanlink::limits`): too large, too deep, too many.
+    LimitExceeded,
 }
 
 impl ErrorCode {
@@ -42,6 +44,7 @@ impl ErrorCode {
             ErrorCode::InvalidTrace => "INVALID_TRACE",
             ErrorCode::SpanNotFound => "SPAN_NOT_FOUND",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Explore URLs (grafana.md §6.1) and the time windows of span links (§3.5).
+//! Explore URLs (docs/grafana.md §6.1) and the time windows of span links (§3.5).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -14,7 +14,7 @@ pub struct TimeRange {
     pub to: f64,
 }
 
-/// How the window around a span is widened (grafana.md §3.5).
+/// How the window around a span is widened (docs/grafana.md §3.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Widen {
     /// `to = from + 1` when the window is empty.
@@ -121,7 +121,7 @@ pub fn with_datasource_ref(query: &mut Value, uid: &str) {
     }
 }
 
-/// The `/explore?left=` URL Grafana writes for an internal link (grafana.md §6.1): `appSubUrl`
+/// The `/explore?left=` URL Grafana writes for an internal link (docs/grafana.md §6.1): `appSubUrl`
 /// prefix, state keys `range` (bounds as epoch-ms strings), `datasource`, `queries` (each with the
 /// datasource reference injected), `panelsState`.
 ///
@@ -148,13 +148,15 @@ pub fn explore_url(state: &ExploreState, app_sub_url: &str) -> String {
             q
         })
         .collect();
-    left_url(
+    let href = left_url(
         &state.datasource,
         &queries,
         state.range.as_ref(),
         state.panels_state.as_ref(),
         app_sub_url,
-    )
+    );
+    // `app_sub_url` is the caller's: an href with a scheme it sneaks in becomes `about:blank`.
+    crate::href::sanitize(href, app_sub_url).0
 }
 
 /// The `left=` URL for queries that already carry their datasource reference; written straight

@@ -1,4 +1,4 @@
-//! Grafana's interval strings (grafana.md §10.3): time shifts such as `spanStartTimeShift: "-1h"`.
+//! Grafana's interval strings (docs/grafana.md §10.3): time shifts such as `spanStartTimeShift: "-1h"`.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::js::js_string_to_number;

@@ -47,7 +47,19 @@ fn number_to_js_string(n: &Number) -> String {
 /// it spares the wasm module core's float formatting (about 8 KB gzipped).
 #[cfg(target_family = "wasm")]
 pub fn f64_to_js_string(x: f64) -> String {
+    // Whole numbers (epoch milliseconds of every range bound) are written here: a call out to
+    // JS per number cost 6.5 % of link building.
+    if let Some(i) = exact_integer(x) {
+        return i.to_string();
+    }
     js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_default()
+}
+
+/// `x` as an integer when JS writes it as one: whole, and small enough (|x| < 2^53) that its
+/// decimal digits are exact (JS writes `-0` as `0`, which `0i64` is too).
+fn exact_integer(x: f64) -> Option<i64> {
+    const SAFE: f64 = 9_007_199_254_740_992.0; // 2^53
+    (x.fract() == 0.0 && x.abs() < SAFE).then_some(x as i64)
 }
 
 /// `Number.prototype.toString()`: shortest round-trip digits, plain notation for
@@ -60,8 +72,8 @@ pub fn f64_to_js_string(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
-    if x == 0.0 {
-        return "0".into();
+    if let Some(i) = exact_integer(x) {
+        return i.to_string();
     }
     let abs = x.abs();
     // JS writes decimals for 1e-6 <= |x| < 1e21 (Number::toString, step 6-8).
@@ -184,27 +196,53 @@ pub fn write_json_string(out: &mut String, s: &str) {
 /// assert_eq!(spanlink::js::encode_uri_component("{a=\"b c\"}"), "%7Ba%3D%22b%20c%22%7D");
 /// ```
 pub fn encode_uri_component(s: &str) -> String {
-    encode_except(s, |b| b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b))
+    encode_with(s, &URI_COMPONENT_KEEPS)
 }
 
 /// `encodeURI(s)`: like [`encode_uri_component`] but keeps URI syntax characters
 /// `; , / ? : @ & = + $ #`.
 pub fn encode_uri(s: &str) -> String {
-    encode_except(s, |b| b.is_ascii_alphanumeric() || b"-_.!~*'();,/?:@&=+$#".contains(&b))
+    encode_with(s, &URI_KEEPS)
 }
 
-/// Percent-encodes every byte for which `keep` is false.
-pub fn encode_except(s: &str, keep: impl Fn(u8) -> bool) -> String {
+/// Which bytes a percent-encoder keeps as they are: ASCII letters and digits plus `extra`.
+/// Non-ASCII bytes are never kept, so the output is ASCII.
+pub struct KeepSet([bool; 256]);
+
+impl KeepSet {
+    /// Letters, digits and the bytes of `extra` (which must be ASCII).
+    pub const fn alphanumeric_and(extra: &[u8]) -> KeepSet {
+        let mut keep = [false; 256];
+        let mut b = 0;
+        while b < 128 {
+            keep[b] = (b as u8).is_ascii_alphanumeric();
+            b += 1;
+        }
+        let mut i = 0;
+        while i < extra.len() {
+            keep[extra[i] as usize] = extra[i] < 128;
+            i += 1;
+        }
+        KeepSet(keep)
+    }
+}
+
+const URI_COMPONENT_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'()");
+const URI_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'();,/?:@&=+$#");
+
+/// Percent-encodes every byte `keep` does not keep (one table look-up a byte: Explore URLs are
+/// long, and encoding them is a large part of building a link).
+pub fn encode_with(s: &str, keep: &KeepSet) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = Vec::with_capacity(s.len() + s.len() / 2);
     for &b in s.as_bytes() {
-        if keep(b) {
+        if keep.0[usize::from(b)] {
             out.push(b);
         } else {
             out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
     }
-    // Only ASCII bytes were added, and kept bytes are ASCII (every `keep` keeps ASCII only).
+    // Only ASCII bytes were added, and kept bytes are ASCII (a KeepSet keeps ASCII only).
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -347,6 +385,9 @@ mod tests {
     #[test]
     fn numbers_print_as_javascript_prints_them() {
         assert_eq!(f64_to_js_string(1602637200000.0), "1602637200000");
+        assert_eq!(f64_to_js_string(-1602637200000.0), "-1602637200000");
+        assert_eq!(f64_to_js_string(-0.0), "0");
+        assert_eq!(f64_to_js_string(9007199254740993.0), "9007199254740992");
         assert_eq!(f64_to_js_string(0.1), "0.1");
         assert_eq!(f64_to_js_string(-1.5), "-1.5");
         assert_eq!(f64_to_js_string(1e21), "1e+21");

@@ -101,7 +101,9 @@ impl JsRegex {
         let engine = if syntax.needs_backtracking() {
             backtracking(&rust).map_err(|e| format!("{quoted} does not compile: {e}"))?
         } else {
-            regex::Regex::new(&rust)
+            regex::RegexBuilder::new(&rust)
+                .size_limit(crate::limits::REGEX_COMPILED_BYTES)
+                .build()
                 .map(Engine::Linear)
                 .map_err(|e| format!("{quoted} does not compile: {}", last_line(&e.to_string())))?
         };
@@ -179,7 +181,10 @@ impl JsRegex {
 
 #[cfg(feature = "backtracking")]
 fn backtracking(rust: &str) -> Result<Engine, String> {
-    let re = fancy_regex::RegexBuilder::new(rust).backtrack_limit(BACKTRACK_LIMIT).build();
+    let re = fancy_regex::RegexBuilder::new(rust)
+        .backtrack_limit(BACKTRACK_LIMIT)
+        .delegate_size_limit(crate::limits::REGEX_COMPILED_BYTES)
+        .build();
     re.map(|re| Engine::Backtracking(Box::new(re))).map_err(|e| e.to_string())
 }
 

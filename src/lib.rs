@@ -12,12 +12,13 @@ pub mod error;
 pub mod interval;
 pub mod js;
 pub mod jsregex;
+pub mod limits;
 pub mod model;
 pub mod template;
 pub mod transform;
 pub mod wasm;
 
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use error::{Error, ErrorCode, Result};
 pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
@@ -25,6 +26,7 @@ pub use template::{interpolate, interpolate_with, Scope, ScopedVar, ScopedVars, 
 pub use transform::{apply_transformations, apply_with_report, compile_all, Transformation};
 
 pub mod explore;
+pub mod href;
 mod links;
 pub mod query;
 pub mod settings;

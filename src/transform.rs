@@ -1,5 +1,5 @@
-//! Correlation transformations (grafana.md §7.1): `regex` and `logfmt` exactly as Grafana runs
-//! them, plus spanlink's `json` (beyond.md §4). A transformation turns a field value into
+//! Correlation transformations (docs/grafana.md §7.1): `regex` and `logfmt` exactly as Grafana runs
+//! them, plus spanlink's `json` (docs/beyond.md §4). A transformation turns a field value into
 //! variables (`${application}`) for the correlation's link templates.
 //!
 //! ```

@@ -1,7 +1,8 @@
 /** Machine-readable error codes of {@link SpanlinkError}. */
 export type ErrorCode =
   | "INVALID_JSON" | "INVALID_YAML" | "INVALID_SETTINGS" | "UNKNOWN_DATASOURCE" | "INVALID_INTERVAL"
-  | "INVALID_TEMPLATE" | "INVALID_REGEX" | "INVALID_TRACE" | "SPAN_NOT_FOUND" | "INVALID_ARGUMENT";
+  | "INVALID_TEMPLATE" | "INVALID_REGEX" | "INVALID_TRACE" | "SPAN_NOT_FOUND" | "INVALID_ARGUMENT"
+  | "LIMIT_EXCEEDED";
 
 /** What every spanlink function throws: a JS `Error` with `name === "SpanlinkError"`. */
 export interface SpanlinkError extends Error {
@@ -51,10 +52,59 @@ export interface Explanation {
   variables: ExplainedVariable[];
 }
 
+/** Codes of {@link Diagnostic} findings (the lint table in src/diagnostics.rs). */
+export type DiagnosticCode =
+  | "MISSING_DATASOURCES"
+  | "MISSING_NAME"
+  | "MISSING_TYPE"
+  | "DUPLICATE_UID"
+  | "DUPLICATE_NAME"
+  | "DEPRECATED_DATASOURCE_TYPE"
+  | "UNKNOWN_KEY"
+  | "SPANLINK_EXTENSION"
+  | "LEGACY_SETTINGS_IGNORED"
+  | "UNKNOWN_DATASOURCE"
+  | "DATASOURCE_CASE_MISMATCH"
+  | "DATASOURCE_BY_NAME"
+  | "UNSUPPORTED_DATASOURCE_TYPE"
+  | "INVALID_TIME_SHIFT"
+  | "NARROWING_TIME_SHIFT"
+  | "METRICS_WITHOUT_QUERIES"
+  | "METRICS_QUERY_WITHOUT_NAME"
+  | "CUSTOM_QUERY_EMPTY"
+  | "QUERY_NOT_USED"
+  | "HIGH_CARDINALITY_LABEL"
+  | "INVALID_LABEL_NAME"
+  | "INVALID_REGEX"
+  | "JS_ONLY_REGEX"
+  | "BACKTRACKING_REGEX"
+  | "REGEX_WITHOUT_EXPRESSION"
+  | "REGEX_WITHOUT_GROUP"
+  | "REGEX_CLASS_WITH_PIPE"
+  | "ONE_WAY_LOGS_LINK"
+  | "EXEMPLAR_LABEL_CASE"
+  | "UNUSUAL_EXEMPLAR_LABEL"
+  | "PROFILE_ID_REQUIRED"
+  | "UNCLOSED_TEMPLATE"
+  | "UNKNOWN_FORMAT"
+  | "UNKNOWN_VARIABLE"
+  | "VARIABLE_PATH_NEEDS_BRACES"
+  | "NO_LINK_TARGET"
+  | "UNKNOWN_TRANSFORMATION"
+  | "SHADOWED_DERIVED_FIELD"
+  | "UNSET_ENV_VAR"
+  | "UNSUPPORTED_EXPANSION"
+  | "DATASOURCE_UID_TAKEN"
+  | "TOO_MANY_DEFAULTS"
+  | "LEGACY_API_VERSION"
+  | "INVALID_SETTINGS"
+  | "DATASOURCE_REPLACED"
+  | "UNSAFE_URL";
+
 /** A finding of the settings lint. */
 export interface Diagnostic {
   severity: "error" | "warning" | "hint";
-  code: string;
+  code: DiagnosticCode;
   path: string;
   message: string;
   suggestion?: string;

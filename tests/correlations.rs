@@ -1,4 +1,4 @@
-//! Correlations on the trace frame (grafana.md §7): provisioning and API forms, query and
+//! Correlations on the trace frame (docs/grafana.md §7): provisioning and API forms, query and
 //! external targets, regex and logfmt transformations, row variables, suppression.
 
 mod common;

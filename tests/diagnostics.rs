@@ -81,7 +81,7 @@ fn doc(sources: Vec<Value>) -> Value {
 
 /// Findings as (severity, code, path).
 fn findings(doc: &Value) -> Vec<(Severity, &'static str, String)> {
-    check(doc).into_iter().map(|d| (d.severity, d.code, d.path)).collect()
+    check(doc).into_iter().map(|d| (d.severity, d.code.as_str(), d.path)).collect()
 }
 
 fn one(
@@ -97,7 +97,7 @@ fn only(doc: &Value, severity: Severity, code: &'static str, path: &str) -> Diag
     let found = check(doc);
     assert_eq!(found.len(), 1, "{}", dump(&found));
     assert_eq!(
-        (found[0].severity, found[0].code, found[0].path.as_str()),
+        (found[0].severity, found[0].code.as_str(), found[0].path.as_str()),
         (severity, code, path),
         "{}",
         dump(&found)
@@ -528,7 +528,7 @@ fn backtracking_regex_features_are_a_hint() {
     assert_eq!(f.suggestion, None);
     only(&loki_with_regex("(?!debug)(\\w+)", None), Hint, "BACKTRACKING_REGEX", REGEX_PATH);
     only(&loki_with_regex("(?<n>a)\\k<n>", None), Hint, "BACKTRACKING_REGEX", REGEX_PATH);
-    // grafana.md §7.3: the look-ahead becomes ordered, consumed text.
+    // docs/grafana.md §7.3: the look-ahead becomes ordered, consumed text.
     let f = only(
         &loki_with_regex(r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#, None),
         Hint,
@@ -751,7 +751,7 @@ fn unknown_trace_source() {
     assert_eq!(
         check_with(&d, Some("jaeger"))
             .iter()
-            .map(|f| (f.code, f.path.as_str()))
+            .map(|f| (f.code.as_str(), f.path.as_str()))
             .collect::<Vec<_>>(),
         vec![("UNKNOWN_DATASOURCE", "datasources")]
     );
@@ -764,7 +764,7 @@ fn findings_come_in_document_order() {
         loki_with_regex("x", None)["datasources"][1].clone(),
         tempo(json!({ "serviceMap": { "datasourceUid": "nope" } })),
     ]);
-    let codes: Vec<&str> = check(&d).iter().map(|f| f.code).collect();
+    let codes: Vec<&str> = check(&d).iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, vec!["REGEX_WITHOUT_GROUP", "UNKNOWN_DATASOURCE"]);
 }
 
@@ -785,7 +785,7 @@ fn serialized_shape() {
 fn lint_file(name: &str) -> Option<Vec<(&'static str, String)>> {
     let found = check(&provisioning(name)?);
     println!("{name}:\n{}", dump(&found));
-    Some(found.into_iter().map(|d| (d.code, d.path)).collect())
+    Some(found.into_iter().map(|d| (d.code.as_str(), d.path)).collect())
 }
 
 fn pairs(expected: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {

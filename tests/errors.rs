@@ -1,4 +1,4 @@
-//! Every error class, each with its `code` and `path` (api.md).
+//! Every error class, each with its `code` and `path` (docs/api.md).
 
 mod common;
 

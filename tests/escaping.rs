@@ -1,4 +1,4 @@
-//! Values escaped for the language they land in (beyond.md §1), and Grafana's exact output when a
+//! Values escaped for the language they land in (docs/beyond.md §1), and Grafana's exact output when a
 //! value needs no escaping.
 
 mod common;

@@ -1,4 +1,4 @@
-//! `explain` (beyond.md §2): one minimal settings document per reason code.
+//! `explain` (docs/beyond.md §2): one minimal settings document per reason code.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Interval strings as Grafana's `rangeUtil.intervalToMs` reads them, and the settings UI's
-//! stricter time-shift check (grafana.md §10.3).
+//! stricter time-shift check (docs/grafana.md §10.3).
 
 use spanlink::{is_valid_shift, parse_interval, time_shift_ms, ErrorCode};
 

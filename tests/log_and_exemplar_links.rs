@@ -1,4 +1,4 @@
-//! Loki derived fields (grafana.md §8) and Prometheus exemplar destinations (§9).
+//! Loki derived fields (docs/grafana.md §8) and Prometheus exemplar destinations (§9).
 
 mod common;
 

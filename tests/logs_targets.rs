@@ -1,5 +1,5 @@
-//! Trace → logs for every logs data source type (grafana.md §3), on Grafana's fixture span.
-//! Every expected string is written from grafana.md, not from spanlink's output.
+//! Trace → logs for every logs data source type (docs/grafana.md §3), on Grafana's fixture span.
+//! Every expected string is written from docs/grafana.md, not from spanlink's output.
 
 mod common;
 

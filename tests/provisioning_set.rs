@@ -68,7 +68,7 @@ fn hrefs(c: &Correlator) -> Vec<String> {
 fn four_files_resolve_across_files_and_link_like_one_merged_file() {
     let set = ProvisioningSet::assemble(four_files("loki"), &Env::default());
     let from_files = Correlator::from_set(&set, Options::default()).unwrap();
-    let codes: Vec<_> = from_files.diagnostics().iter().map(|d| d.code).collect();
+    let codes: Vec<_> = from_files.diagnostics().iter().map(|d| d.code.as_str()).collect();
     assert!(!codes.contains(&"UNKNOWN_DATASOURCE"), "{codes:?}");
     let merged = correlator(
         json!({"apiVersion": 1, "datasources": [loki(), mimir(), pyroscope(), tempo("loki")]}),

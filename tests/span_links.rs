@@ -1,5 +1,5 @@
-//! Metrics (grafana.md §4), profiles (§5), references and session links (§6.4), the order of a
-//! span's links, and Explore URLs (§6.1). Expected strings are written from grafana.md.
+//! Metrics (docs/grafana.md §4), profiles (§5), references and session links (§6.4), the order of a
+//! span's links, and Explore URLs (§6.1). Expected strings are written from docs/grafana.md.
 
 mod common;
 

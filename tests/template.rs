@@ -1,4 +1,4 @@
-//! The template engine, case by case (grafana.md §10, §6.3, §2; beyond.md §1). Expected strings
+//! The template engine, case by case (docs/grafana.md §10, §6.3, §2; docs/beyond.md §1). Expected strings
 //! are written from the spec.
 
 use serde_json::json;

@@ -542,13 +542,13 @@ fn nothing_panics_on_odd_input() {
 }
 
 #[test]
-fn nesting_deeper_than_serde_jsons_limit_is_invalid_json_even_where_dropped() {
+fn nesting_deeper_than_the_json_depth_limit_is_an_error_even_where_dropped() {
     // A wrong-shaped value is dropped with a warning, but read under the same nesting limit as
-    // every other value: 100,000 levels is an error, never a stack overflow.
+    // every other value: 100,000 levels is an error (LIMIT_EXCEEDED), never a stack overflow.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::InvalidJson);
+    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::LimitExceeded);
     let deep = format!("{{\"resourceSpans\": {{\"a\": {}{}}}}}", "[".repeat(200), "]".repeat(200));
-    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::InvalidJson);
+    assert_eq!(Trace::from_json(&deep).unwrap_err().code, ErrorCode::LimitExceeded);
     let shallow = format!("{{\"resourceSpans\": {{\"a\": {}{}}}}}", "[".repeat(20), "]".repeat(20));
     assert_eq!(Trace::from_json(&shallow).unwrap().warnings()[0].path, "resourceSpans");
 }

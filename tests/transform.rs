@@ -1,4 +1,4 @@
-//! Correlation transformations, as the Grafana docs (grafana.md §7) describe them.
+//! Correlation transformations, as the Grafana docs (docs/grafana.md §7) describe them.
 
 use serde_json::{json, Value};
 use spanlink::transform::Transformation;

@@ -90,7 +90,7 @@ const BUILT_IN: [&str; 10] = [
     "timeFilter",
 ];
 
-/// Grafana's "all variables defined" rule (grafana.md §6.3): usages de-duplicated by variable
+/// Grafana's "all variables defined" rule (docs/grafana.md §6.3): usages de-duplicated by variable
 /// name (first wins), built-ins ignored; returns the first blocking usage, if any.
 pub(crate) fn first_unresolved(usages: &[VarUsage]) -> Option<&VarUsage> {
     let mut seen: Vec<&str> = Vec::new();

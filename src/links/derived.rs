@@ -1,9 +1,12 @@
-//! Logs → trace (Loki derived fields, grafana.md §8) and metrics → trace (Prometheus exemplar
+//! Logs → trace (Loki derived fields, docs/grafana.md §8) and metrics → trace (Prometheus exemplar
 //! destinations, §9).
 
 use serde_json::{json, Map, Value};
 
-use super::span::{correlation_link, external_href, internal_link, Explainer};
+use super::correlation::{correlation_link, external_href};
+use super::correlation::{LinkKinds, Row};
+use super::explain::Explainer;
+use super::internal::{Internal, Opens};
 use super::{Correlator, Link, LinkTarget, LinkType};
 use crate::error::{Error, ErrorCode, Result};
 use crate::explore::TimeRange;
@@ -53,7 +56,7 @@ fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String,
     (r.text, defined)
 }
 
-/// The variables of a log line's row (grafana.md §6.2): each field by name (`Line`, the labels,
+/// The variables of a log line's row (docs/grafana.md §6.2): each field by name (`Line`, the labels,
 /// the derived fields that matched) and `__data.fields`.
 fn row_vars(
     line: &str,
@@ -87,7 +90,7 @@ fn field_vars(row: &ScopedVars, raw: Value) -> ScopedVars {
     vars
 }
 
-/// Links of one log line (grafana.md §8) plus correlations whose source is this Loki data source.
+/// Links of one log line (docs/grafana.md §8) plus correlations whose source is this Loki data source.
 pub(crate) fn log_links(
     c: &Correlator,
     loki: &str,
@@ -148,23 +151,20 @@ pub(crate) fn log_links(
                 if !ok {
                     continue;
                 }
-                let missing;
-                let target_ds = match resolved {
-                    Ok(i) => c.datasource(*i),
-                    Err(_) => {
-                        missing = Datasource {
-                            index: usize::MAX,
-                            name: "Data source not found".into(),
-                            kind: String::new(),
-                            family: Family::Other,
-                            uid: s.datasource_uid.clone(),
-                            json_data: Value::Null,
-                        };
-                        &missing
-                    }
+                // Grafana links a `datasourceUid` nothing resolves all the same, under a
+                // placeholder name.
+                let target_ds = resolved.as_ref().ok().map(|&i| c.datasource(i));
+                let opens = match target_ds {
+                    Some(ds) => Opens::from(ds),
+                    None => Opens {
+                        reference: s.datasource_uid.as_deref().unwrap_or_default(),
+                        name: "Data source not found",
+                        kind: "",
+                    },
                 };
+                let family = target_ds.map_or(Family::Other, |ds| ds.family);
                 let mut query = json!({ "query": query_text });
-                match target_ds.family {
+                match family {
                     Family::Tempo => query["queryType"] = json!("traceql"),
                     Family::XRay => query["queryType"] = json!("getTrace"),
                     _ => {}
@@ -173,11 +173,19 @@ pub(crate) fn log_links(
                     Some(t) => render(t, &vars, range).0,
                     None => String::new(),
                 };
-                let title = if title.is_empty() { target_ds.name.clone() } else { title };
+                let title = if title.is_empty() { opens.name.to_string() } else { title };
                 let kind =
-                    if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
-                let mut link =
-                    internal_link(c, kind, title, target_ds, query, range, None, &s.path);
+                    if family.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
+                let internal = Internal {
+                    kind,
+                    title,
+                    opens,
+                    query,
+                    range,
+                    panels_state: None,
+                    origin: &s.path,
+                };
+                let mut link = internal.link(c);
                 link.target = target;
                 links.push(link);
             }
@@ -186,7 +194,7 @@ pub(crate) fn log_links(
                 if !ok {
                     continue;
                 }
-                let href = external_href(c, &href);
+                let (href, _) = external_href(c, &href, crate::href::fixed_prefix(url));
                 let title = label
                     .as_ref()
                     .map(|t| render(t, &vars, range).0)
@@ -227,18 +235,23 @@ pub(crate) fn log_links(
     {
         let Some(raw) = field(&rule.settings.field) else { continue };
         let vars = field_vars(&row, raw.clone());
-        let kind_for =
-            |internal: bool| if internal { LinkType::Correlation } else { LinkType::External };
-        if let Some(link) =
-            correlation_link(c, rule, None, &[], &vars, &raw, &field, range, kind_for, &mut ex)
-        {
+        let row = Row {
+            memo: None,
+            layers: &[],
+            vars: &vars,
+            raw: &raw,
+            fields: &field,
+            range,
+            kinds: LinkKinds { internal: LinkType::Correlation, external: LinkType::External },
+        };
+        if let Some(link) = correlation_link(c, rule, &row, &mut ex) {
             links.push(link);
         }
     }
     Ok(links)
 }
 
-/// Links of one exemplar (grafana.md §9): for each destination whose `name` is an exemplar label.
+/// Links of one exemplar (docs/grafana.md §9): for each destination whose `name` is an exemplar label.
 pub(crate) fn exemplar_links(
     c: &Correlator,
     prometheus: &str,
@@ -267,12 +280,15 @@ pub(crate) fn exemplar_links(
             let query = json!({ "query": to_js_string(&Value::String(value.clone())), "queryType": "traceql" });
             let kind =
                 if target_ds.is_tracing() { LinkType::Traces } else { LinkType::Correlation };
-            links.push(internal_link(c, kind, title, target_ds, query, range, None, &s.path));
+            let opens = target_ds.into();
+            let internal =
+                Internal { kind, title, opens, query, range, panels_state: None, origin: &s.path };
+            links.push(internal.link(c));
         }
         if let Some(url) = rule.url.as_ref().map_err(Clone::clone)? {
             let (href, ok) = render(url, &vars, range);
             if ok {
-                let href = external_href(c, &href);
+                let (href, _) = external_href(c, &href, crate::href::fixed_prefix(url));
                 // Grafana's title is `Go to <url>`, interpolated like the URL by the data-link
                 // model.
                 let title = custom_title.unwrap_or_else(|| format!("Go to {href}"));

@@ -8,14 +8,20 @@ use crate::explore::TimeRange;
 use crate::model::Trace;
 use crate::query::logs::LogsTarget;
 use crate::settings::{
-    CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings, LogsSettings,
-    MetricsSettings, ProfilesSettings, Provisioning, Signal, TracingSettings,
+    CorrelationKind, CorrelationSettings, Datasource, DerivedFieldSettings, ExemplarSettings,
+    LogsSettings, MetricsSettings, ProfilesSettings, Provisioning, Signal, TracingSettings,
 };
 use crate::template::Template;
 use crate::transform::Transformation;
 
 mod compiled;
+mod correlation;
 mod derived;
+mod explain;
+mod frame;
+mod internal;
+mod logs;
+mod metrics;
 mod span;
 mod types;
 
@@ -25,7 +31,7 @@ pub use types::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, Li
 /// Grafana feature toggles that change link shapes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
-    /// `grafana.dynamicTraceToLogs`: Loki logs links carry alternative queries (grafana.md §3.2).
+    /// `grafana.dynamicTraceToLogs`: Loki logs links carry alternative queries (docs/grafana.md §3.2).
     pub dynamic_trace_to_logs: bool,
 }
 
@@ -73,7 +79,7 @@ pub struct Options {
     pub features: Features,
 }
 
-/// Why a rule cannot link: a reason code and a sentence (beyond.md §2).
+/// Why a rule cannot link: a reason code and a sentence (docs/beyond.md §2).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Reason {
     pub code: &'static str,
@@ -111,9 +117,18 @@ pub(crate) struct ProfilesRule {
     pub is_pyroscope: bool,
 }
 
+/// What a correlation's link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CorrelationTarget {
+    /// The data source at this index of the document.
+    Datasource(usize),
+    /// The URL of the correlation's target.
+    External,
+}
+
 pub(crate) struct CorrelationRule {
     pub settings: CorrelationSettings,
-    pub target: Resolved,
+    pub target: std::result::Result<CorrelationTarget, Reason>,
     pub transformations: Result<Vec<Transformation>>,
     pub label: Result<Option<Template>>,
     /// The query object (query type) or the URL (external type), compiled.
@@ -182,7 +197,13 @@ pub trait ProvisioningSource {
 impl ProvisioningSource for str {
     fn build(&self, options: Options) -> Result<Correlator> {
         let doc: Value = serde_json::from_str(self).map_err(|e| {
-            Error::new(ErrorCode::InvalidJson, "", format!("the settings are not valid JSON: {e}"))
+            crate::limits::json_error(
+                self,
+                "",
+                "the settings",
+                "the settings are not valid JSON",
+                e,
+            )
         })?;
         Correlator::from_value(&doc, options)
     }
@@ -212,6 +233,7 @@ impl Correlator {
 
     /// Builds a correlator from the parsed provisioning document.
     pub fn from_value(doc: &Value, options: Options) -> Result<Correlator> {
+        check_app_sub_url(&options.app_sub_url)?;
         let provisioning = Provisioning::from_value(doc)?;
         let tracing = match &options.tracing_datasource {
             Some(reference) => {
@@ -236,7 +258,7 @@ impl Correlator {
         };
         let resolve = |reference: &Option<String>| resolve(&provisioning, reference.as_deref());
 
-        let logs = settings
+        let logs: Vec<LogsRule> = settings
             .logs
             .into_iter()
             .map(|s| {
@@ -322,6 +344,7 @@ impl Correlator {
             }
         }
 
+        check_rule_count(&logs, &metrics, &provisioning, &derived, &exemplars)?;
         let diagnostics =
             crate::diagnostics::check_with(doc, options.tracing_datasource.as_deref());
         Ok(Correlator {
@@ -366,7 +389,7 @@ impl Correlator {
         &self.provisioning.datasources
     }
 
-    /// The settings lint (beyond.md §3), computed once when the correlator was built.
+    /// The settings lint (docs/beyond.md §3), computed once when the correlator was built.
     ///
     /// ```
     /// use spanlink::Severity;
@@ -459,14 +482,14 @@ impl Correlator {
     /// for callers that write them out as they come, such as the wasm binding.
     pub fn each_span_links(&self, trace: &Trace, mut f: impl FnMut(&str, Vec<Link>)) -> Result<()> {
         // Spans of one resource come together: their transformation inputs often repeat.
-        let memo = span::TransformMemo::default();
+        let memo = correlation::TransformMemo::default();
         for span in &trace.spans {
             f(&span.span_id, span::SpanLinks::new(self, trace, span, &memo).links(None)?);
         }
         Ok(())
     }
 
-    /// For every configured rule, whether it links this span and why not (beyond.md §2).
+    /// For every configured rule, whether it links this span and why not (docs/beyond.md §2).
     ///
     /// ```
     /// use spanlink::Outcome;
@@ -497,7 +520,7 @@ impl Correlator {
         Ok(explanations)
     }
 
-    /// The trace-level "Logs for this trace" link (grafana.md §3.7), from the first logs rule:
+    /// The trace-level "Logs for this trace" link (docs/grafana.md §3.7), from the first logs rule:
     /// the root span's tags, the trace id, the whole trace's time window. `None` when no logs
     /// rule links.
     ///
@@ -521,11 +544,11 @@ impl Correlator {
     /// # Ok::<(), spanlink::Error>(())
     /// ```
     pub fn trace_logs_link(&self, trace: &Trace) -> Result<Option<Link>> {
-        span::trace_logs_link(self, trace)
+        logs::trace_logs_link(self, trace)
     }
 
     /// Links of a log line of the Loki data source `loki` (uid or name): its derived fields
-    /// (grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels. The links
+    /// (docs/grafana.md §8) and Loki-sourced correlations. `labels` are the stream labels. The links
     /// carry no time range; see [`Correlator::log_links_in_range`].
     ///
     /// ```
@@ -564,7 +587,7 @@ impl Correlator {
         derived::log_links(self, loki, line, labels, range)
     }
 
-    /// Links of an exemplar of the Prometheus data source `prometheus` (grafana.md §9), by its
+    /// Links of an exemplar of the Prometheus data source `prometheus` (docs/grafana.md §9), by its
     /// labels (`trace_id`, …). The links carry no time range; see
     /// [`Correlator::exemplar_links_in_range`].
     ///
@@ -606,6 +629,49 @@ impl Correlator {
     }
 }
 
+/// The rule-count limit (`crate::limits::RULES`): the error names the first rule past it.
+fn check_rule_count(
+    logs: &[LogsRule],
+    metrics: &Option<MetricsRule>,
+    provisioning: &Provisioning,
+    derived: &[(usize, Vec<DerivedRule>)],
+    exemplars: &[(usize, Vec<ExemplarRule>)],
+) -> Result<()> {
+    let paths = logs
+        .iter()
+        .map(|r| &r.settings.path)
+        .chain(metrics.iter().flat_map(|m| m.settings.queries.iter().map(|q| &q.path)))
+        .chain(provisioning.correlations.iter().map(|c| &c.path))
+        .chain(derived.iter().flat_map(|(_, rules)| rules.iter().map(|r| &r.settings.path)))
+        .chain(exemplars.iter().flat_map(|(_, rules)| rules.iter().map(|r| &r.settings.path)));
+    let paths: Vec<&String> = paths.collect();
+    match paths.get(crate::limits::RULES) {
+        Some(past) => Err(crate::limits::exceeded(
+            past.as_str(),
+            "the number of rules",
+            paths.len(),
+            crate::limits::RULES,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `appSubUrl` prefixes every Explore href: it must be a path on Grafana's host (`/grafana`),
+/// as Grafana's own setting always is, never a scheme or another host.
+fn check_app_sub_url(app_sub_url: &str) -> Result<()> {
+    let probe = format!("{}/explore", app_sub_url.trim_end_matches('/'));
+    if !(app_sub_url.is_empty() || app_sub_url.starts_with('/'))
+        || crate::href::check(&probe, "/").is_err()
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "options.appSubUrl",
+            format!("{app_sub_url:?} is not a path on Grafana's host such as \"/grafana\""),
+        ));
+    }
+    Ok(())
+}
+
 /// Resolves a `datasourceUid` setting, explaining a miss.
 pub(crate) fn resolve(provisioning: &Provisioning, reference: Option<&str>) -> Resolved {
     let Some(reference) = reference else {
@@ -640,10 +706,11 @@ fn compile_correlation(
     provisioning: &Provisioning,
     settings: CorrelationSettings,
 ) -> CorrelationRule {
-    let target = if settings.kind == "external" {
-        Ok(usize::MAX)
-    } else {
-        resolve(provisioning, settings.target_uid.as_deref())
+    let target = match settings.kind {
+        CorrelationKind::External => Ok(CorrelationTarget::External),
+        CorrelationKind::Query => {
+            resolve(provisioning, settings.target_uid.as_deref()).map(CorrelationTarget::Datasource)
+        }
     };
     let transformations = crate::transform::compile_all(
         &settings.transformations,
@@ -656,7 +723,7 @@ fn compile_correlation(
         .map(Template::parse)
         .transpose()
         .map_err(|e| e.at(&format!("{}.label", settings.path)));
-    let body = if settings.kind == "external" {
+    let body = if settings.kind == CorrelationKind::External {
         let url = settings.target.get("url").cloned().unwrap_or(Value::String(String::new()));
         CompiledValue::compile(&url)
             .map_err(|e| e.at(&format!("{}.config.target.url", settings.path)))
@@ -667,7 +734,7 @@ fn compile_correlation(
     let (mut reads_row, mut reads_value) = (false, false);
     let mut check = |name: &str| {
         reads_row |=
-            name == "__data" || name == "__targetField" || span::FRAME_FIELDS.contains(&name);
+            name == "__data" || name == "__targetField" || frame::FRAME_FIELDS.contains(&name);
         reads_value |= name == "__value";
     };
     if let Ok(b) = &body {

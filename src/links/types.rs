@@ -1,4 +1,4 @@
-//! What span links look like to callers (api.md "The link", "Explanation").
+//! What span links look like to callers (docs/api.md "The link", "Explanation").
 
 use serde::Serialize;
 use serde_json::Value;
@@ -133,7 +133,7 @@ pub struct ExplainVariable {
     pub value: Option<String>,
 }
 
-/// Why a rule did or did not make a link for a span (beyond.md §2).
+/// Why a rule did or did not make a link for a span (docs/beyond.md §2).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
     /// The rule, as a JSON path into the settings (same form as [`Link::origin`]).

@@ -104,8 +104,8 @@ pub(super) enum Lenient<T> {
     Null,
     /// A value of the field's type.
     Ok(T),
-    /// A value of another shape.
-    Wrong(Found),
+    /// A value of another shape (boxed: rare, and it keeps every field small).
+    Wrong(Box<Found>),
 }
 
 impl<T> Lenient<T> {
@@ -171,7 +171,7 @@ impl<T> LenientVisitor<T> {
     fn wrong(shape: Shape, text: impl FnOnce() -> String) -> Lenient<T> {
         // Only scalars are shown: their text is short and at hand.
         let text = matches!(shape, Shape::Bool | Shape::Number | Shape::String).then(text);
-        Lenient::Wrong(Found::new(shape, text))
+        Lenient::Wrong(Box::new(Found::new(shape, text)))
     }
 }
 

@@ -129,7 +129,7 @@ impl Span {
             .map(|kv| &kv.value)
     }
 
-    /// Grafana's "all tags" list (grafana.md §2): resource attributes, span attributes, then the
+    /// Grafana's "all tags" list (docs/grafana.md §2): resource attributes, span attributes, then the
     /// synthetic `spanId`, `traceId`, `name`, `duration` entries. Duplicates are kept.
     pub fn all_tags(&self) -> impl Iterator<Item = (&str, std::borrow::Cow<'_, Value>)> {
         use std::borrow::Cow;
@@ -188,6 +188,18 @@ pub struct Trace {
     warnings: Vec<TraceWarning>,
 }
 
+/// The span-count and attributes-per-span limits (`crate::limits`).
+fn check_counts(spans: &[Span]) -> Result<()> {
+    use crate::limits::{check, ATTRIBUTES_PER_SPAN, SPANS};
+    check("", "the number of spans", spans.len(), SPANS)?;
+    for (i, span) in spans.iter().enumerate() {
+        let attributes = span.tags.len() + span.service_tags.len();
+        let what = format!("the number of attributes of span {:?}", span.span_id);
+        check(&format!("spans[{i}]"), &what, attributes, ATTRIBUTES_PER_SPAN)?;
+    }
+    Ok(())
+}
+
 impl Trace {
     /// Parses a trace document and detects its format. Read straight from the text (no JSON
     /// tree); broken fields inside a trace are dropped with a [`TraceWarning`] (see
@@ -206,6 +218,12 @@ impl Trace {
     /// # Ok::<(), spanlink::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Trace> {
+        crate::limits::check(
+            "",
+            "the trace's size in bytes",
+            text.len(),
+            crate::limits::TRACE_BYTES,
+        )?;
         let parsed = crate::js::parse_json_with(text, |text| {
             serde_json::from_str::<TopLevel>(text).map(TopLevel::into_trace)
         });
@@ -214,10 +232,11 @@ impl Trace {
             // JSON the typed reader cannot take: a key written twice, which `JSON.parse` allows
             // (the last one counts). A JSON tree keeps the last; read it written out again.
             Err(e) if e.classify() == serde_json::error::Category::Data => {
-                let tree = crate::js::json_parse::<Value>(text).map_err(invalid_json)?;
+                let tree =
+                    crate::js::json_parse::<Value>(text).map_err(|e| invalid_json(text, e))?;
                 Trace::from_value(&tree)
             }
-            Err(e) => Err(invalid_json(e)),
+            Err(e) => Err(invalid_json(text, e)),
         }
     }
 
@@ -373,8 +392,9 @@ impl Trace {
     }
 }
 
-fn invalid_json(e: serde_json::Error) -> Error {
-    Error::new(ErrorCode::InvalidJson, "", format!("the trace is not valid JSON: {e}"))
+/// Text that is not JSON, or JSON nested past the depth limit.
+fn invalid_json(text: &str, e: serde_json::Error) -> Error {
+    crate::limits::json_error(text, "", "the trace", "the trace is not valid JSON", e)
 }
 
 /// The top level of a trace document: the one place where formats are told apart (detected,
@@ -492,6 +512,7 @@ impl TopLevel<'_> {
             }
             TopLevel::Scalar => return Err(not_a_trace()),
         };
+        check_counts(&spans)?;
         let mut trace = Trace::from_spans(format, spans);
         trace.warnings = w.0;
         Ok(trace)

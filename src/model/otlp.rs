@@ -122,23 +122,72 @@ struct Attribute<'a> {
     value: Lenient<AnyValue<'a>>,
 }
 
-/// An OTLP `AnyValue`: one of these keys is set.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct AnyValue<'a> {
-    #[serde(borrow)]
-    string_value: Lenient<Text<'a>>,
-    bool_value: Lenient<bool>,
-    #[serde(borrow)]
-    int_value: Lenient<Num<'a>>,
-    #[serde(borrow)]
-    double_value: Lenient<Num<'a>>,
-    #[serde(borrow)]
-    bytes_value: Lenient<Text<'a>>,
-    #[serde(borrow)]
-    array_value: Lenient<ArrayValue<'a>>,
-    #[serde(borrow)]
-    kvlist_value: Lenient<KvList<'a>>,
+/// An OTLP `AnyValue`: its first non-null field, kept as one small enum (attributes are most
+/// of a trace).
+#[derive(Default)]
+enum AnyValue<'a> {
+    #[default]
+    Null,
+    String(Lenient<Text<'a>>),
+    Bool(Lenient<bool>),
+    Int(Lenient<Num<'a>>),
+    Double(Lenient<Num<'a>>),
+    /// Base64 text.
+    Bytes(Lenient<Text<'a>>),
+    Array(Lenient<Box<ArrayValue<'a>>>),
+    KvList(Lenient<Box<KvList<'a>>>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for AnyValue<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, Visitor};
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = AnyValue<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an AnyValue object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyValue<'a>, A::Error> {
+                let mut value = AnyValue::Null;
+                while let Some(key) = map.next_key::<Text>()? {
+                    // Unknown fields, and any after the first non-null one, are read and dropped.
+                    let known = matches!(value, AnyValue::Null);
+                    let read = match &*key {
+                        "stringValue" if known => AnyValue::String(map.next_value()?),
+                        "boolValue" if known => AnyValue::Bool(map.next_value()?),
+                        "intValue" if known => AnyValue::Int(map.next_value()?),
+                        "doubleValue" if known => AnyValue::Double(map.next_value()?),
+                        "bytesValue" if known => AnyValue::Bytes(map.next_value()?),
+                        "arrayValue" if known => AnyValue::Array(map.next_value()?),
+                        "kvlistValue" if known => AnyValue::KvList(map.next_value()?),
+                        _ => {
+                            map.next_value::<Lenient<serde_json::Value>>()?;
+                            continue;
+                        }
+                    };
+                    if !read.is_null() {
+                        value = read;
+                    }
+                }
+                Ok(value)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+impl AnyValue<'_> {
+    /// Whether the field read is `null` (proto3 JSON may write unset fields so).
+    fn is_null(&self) -> bool {
+        match self {
+            AnyValue::Null => true,
+            AnyValue::String(v) | AnyValue::Bytes(v) => matches!(v, Lenient::Null),
+            AnyValue::Bool(v) => matches!(v, Lenient::Null),
+            AnyValue::Int(v) | AnyValue::Double(v) => matches!(v, Lenient::Null),
+            AnyValue::Array(v) => matches!(v, Lenient::Null),
+            AnyValue::KvList(v) => matches!(v, Lenient::Null),
+        }
+    }
 }
 
 /// `{"values": [...]}` of an array value.
@@ -380,74 +429,75 @@ fn key_values(list: &List<Attribute>, path: &Path, w: &mut Warnings) -> Vec<KeyV
 /// An OTLP `AnyValue` as the plain JSON value Grafana shows; `None` (with a warning) when the set
 /// field is broken.
 fn any_value(v: &AnyValue, path: &Path, w: &mut Warnings) -> Option<Value> {
-    if v.string_value.is_present() {
-        let s = v.string_value.read(w, &path.key("stringValue"), "a string")?;
-        return Some(Value::String(s.to_string()));
-    }
-    if v.int_value.is_present() {
-        let ipath = path.key("intValue");
-        let n = v.int_value.read(w, &ipath, "an integer or an integer string")?;
-        return match n {
-            Num::U64(n) => Some(Value::from(*n)),
-            Num::I64(n) => Some(Value::from(*n)),
-            Num::F64(x) => Some(crate::js::number_value(*x)),
-            Num::Text(s) => match s.trim().parse::<i64>() {
-                Ok(n) => Some(Value::from(n)),
-                Err(_) => {
-                    w.push(&ipath, format!("expected an integer string, found {}", quoted(s)));
-                    None
-                }
-            },
-        };
-    }
-    if v.double_value.is_present() {
-        let dpath = path.key("doubleValue");
-        let n = v.double_value.read(w, &dpath, "a number")?;
-        return match n {
-            Num::Text(s) => match crate::js::js_string_to_number(s) {
-                x if x.is_finite() && !s.trim().is_empty() => Some(crate::js::number_value(x)),
-                // Proto3 JSON writes NaN/Infinity as strings; JSON has no such numbers: keep
-                // the text.
-                _ if matches!(s.trim(), "NaN" | "Infinity" | "-Infinity") => {
-                    Some(Value::String(s.to_string()))
-                }
-                _ => {
-                    w.push(&dpath, format!("expected a number, found {}", quoted(s)));
-                    None
-                }
-            },
-            n => n.to_f64().map(crate::js::number_value),
-        };
-    }
-    if v.bool_value.is_present() {
-        return v.bool_value.read(w, &path.key("boolValue"), "a boolean").map(|b| Value::Bool(*b));
-    }
-    if v.bytes_value.is_present() {
-        // Base64 text, kept as Grafana shows it.
-        let s = v.bytes_value.read(w, &path.key("bytesValue"), "a base64 string")?;
-        return Some(Value::String(s.to_string()));
-    }
-    if v.array_value.is_present() {
-        let apath = path.key("arrayValue");
-        let arr = v.array_value.read(w, &apath, "an object")?;
-        let vpath = apath.key("values");
-        let mut out = Vec::new();
-        for (i, item) in arr.values.items(w, &vpath).iter().enumerate() {
-            let ipath = vpath.index(i);
-            match item.read(w, &ipath, "an object") {
-                Some(item) => out.push(any_value(item, &ipath, w).unwrap_or(Value::Null)),
-                None => out.push(Value::Null),
+    match v {
+        AnyValue::Null => Some(Value::Null),
+        AnyValue::String(s) => {
+            let s = s.read(w, &path.key("stringValue"), "a string")?;
+            Some(Value::String(s.to_string()))
+        }
+        AnyValue::Int(n) => {
+            let ipath = path.key("intValue");
+            match n.read(w, &ipath, "an integer or an integer string")? {
+                Num::U64(n) => Some(Value::from(*n)),
+                Num::I64(n) => Some(Value::from(*n)),
+                Num::F64(x) => Some(crate::js::number_value(*x)),
+                Num::Text(s) => match s.trim().parse::<i64>() {
+                    Ok(n) => Some(Value::from(n)),
+                    Err(_) => {
+                        w.push(&ipath, format!("expected an integer string, found {}", quoted(s)));
+                        None
+                    }
+                },
             }
         }
-        return Some(Value::Array(out));
+        AnyValue::Double(n) => {
+            let dpath = path.key("doubleValue");
+            match n.read(w, &dpath, "a number")? {
+                Num::Text(s) => match crate::js::js_string_to_number(s) {
+                    x if x.is_finite() && !s.trim().is_empty() => Some(crate::js::number_value(x)),
+                    // Proto3 JSON writes NaN/Infinity as strings; JSON has no such numbers:
+                    // keep the text.
+                    _ if matches!(s.trim(), "NaN" | "Infinity" | "-Infinity") => {
+                        Some(Value::String(s.to_string()))
+                    }
+                    _ => {
+                        w.push(&dpath, format!("expected a number, found {}", quoted(s)));
+                        None
+                    }
+                },
+                n => n.to_f64().map(crate::js::number_value),
+            }
+        }
+        AnyValue::Bool(b) => {
+            b.read(w, &path.key("boolValue"), "a boolean").map(|b| Value::Bool(*b))
+        }
+        // Base64 text, kept as Grafana shows it.
+        AnyValue::Bytes(s) => {
+            let s = s.read(w, &path.key("bytesValue"), "a base64 string")?;
+            Some(Value::String(s.to_string()))
+        }
+        AnyValue::Array(arr) => {
+            let apath = path.key("arrayValue");
+            let arr = arr.read(w, &apath, "an object")?;
+            let vpath = apath.key("values");
+            let items = arr.values.items(w, &vpath);
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let ipath = vpath.index(i);
+                match item.read(w, &ipath, "an object") {
+                    Some(item) => out.push(any_value(item, &ipath, w).unwrap_or(Value::Null)),
+                    None => out.push(Value::Null),
+                }
+            }
+            Some(Value::Array(out))
+        }
+        AnyValue::KvList(list) => {
+            let kpath = path.key("kvlistValue");
+            let list = list.read(w, &kpath, "an object")?;
+            let pairs = key_values(&list.values, &kpath.key("values"), w);
+            Some(Value::Object(pairs.into_iter().map(|kv| (kv.key, kv.value)).collect()))
+        }
     }
-    if v.kvlist_value.is_present() {
-        let kpath = path.key("kvlistValue");
-        let list = v.kvlist_value.read(w, &kpath, "an object")?;
-        let pairs = key_values(&list.values, &kpath.key("values"), w);
-        return Some(Value::Object(pairs.into_iter().map(|kv| (kv.key, kv.value)).collect()));
-    }
-    Some(Value::Null)
 }
 
 /// Span kind as a number or `SPAN_KIND_*` string → `server` etc.; `None` when unspecified.

@@ -1,4 +1,4 @@
-//! Trace → logs queries for each logs data source type (grafana.md §3).
+//! Trace → logs queries for each logs data source type (docs/grafana.md §3).
 
 use serde_json::{json, Map, Value};
 
@@ -63,7 +63,7 @@ impl LogsTarget {
         }
     }
 
-    /// The query object for a custom query (grafana.md §3.3), already interpolated.
+    /// The query object for a custom query (docs/grafana.md §3.3), already interpolated.
     pub fn custom_query(self, query: String) -> Value {
         match self {
             LogsTarget::Loki => json!({ "expr": query, "refId": "t2l:custom" }),
@@ -157,7 +157,7 @@ impl LogsTarget {
     }
 }
 
-/// The id field names the dynamic Loki path probes, in Grafana's order (grafana.md §3.2).
+/// The id field names the dynamic Loki path probes, in Grafana's order (docs/grafana.md §3.2).
 const ID_FIELD_VARIANTS: [(&str, &str); 6] = [
     ("traceID", "spanID"),
     ("trace_id", "span_id"),
@@ -168,7 +168,7 @@ const ID_FIELD_VARIANTS: [(&str, &str); 6] = [
 ];
 
 /// The alternative Loki queries of the dynamic trace-to-logs path (feature
-/// `dynamicTraceToLogs`, grafana.md §3.2), first one first. `None` when no tag matched.
+/// `dynamicTraceToLogs`, docs/grafana.md §3.2), first one first. `None` when no tag matched.
 pub fn loki_alternatives(
     tags: &[String],
     trace_id: &str,

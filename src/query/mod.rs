@@ -1,5 +1,5 @@
 //! Query languages: how a value or a label name is written into each target language
-//! (beyond.md §1), and the tag matchers of grafana.md §3 built from a span's attributes.
+//! (docs/beyond.md §1), and the tag matchers of docs/grafana.md §3 built from a span's attributes.
 //!
 //! Every function returns its input unchanged when it needs no escaping, so output equals
 //! Grafana's byte for byte in that case.
@@ -109,7 +109,7 @@ impl Lang {
     }
 }
 
-/// Escapes the language's string literal around a template placeholder (beyond.md §1).
+/// Escapes the language's string literal around a template placeholder (docs/beyond.md §1).
 impl Escaper for Lang {
     fn escape(&self, value: &str, quote: char) -> String {
         self.escape_in_quotes(value, quote).into_owned()
@@ -185,7 +185,7 @@ fn go_quoted(value: &str, quote: char) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// How a target writes tag matchers (grafana.md §3 table).
+/// How a target writes tag matchers (docs/grafana.md §3 table).
 #[derive(Debug, Clone, Copy)]
 pub struct TagStyle {
     /// The query language values are escaped for.

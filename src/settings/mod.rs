@@ -1,5 +1,5 @@
-//! Grafana's data source provisioning document, as users write it (api.md "Settings"), read into
-//! typed settings with Grafana's defaults (grafana.md §1). Wrong types are errors that name the
+//! Grafana's data source provisioning document, as users write it (docs/api.md "Settings"), read into
+//! typed settings with Grafana's defaults (docs/grafana.md §1). Wrong types are errors that name the
 //! JSON path; values Grafana would only trip over later (bad shifts, unknown data sources) are kept
 //! so that the rule that uses them can explain itself and the lint can report them.
 
@@ -69,10 +69,10 @@ impl TagMapping {
     }
 }
 
-/// Default tags for logs and metrics (grafana.md §1.1).
+/// Default tags for logs and metrics (docs/grafana.md §1.1).
 pub const DEFAULT_TAG_KEYS: [&str; 6] =
     ["cluster", "hostname", "namespace", "pod", "service.name", "service.namespace"];
-/// Default tags for profiles (grafana.md §1.3).
+/// Default tags for profiles (docs/grafana.md §1.3).
 pub const DEFAULT_PROFILE_TAG_KEYS: [&str; 2] = ["service.name", "service.namespace"];
 
 fn default_tags(keys: &[&str]) -> Vec<TagMapping> {
@@ -177,7 +177,7 @@ pub struct ProfilesSettings {
     pub custom_query: Option<String>,
 }
 
-/// One Loki `derivedFields` entry (grafana.md §8).
+/// One Loki `derivedFields` entry (docs/grafana.md §8).
 #[derive(Debug, Clone)]
 pub struct DerivedFieldSettings {
     /// JSON path of the entry: the link's `origin`.
@@ -198,7 +198,7 @@ pub struct DerivedFieldSettings {
     pub target_blank: bool,
 }
 
-/// One Prometheus `exemplarTraceIdDestinations` entry (grafana.md §9).
+/// One Prometheus `exemplarTraceIdDestinations` entry (docs/grafana.md §9).
 #[derive(Debug, Clone)]
 pub struct ExemplarSettings {
     /// JSON path of the entry: the link's `origin`.
@@ -213,7 +213,16 @@ pub struct ExemplarSettings {
     pub url_display_label: Option<String>,
 }
 
-/// A correlation (grafana.md §7), from a data source's `correlations` (provisioning form) or the
+/// What a correlation opens (its `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrelationKind {
+    /// `query`: a query into the `targetUID` data source.
+    Query,
+    /// `external`: the URL of `config.target.url`.
+    External,
+}
+
+/// A correlation (docs/grafana.md §7), from a data source's `correlations` (provisioning form) or the
 /// top-level `correlations` (API form).
 #[derive(Debug, Clone)]
 pub struct CorrelationSettings {
@@ -229,7 +238,7 @@ pub struct CorrelationSettings {
     /// `description`, shown in Grafana's correlation editor; not part of the link.
     pub description: Option<String>,
     /// `query` or `external`.
-    pub kind: String,
+    pub kind: CorrelationKind,
     /// The field the link sits on.
     pub field: String,
     /// `config.target`: the query object (query) or `{url}` (external).
@@ -340,15 +349,17 @@ fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<Co
         })?,
     };
     // Grafana 10 kept `type` in `config`; newer versions put it on the correlation.
-    let kind =
-        obj.string("type")?.or(config.string("type")?).unwrap_or_else(|| "query".to_string());
-    if kind != "query" && kind != "external" {
-        return Err(Error::new(
-            ErrorCode::InvalidSettings,
-            obj.child_path("type"),
-            format!("correlation type {kind:?} is not one of \"query\", \"external\""),
-        ));
-    }
+    let kind = match obj.string("type")?.or(config.string("type")?).as_deref() {
+        None | Some("query") => CorrelationKind::Query,
+        Some("external") => CorrelationKind::External,
+        Some(kind) => {
+            return Err(Error::new(
+                ErrorCode::InvalidSettings,
+                obj.child_path("type"),
+                format!("correlation type {kind:?} is not one of \"query\", \"external\""),
+            ))
+        }
+    };
     let field = config.string("field")?.ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidSettings,
@@ -430,7 +441,7 @@ impl LogsSettings {
         })
     }
 
-    /// Legacy `tracesToLogs` → V2 (grafana.md §1.1): `mappedTags` when `mapTagNamesEnabled`,
+    /// Legacy `tracesToLogs` → V2 (docs/grafana.md §1.1): `mappedTags` when `mapTagNamesEnabled`,
     /// else the plain `tags` list; never custom.
     fn read_legacy(obj: &Obj) -> Result<LogsSettings> {
         let mut settings = LogsSettings::read(obj, None)?;

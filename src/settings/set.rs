@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, DiagnosticCode, Severity};
 
 /// Where something sits in a provisioning file: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,7 +173,7 @@ impl ProvisioningSet {
             let Value::Object(mut document) = document else {
                 findings.push(located(
                     Severity::Error,
-                    "INVALID_SETTINGS",
+                    DiagnosticCode::InvalidSettings,
                     f,
                     "",
                     "the provisioning document is not a mapping".into(),
@@ -184,7 +184,7 @@ impl ProvisioningSet {
             if legacy {
                 findings.push(located(
                     Severity::Warning,
-                    "LEGACY_API_VERSION",
+                    DiagnosticCode::LegacyApiVersion,
                     f,
                     "",
                     "no `apiVersion`: Grafana reads this file in its deprecated version-0 form \
@@ -231,7 +231,7 @@ impl ProvisioningSet {
                         };
                         findings.push(located(
                             severity,
-                            "DATASOURCE_REPLACED",
+                            DiagnosticCode::DatasourceReplaced,
                             f,
                             &path,
                             format!(
@@ -262,7 +262,7 @@ impl ProvisioningSet {
                         {
                             findings.push(located(
                                 Severity::Error,
-                                "DATASOURCE_UID_TAKEN",
+                                DiagnosticCode::DatasourceUidTaken,
                                 f,
                                 &format!("{path}.uid"),
                                 format!(
@@ -300,7 +300,7 @@ impl ProvisioningSet {
                     let (f, i) = entry.origin;
                     findings.push(located(
                         Severity::Error,
-                        "TOO_MANY_DEFAULTS",
+                        DiagnosticCode::TooManyDefaults,
                         f,
                         &format!("datasources[{i}].isDefault"),
                         format!(
@@ -414,7 +414,7 @@ fn parent_path(path: &str) -> Option<&str> {
 /// no place in the assembled document).
 fn located(
     severity: Severity,
-    code: &'static str,
+    code: DiagnosticCode,
     file: usize,
     path: &str,
     message: String,
@@ -509,7 +509,7 @@ impl Expander<'_, '_> {
                 Reference::Macro { kind, len } => {
                     self.findings.push(located(
                         Severity::Warning,
-                        "UNSUPPORTED_EXPANSION",
+                        DiagnosticCode::UnsupportedExpansion,
                         self.file,
                         path,
                         format!(
@@ -535,7 +535,7 @@ impl Expander<'_, '_> {
     fn unset(&mut self, name: &str, written: &str, path: &str) {
         self.findings.push(located(
             Severity::Warning,
-            "UNSET_ENV_VAR",
+            DiagnosticCode::UnsetEnvVar,
             self.file,
             path,
             format!(
@@ -605,7 +605,7 @@ mod tests {
         let env = Env::from_pairs(env.iter().copied());
         let mut findings = Vec::new();
         let out = Expander { env: &env, file: 0, findings: &mut findings }.string(text, "x");
-        (out, findings.iter().map(|(_, d)| d.code).collect())
+        (out, findings.iter().map(|(_, d)| d.code.as_str()).collect())
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The variable formats of grafana.md §10.2, as Grafana's format registry writes them.
+//! The variable formats of docs/grafana.md §10.2, as Grafana's format registry writes them.
 
 use serde_json::Value;
 use std::borrow::Cow;
@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::date;
 use super::Format;
 use crate::error::{Error, ErrorCode, Result};
-use crate::js::{encode_except, js_string_to_number, json_stringify, to_js_string};
+use crate::js::{encode_with, js_string_to_number, json_stringify, to_js_string, KeepSet};
 
 /// The format ids Grafana knows, in the order error messages list them.
 pub const FORMAT_NAMES: [&str; 19] = [
@@ -230,12 +230,14 @@ fn html_escape(s: &str, out: &mut String) {
 
 /// Grafana's `encodeURIComponentStrict`: `encodeURIComponent` plus `! ' ( ) *`.
 pub fn encode_uri_component_strict(s: &str) -> String {
-    encode_except(s, |b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+    const KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.~");
+    encode_with(s, &KEEPS)
 }
 
 /// Grafana's `encodeURIStrict`: `encodeURI` plus `! ' ( ) *`.
 fn encode_uri_strict(s: &str) -> String {
-    encode_except(s, |b| b.is_ascii_alphanumeric() || b"-_.~;,/?:@&=+$#".contains(&b))
+    const KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.~;,/?:@&=+$#");
+    encode_with(s, &KEEPS)
 }
 
 fn quoted(s: &str, quote: char, escaped: &str, out: &mut String) {

@@ -1,4 +1,4 @@
-//! Grafana's template interpolation (grafana.md §10): `$v`, `${v}`, `${v.path}`, `${v:format}`,
+//! Grafana's template interpolation (docs/grafana.md §10): `$v`, `${v}`, `${v.path}`, `${v:format}`,
 //! `[[v]]`, `[[v:format]]`, every format of §10.2, as core `TemplateSrv.replace` renders them
 //! (the interpolator the Explore trace view uses).
 //!
@@ -122,7 +122,7 @@ impl Issue {
     }
 }
 
-/// Escapes a value that lands inside a string literal of the template (beyond.md §1). `quote` is
+/// Escapes a value that lands inside a string literal of the template (docs/beyond.md §1). `quote` is
 /// the delimiter of the literal around the placeholder (`"`, `'` or `` ` ``). Only called for
 /// placeholders without an explicit `:format`.
 pub trait Escaper {
@@ -146,7 +146,7 @@ pub struct VarUsage {
     pub name: String,
     /// The field path after the name (`tags["k8s.pod.name"]`), empty when none.
     pub path: String,
-    /// Grafana's "found": the replacement differs from the placeholder text (grafana.md §6.3).
+    /// Grafana's "found": the replacement differs from the placeholder text (docs/grafana.md §6.3).
     pub found: bool,
     /// The formatted replacement, when found.
     pub value: Option<String>,
@@ -263,6 +263,8 @@ impl Template {
     /// assert_eq!(t.issues()[0].kind, IssueKind::UnknownFormat("nope".into()));
     /// ```
     pub fn parse(text: &str) -> Result<Template> {
+        let limit = crate::limits::TEMPLATE_BYTES;
+        crate::limits::check("", "the template's length in bytes", text.len(), limit)?;
         let parse::Scanned { parts, placeholders, issues } = parse::scan(text);
         Ok(Template { source: text.to_string(), parts, placeholders, issues })
     }

@@ -2,7 +2,7 @@
 //! text and placeholders, and notes which string literal each placeholder sits in.
 //!
 //! It reads exactly what Grafana core's variable regex reads (`variables/utils.ts`, used by
-//! `TemplateSrv.replace`, grafana.md §10.1):
+//! `TemplateSrv.replace`, docs/grafana.md §10.1):
 //!
 //! ```text
 //! \$(\w+) | \[\[(\w+?)(?::(\w+))?\]\] | \$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}

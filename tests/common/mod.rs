@@ -1,4 +1,4 @@
-//! Shared fixtures for the golden tests: Grafana's running example span (grafana.md §3) and
+//! Shared fixtures for the golden tests: Grafana's running example span (docs/grafana.md §3) and
 //! small helpers to read Explore URLs back. Nothing here computes an expected value.
 #![allow(dead_code)]
 

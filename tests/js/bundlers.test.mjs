@@ -11,7 +11,7 @@ import { extname, join } from "node:path";
 import { promisify } from "node:util";
 import webpack from "webpack";
 import { build as viteBuild } from "vite";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const consumer = join(here, "consumer");
@@ -40,12 +40,7 @@ async function pack(config) {
 let browser;
 before(async () => {
   rmSync(out, { recursive: true, force: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
 });
 after(async () => browser && (await browser.close()));
 

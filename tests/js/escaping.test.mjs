@@ -1,4 +1,4 @@
-// beyond.md §1: hostile attribute values, written into queries, parse with the official grammars
+// docs/beyond.md §1: hostile attribute values, written into queries, parse with the official grammars
 // (Loki's and Prometheus' lezer parsers) and decode back to exactly the value; Lucene and LogsQL
 // are checked with strict hand-written readers. Property tests with a fixed seed: deterministic.
 // Replay another seed with SPANLINK_SEED=<n> node --test tests/js/escaping.test.mjs
@@ -376,7 +376,7 @@ test("LogsQL: VictoriaLogs field:=\"...\" filters unquote to the values", () => 
   }));
 });
 
-/** beyond.md §1: every character outside [a-zA-Z0-9_] becomes `_`, a leading digit gets a `_` prefix. */
+/** docs/beyond.md §1: every character outside [a-zA-Z0-9_] becomes `_`, a leading digit gets a `_` prefix. */
 const labelName = (name) => {
   const mapped = [...name].map((c) => (/^[a-zA-Z0-9_]$/.test(c) ? c : "_")).join("");
   return /^[a-zA-Z_]/.test(mapped) ? mapped : `_${mapped}`;

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit --strict`: proves the published types describe the API precisely.
 // Every `@ts-expect-error` line is misuse that must NOT type-check.
 import { Correlator, exploreUrl, parseTrace, parseInterval, parseProvisioning, Trace, interpolate, applyTransformations } from "spanlink";
-import type { Link, SpanLink, Explanation, Diagnostic, ExploreState, CorrelatorOptions, ScopedVars, Transformation, SpanData, SpanlinkError, ErrorCode, ProvisioningDocument, TraceFormat } from "spanlink";
+import type { Link, SpanLink, Explanation, Diagnostic, DiagnosticCode, ExploreState, CorrelatorOptions, ScopedVars, Transformation, SpanData, SpanlinkError, ErrorCode, ProvisioningDocument, TraceFormat } from "spanlink";
 import init, { parseInterval as webParseInterval } from "spanlink/web";
 import * as inline from "spanlink/inline";
 
@@ -29,6 +29,8 @@ const outcomes: ("link" | "suppressed")[] = why.map((e) => e.outcome);
 const missing: (string | null)[] = why.flatMap((e) => e.variables.map((v) => v.value));
 const lint: Diagnostic[] = correlator.diagnostics();
 const severities: string[] = lint.map((d) => `${d.severity}:${d.suggestion ?? ""}`);
+const lintCodes: DiagnosticCode[] = lint.map((d) => d.code);
+const unknownKeys: Diagnostic[] = lint.filter((d) => d.code === "UNKNOWN_KEY");
 const logLinks: Link[] = correlator.logLinks("loki", "traceID=abc", { job: "x" }, { from: 0, to: 1 });
 const exemplarLinks: Link[] = correlator.exemplarLinks("prom", { trace_id: "abc" });
 const fromText = new Correlator('{"datasources": []}');
@@ -78,6 +80,8 @@ interpolate("$a", { a: "x" });
 interpolate("$a", {}, { range: { from: 1 } });
 // @ts-expect-error the result is a string map
 const notNumbers: Record<string, number> = applyTransformations([], "x");
+// @ts-expect-error diagnostic codes are a closed set
+const badCode: DiagnosticCode = "NOT_A_CODE";
 // @ts-expect-error link types are a closed set
 const badType: Link["type"] = "dashboard";
 // @ts-expect-error traceLinks is a Map, not an object
@@ -93,4 +97,4 @@ exploreUrl({ datasource: "x" });
 // @ts-expect-error parseProvisioning takes YAML text
 parseProvisioning({ datasources: [] });
 
-export { hrefs, uids, firstOfEach, logsLink, outcomes, missing, severities, logLinks, exemplarLinks, href, badType, text, upper, notNumbers, firstName, names, tagKeys, format, id, n, ms, web, badFormat };
+export { lintCodes, unknownKeys, badCode, hrefs, uids, firstOfEach, logsLink, outcomes, missing, severities, logLinks, exemplarLinks, href, badType, text, upper, notNumbers, firstName, names, tagKeys, format, id, n, ms, web, badFormat };

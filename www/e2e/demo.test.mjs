@@ -1,6 +1,6 @@
 // End-to-end test of the built demo (dist/), driving Debian's chromium with playwright-core.
 // The expected links come from the Node build of the same package, run on the same samples,
-// and the expected LogQL is written by hand from Grafana's behaviour (grafana.md §3.1).
+// and the expected LogQL is written by hand from Grafana's behaviour (docs/grafana.md §3.1).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -107,7 +107,7 @@ const ids = shopIds();
 const shopTrace = JSON.parse(shop.trace());
 const traceId = shopTrace.resourceSpans[0].scopeSpans[0].spans[0].traceId;
 
-/** LogQL written by hand from grafana.md §3.1 (Loki, flag off, both filters on). */
+/** LogQL written by hand from docs/grafana.md §3.1 (Loki, flag off, both filters on). */
 function expectedLogQL(selector, tid, sid) {
   return (
     `{${selector}}` +
@@ -314,7 +314,7 @@ test("the sample picker switches to the Elasticsearch settings", async () => {
   const expected = engineLinks(elastic.settings, elastic.trace(), ids.authorizeError).find((l) => l.type === "logs");
   const href = await logsHref(page);
   assert.equal(href, GRAFANA + expected.href);
-  // Elasticsearch: Lucene, span filter off, trace filter on, tags renamed as configured (grafana.md §3)
+  // Elasticsearch: Lucene, span filter off, trace filter on, tags renamed as configured (docs/grafana.md §3)
   const q = leftState(href).queries[0];
   assert.equal(q.query, `"${traceId}" AND service.name:"payment" AND kubernetes.pod.name:"${q.query.match(/kubernetes\.pod\.name:"([^"]+)"/)[1]}"`);
   assert.match(q.query, /kubernetes\.pod\.name:"payment-/);

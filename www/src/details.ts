@@ -209,7 +209,7 @@ function linkButtons(links: Link[], ctx: DetailsContext): HTMLElement {
   }
   const used = new Set<Link>();
   // a correlation keeps its place among correlations even when Grafana types it `profiles`
-  // (every data link of a span with a profile id is typed so, grafana.md §3.5)
+  // (every data link of a span with a profile id is typed so, docs/grafana.md §3.5)
   // and the profile rule's link stays among profiles when Grafana types it as a plain data link
   // (span without a profile id): the button then keeps its title instead of "Profiles for this span"
   const groupType = (l: Link) => {
