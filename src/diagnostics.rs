@@ -55,7 +55,6 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use crate::settings::{Family, Signal};
 
@@ -1049,12 +1048,12 @@ impl<'a> Lint<'a> {
             if text.is_empty() {
                 continue; // empty means the default shift
             }
-            let Some(caps) = shift_regex().captures(text) else {
+            let Some(number) = shift_amount(text) else {
                 let message = format!("`{text}` is not a time shift the settings page accepts (a number and one unit of ms, s, m, h, d, w, M, y)");
                 self.push(Severity::Error, DiagnosticCode::InvalidTimeShift, spath, message, None);
                 continue;
             };
-            let amount = crate::js::js_string_to_number(&caps[1]);
+            let amount = crate::js::js_string_to_number(number);
             // A positive start shift starts the window after the span; a negative end shift
             // ends it before the span ends: logs/metrics of the span itself are cut off.
             if start && amount > 0.0 {
@@ -1566,9 +1565,18 @@ fn levenshtein(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn shift_regex() -> &'static regex::Regex {
-    static RE: OnceLock<regex::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex::Regex::new(r"^(-?[0-9]+(?:\.[0-9]+)?)(ms|[Mwdhmsy])$").expect("valid"))
+/// The number of a time shift the settings page accepts (`^(-?[0-9]+(?:\.[0-9]+)?)(ms|[Mwdhmsy])$`).
+fn shift_amount(text: &str) -> Option<&str> {
+    let number = text
+        .strip_suffix("ms")
+        .or_else(|| text.strip_suffix(['M', 'w', 'd', 'h', 'm', 's', 'y']))?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = number.strip_prefix('-').unwrap_or(number);
+    let valid = match unsigned.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(unsigned),
+    };
+    valid.then_some(number)
 }
 
 /// The label name a tag writes: its `value`, else the key with Grafana's `.`→`_`.
