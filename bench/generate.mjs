@@ -65,7 +65,10 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
     for (let i = 0; i < bytes; i++) s += int(0, 255).toString(16).padStart(2, "0");
     return s;
   };
-  const uuid = () => { const h = hex(16); return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`; };
+  const uuid = () => {
+    const h = hex(16);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  };
 
   // One process (resource) per pod.
   const processes = [];
@@ -76,16 +79,29 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
     for (let r = 0; r < replicas; r++) {
       const pod = `${svc}-${rs}-${hex(3).slice(0, 5)}`;
       const p = {
-        index: processes.length, service: svc,
+        index: processes.length,
+        service: svc,
         attributes: [
-          ["service.name", svc], ["service.namespace", "opentelemetry-demo"], ["service.version", "2.0.2"],
-          ["service.instance.id", uuid()], ["deployment.environment.name", "production"],
-          ["k8s.cluster.name", "shop-eu-west-1"], ["k8s.namespace.name", "shop"],
-          ["k8s.deployment.name", svc], ["k8s.replicaset.name", `${svc}-${rs}`], ["k8s.pod.name", pod],
-          ["k8s.pod.uid", uuid()], ["k8s.node.name", `ip-10-0-${int(1, 9)}-${int(2, 250)}.eu-west-1.compute.internal`],
-          ["container.name", svc], ["host.name", pod], ["os.type", "linux"],
-          ["cloud.provider", "aws"], ["cloud.region", "eu-west-1"],
-          ["telemetry.sdk.language", lang], ["telemetry.sdk.name", "opentelemetry"], ["telemetry.sdk.version", sdk],
+          ["service.name", svc],
+          ["service.namespace", "opentelemetry-demo"],
+          ["service.version", "2.0.2"],
+          ["service.instance.id", uuid()],
+          ["deployment.environment.name", "production"],
+          ["k8s.cluster.name", "shop-eu-west-1"],
+          ["k8s.namespace.name", "shop"],
+          ["k8s.deployment.name", svc],
+          ["k8s.replicaset.name", `${svc}-${rs}`],
+          ["k8s.pod.name", pod],
+          ["k8s.pod.uid", uuid()],
+          ["k8s.node.name", `ip-10-0-${int(1, 9)}-${int(2, 250)}.eu-west-1.compute.internal`],
+          ["container.name", svc],
+          ["host.name", pod],
+          ["os.type", "linux"],
+          ["cloud.provider", "aws"],
+          ["cloud.region", "eu-west-1"],
+          ["telemetry.sdk.language", lang],
+          ["telemetry.sdk.name", "opentelemetry"],
+          ["telemetry.sdk.version", sdk],
         ],
       };
       processes.push(p);
@@ -99,47 +115,140 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
   // A span; `work` (µs) is its own time besides its children, which run one after another.
   const span = (parent, process, name, kind, attributes, work) => {
     if (full()) return null;
-    const s = { spanId: hex(8), parent, process, name, kind, attributes, events: [], links: [], children: [], work, error: false };
+    const s = {
+      spanId: hex(8),
+      parent,
+      process,
+      name,
+      kind,
+      attributes,
+      events: [],
+      links: [],
+      children: [],
+      work,
+      error: false,
+    };
     if (parent) parent.children.push(s);
     spans.push(s);
     const localRoot = !parent || parent.process !== process;
-    if (localRoot && SERVICES[process.service][3]) s.attributes.push(["pyroscope.profile.id", s.spanId]);
+    if (localRoot && SERVICES[process.service][3])
+      s.attributes.push(["pyroscope.profile.id", s.spanId]);
     return s;
   };
   const pod = (svc) => pick(podsOf[svc]);
   // A gRPC call: client span in the caller, server span in a pod of the callee.
   const grpc = (parent, svc, service, method, work) => {
     if (!parent || full()) return null;
-    const rpc = [["rpc.system", "grpc"], ["rpc.service", `oteldemo.${service}`], ["rpc.method", method]];
-    const c = span(parent, parent.process, `oteldemo.${service}/${method}`, "client",
-      [...rpc, ["server.address", svc], ["server.port", 8080], ["rpc.grpc.status_code", 0]], int(60, 400));
+    const rpc = [
+      ["rpc.system", "grpc"],
+      ["rpc.service", `oteldemo.${service}`],
+      ["rpc.method", method],
+    ];
+    const c = span(
+      parent,
+      parent.process,
+      `oteldemo.${service}/${method}`,
+      "client",
+      [...rpc, ["server.address", svc], ["server.port", 8080], ["rpc.grpc.status_code", 0]],
+      int(60, 400),
+    );
     if (c && rnd() < 0.3) {
-      c.events.push({ name: "message", offset: 5, attributes: [["message.type", "SENT"], ["message.id", 1]] });
+      c.events.push({
+        name: "message",
+        offset: 5,
+        attributes: [
+          ["message.type", "SENT"],
+          ["message.id", 1],
+        ],
+      });
     }
-    return span(c, pod(svc), `oteldemo.${service}/${method}`, "server",
-      [...rpc, ["rpc.grpc.status_code", 0], ["network.peer.address", `10.1.${int(0, 255)}.${int(2, 254)}`]], work);
+    return span(
+      c,
+      pod(svc),
+      `oteldemo.${service}/${method}`,
+      "server",
+      [
+        ...rpc,
+        ["rpc.grpc.status_code", 0],
+        ["network.peer.address", `10.1.${int(0, 255)}.${int(2, 254)}`],
+      ],
+      work,
+    );
   };
   const http = (parent, svc, method, route, path, work) => {
     if (!parent || full()) return null;
-    const c = span(parent, parent.process, `${method}`, "client",
-      [["http.request.method", method], ["url.full", `http://${svc}:8080${path}`], ["server.address", svc],
-        ["server.port", 8080], ["http.response.status_code", 200]], int(100, 600));
-    return span(c, pod(svc), `${method} ${route}`, "server",
-      [["http.request.method", method], ["http.route", route], ["url.path", path], ["url.scheme", "http"],
-        ["http.response.status_code", 200], ["network.protocol.version", "1.1"],
-        ["client.address", `10.1.${int(0, 255)}.${int(2, 254)}`], ["user_agent.original", "python-requests/2.32.3"]], work);
+    const c = span(
+      parent,
+      parent.process,
+      `${method}`,
+      "client",
+      [
+        ["http.request.method", method],
+        ["url.full", `http://${svc}:8080${path}`],
+        ["server.address", svc],
+        ["server.port", 8080],
+        ["http.response.status_code", 200],
+      ],
+      int(100, 600),
+    );
+    return span(
+      c,
+      pod(svc),
+      `${method} ${route}`,
+      "server",
+      [
+        ["http.request.method", method],
+        ["http.route", route],
+        ["url.path", path],
+        ["url.scheme", "http"],
+        ["http.response.status_code", 200],
+        ["network.protocol.version", "1.1"],
+        ["client.address", `10.1.${int(0, 255)}.${int(2, 254)}`],
+        ["user_agent.original", "python-requests/2.32.3"],
+      ],
+      work,
+    );
   };
   const db = (parent, system, op, statement, work) => {
     if (!parent || full()) return null;
     const redis = system === "redis";
-    return span(parent, parent.process, redis ? op : `${op} shop.${statement.match(/(?:FROM|INTO|UPDATE) (\w+)/)[1]}`, "client",
-      [["db.system", system], ["db.namespace", redis ? "0" : "shop"], ["db.operation.name", op],
-        ["db.query.text", statement], ["server.address", redis ? "valkey-cart" : "postgresql"], ["server.port", redis ? 6379 : 5432]],
-      work);
+    return span(
+      parent,
+      parent.process,
+      redis ? op : `${op} shop.${statement.match(/(?:FROM|INTO|UPDATE) (\w+)/)[1]}`,
+      "client",
+      [
+        ["db.system", system],
+        ["db.namespace", redis ? "0" : "shop"],
+        ["db.operation.name", op],
+        ["db.query.text", statement],
+        ["server.address", redis ? "valkey-cart" : "postgresql"],
+        ["server.port", redis ? 6379 : 5432],
+      ],
+      work,
+    );
   };
-  const products = ["OLJCESPC7Z", "66VCHSJNUP", "1YMWWN1N4O", "L9ECAV7KIM", "2ZYFJ3GM2N", "0PUK6V6EV0", "LS4PSXUNUM", "9SIQT8TOJO", "6E92ZMYYFZ", "HQTGWGPNH4"];
+  const products = [
+    "OLJCESPC7Z",
+    "66VCHSJNUP",
+    "1YMWWN1N4O",
+    "L9ECAV7KIM",
+    "2ZYFJ3GM2N",
+    "0PUK6V6EV0",
+    "LS4PSXUNUM",
+    "9SIQT8TOJO",
+    "6E92ZMYYFZ",
+    "HQTGWGPNH4",
+  ];
 
-  const root = span(null, pod("load-generator"), "user session", "internal", [["app.session.pages", 0]], int(200, 900));
+  const root = span(
+    null,
+    pod("load-generator"),
+    "user session",
+    "internal",
+    [["app.session.pages", 0]],
+    int(200, 900),
+  );
   let order = 0;
   while (!full()) {
     // One page view of the session: the load generator's request through the proxy.
@@ -147,8 +256,16 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
     const product = pick(products);
     const [method, route, path] = {
       product: ["GET", "/api/products/{productId}", `/api/products/${product}`],
-      recommendations: ["GET", "/api/recommendations", `/api/recommendations?productIds=${product}`],
-      ads: ["GET", "/api/data", `/api/data?contextKeys=${pick(["telescopes", "binoculars", "accessories"])}`],
+      recommendations: [
+        "GET",
+        "/api/recommendations",
+        `/api/recommendations?productIds=${product}`,
+      ],
+      ads: [
+        "GET",
+        "/api/data",
+        `/api/data?contextKeys=${pick(["telescopes", "binoculars", "accessories"])}`,
+      ],
       cart: ["POST", "/api/cart", "/api/cart"],
       checkout: ["POST", "/api/checkout", "/api/checkout"],
     }[flow];
@@ -161,14 +278,43 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
     if (flow === "product") {
       const pc = grpc(fe, "product-catalog", "ProductCatalogService", "GetProduct", int(80, 300));
       pc?.attributes.push(["app.product.id", product]);
-      db(pc, "postgresql", "SELECT", `SELECT id, name, description, picture, price_usd FROM products WHERE id = $1`, int(300, 1500));
+      db(
+        pc,
+        "postgresql",
+        "SELECT",
+        `SELECT id, name, description, picture, price_usd FROM products WHERE id = $1`,
+        int(300, 1500),
+      );
     } else if (flow === "recommendations") {
-      const rec = grpc(fe, "recommendation", "RecommendationService", "ListRecommendations", int(200, 900));
-      const list = grpc(rec, "product-catalog", "ProductCatalogService", "ListProducts", int(100, 400));
+      const rec = grpc(
+        fe,
+        "recommendation",
+        "RecommendationService",
+        "ListRecommendations",
+        int(200, 900),
+      );
+      const list = grpc(
+        rec,
+        "product-catalog",
+        "ProductCatalogService",
+        "ListProducts",
+        int(100, 400),
+      );
       db(list, "postgresql", "SELECT", "SELECT id, name, categories FROM products", int(400, 2500));
     } else if (flow === "ads") {
       const ad = grpc(fe, "ad", "AdService", "GetAds", int(150, 700));
-      if (ad) span(ad, ad.process, "getAdsByCategory", "internal", [["app.ads.category", "telescopes"], ["app.ads.count", int(1, 3)]], int(50, 200));
+      if (ad)
+        span(
+          ad,
+          ad.process,
+          "getAdsByCategory",
+          "internal",
+          [
+            ["app.ads.category", "telescopes"],
+            ["app.ads.count", int(1, 3)],
+          ],
+          int(50, 200),
+        );
     } else if (flow === "cart") {
       const cart = grpc(fe, "cart", "CartService", "AddItem", int(100, 500));
       cart?.attributes.push(["app.product.id", product], ["app.product.quantity", int(1, 5)]);
@@ -181,38 +327,95 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
       const cart = grpc(co, "cart", "CartService", "GetCart", int(100, 400));
       db(cart, "redis", "HGET", "HGET cart:<user> items", int(80, 400));
       const items = int(1, 4);
-      for (let i = 0; i < items; i++) grpc(co, "product-catalog", "ProductCatalogService", "GetProduct", int(80, 300));
-      for (let i = 0; i < items; i++) grpc(co, "currency", "CurrencyService", "Convert", int(20, 120));
+      for (let i = 0; i < items; i++)
+        grpc(co, "product-catalog", "ProductCatalogService", "GetProduct", int(80, 300));
+      for (let i = 0; i < items; i++)
+        grpc(co, "currency", "CurrencyService", "Convert", int(20, 120));
       const quote = grpc(co, "shipping", "ShippingService", "GetQuote", int(100, 500));
       http(quote, "quote", "POST", "/getquote", "/getquote", int(200, 900));
       const pay = grpc(co, "payment", "PaymentService", "Charge", int(300, 2000));
       if (pay) {
-        pay.attributes.push(["app.payment.card_type", pick(["visa", "mastercard", "amex"])], ["app.payment.amount", int(10, 900) + 0.5]);
+        pay.attributes.push(
+          ["app.payment.card_type", pick(["visa", "mastercard", "amex"])],
+          ["app.payment.amount", int(10, 900) + 0.5],
+        );
         if (rnd() < 0.05) {
           pay.error = true;
-          pay.events.push({ name: "exception", offset: 40, attributes: [["exception.type", "Error"],
-            ["exception.message", "Payment request failed. Invalid token. app.loyalty.level=gold"],
-            ["exception.stacktrace", "Error: Payment request failed. Invalid token.\n    at charge (/usr/src/app/charge.js:37:13)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)"]] });
+          pay.events.push({
+            name: "exception",
+            offset: 40,
+            attributes: [
+              ["exception.type", "Error"],
+              [
+                "exception.message",
+                "Payment request failed. Invalid token. app.loyalty.level=gold",
+              ],
+              [
+                "exception.stacktrace",
+                "Error: Payment request failed. Invalid token.\n    at charge (/usr/src/app/charge.js:37:13)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
+              ],
+            ],
+          });
         }
       }
       grpc(co, "shipping", "ShippingService", "ShipOrder", int(100, 500));
       grpc(co, "currency", "CurrencyService", "Convert", int(20, 120));
       const email = grpc(co, "email", "EmailService", "SendOrderConfirmation", int(300, 2000));
-      if (email) span(email, email.process, "send_email", "internal", [["app.email.recipient", "someone@example.com"]], int(100, 500));
+      if (email)
+        span(
+          email,
+          email.process,
+          "send_email",
+          "internal",
+          [["app.email.recipient", "someone@example.com"]],
+          int(100, 500),
+        );
       const empty = grpc(co, "cart", "CartService", "EmptyCart", int(80, 300));
       db(empty, "redis", "DEL", "DEL cart:<user>", int(50, 200));
-      const kafka = [["messaging.system", "kafka"], ["messaging.destination.name", "orders"]];
-      const produce = span(co, co.process, "orders publish", "producer",
-        [...kafka, ["messaging.operation.type", "publish"], ["messaging.client.id", "checkout"], ["messaging.kafka.message.offset", order]], int(100, 400));
+      const kafka = [
+        ["messaging.system", "kafka"],
+        ["messaging.destination.name", "orders"],
+      ];
+      const produce = span(
+        co,
+        co.process,
+        "orders publish",
+        "producer",
+        [
+          ...kafka,
+          ["messaging.operation.type", "publish"],
+          ["messaging.client.id", "checkout"],
+          ["messaging.kafka.message.offset", order],
+        ],
+        int(100, 400),
+      );
       order++;
       for (const svc of ["accounting", "fraud-detection"]) {
-        const consume = span(produce, pod(svc), "orders process", "consumer",
-          [...kafka, ["messaging.operation.type", "process"], ["messaging.consumer.group.name", svc],
-            ["messaging.kafka.message.offset", order - 1], ["app.order.id", orderId]], int(300, 2500));
+        const consume = span(
+          produce,
+          pod(svc),
+          "orders process",
+          "consumer",
+          [
+            ...kafka,
+            ["messaging.operation.type", "process"],
+            ["messaging.consumer.group.name", svc],
+            ["messaging.kafka.message.offset", order - 1],
+            ["app.order.id", orderId],
+          ],
+          int(300, 2500),
+        );
         if (consume && svc === "accounting") {
-          db(consume, "postgresql", "INSERT", "INSERT INTO orders (order_id, currency_code, amount) VALUES ($1, $2, $3)", int(300, 1500));
+          db(
+            consume,
+            "postgresql",
+            "INSERT",
+            "INSERT INTO orders (order_id, currency_code, amount) VALUES ($1, $2, $3)",
+            int(300, 1500),
+          );
         }
-        if (consume && svc === "fraud-detection") consume.links.push({ span: co, attributes: [["messaging.operation", "process"]] });
+        if (consume && svc === "fraud-detection")
+          consume.links.push({ span: co, attributes: [["messaging.operation", "process"]] });
       }
     }
     root.attributes[0][1]++;
@@ -230,7 +433,10 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
     s.startUs = at;
     s.ns = int(0, 999); // OTLP carries nanoseconds: not every time is a whole µs
     let t = at + int(5, 40);
-    for (const c of s.children) { place(c, t); t += c.durationUs + int(5, 60); }
+    for (const c of s.children) {
+      place(c, t);
+      t += c.durationUs + int(5, 60);
+    }
   };
   duration(root);
   place(root, startUs);
@@ -238,40 +444,80 @@ function buildSpans({ spans: count = 10_000, seed = 1 } = {}) {
 }
 
 const otlpValue = (v) =>
-  typeof v === "string" ? { stringValue: v }
-    : Number.isInteger(v) ? { intValue: String(v) }
-      : typeof v === "boolean" ? { boolValue: v } : { doubleValue: v };
+  typeof v === "string"
+    ? { stringValue: v }
+    : Number.isInteger(v)
+      ? { intValue: String(v) }
+      : typeof v === "boolean"
+        ? { boolValue: v }
+        : { doubleValue: v };
 const jaegerTag = ([key, v]) =>
-  typeof v === "string" ? { key, type: "string", value: v }
-    : Number.isInteger(v) ? { key, type: "int64", value: v }
-      : typeof v === "boolean" ? { key, type: "bool", value: v } : { key, type: "float64", value: v };
+  typeof v === "string"
+    ? { key, type: "string", value: v }
+    : Number.isInteger(v)
+      ? { key, type: "int64", value: v }
+      : typeof v === "boolean"
+        ? { key, type: "bool", value: v }
+        : { key, type: "float64", value: v };
 
 /** The trace as Jaeger `/api/traces` JSON (what Jaeger's query service and Grafana's Jaeger data source get). */
 export function toJaeger({ traceId, spans, processes }) {
   return {
-    data: [{
-      traceID: traceId,
-      spans: spans.map((s) => ({
-        traceID: traceId, spanID: s.spanId, operationName: s.name, flags: 1,
-        references: [
-          ...(s.parent ? [{ refType: "CHILD_OF", traceID: traceId, spanID: s.parent.spanId }] : []),
-          ...s.links.map((l) => ({ refType: "FOLLOWS_FROM", traceID: traceId, spanID: l.span.spanId })),
-        ],
-        startTime: s.startUs, duration: s.durationUs,
-        tags: [
-          ["otel.scope.name", `${s.process.service}-instrumentation`], ["otel.scope.version", "1.0.0"],
-          ["span.kind", s.kind], ...s.attributes,
-          ...(s.error ? [["otel.status_code", "ERROR"], ["error", true]] : []),
-        ].map(jaegerTag),
-        logs: s.events.map((e) => ({ timestamp: s.startUs + e.offset, fields: [["event", e.name], ...e.attributes].map(jaegerTag) })),
-        processID: `p${s.process.index + 1}`, warnings: null,
-      })),
-      processes: Object.fromEntries(processes.map((p) => [`p${p.index + 1}`, {
-        serviceName: p.service, tags: p.attributes.filter(([k]) => k !== "service.name").map(jaegerTag),
-      }])),
-      warnings: null,
-    }],
-    total: 0, limit: 0, offset: 0, errors: null,
+    data: [
+      {
+        traceID: traceId,
+        spans: spans.map((s) => ({
+          traceID: traceId,
+          spanID: s.spanId,
+          operationName: s.name,
+          flags: 1,
+          references: [
+            ...(s.parent
+              ? [{ refType: "CHILD_OF", traceID: traceId, spanID: s.parent.spanId }]
+              : []),
+            ...s.links.map((l) => ({
+              refType: "FOLLOWS_FROM",
+              traceID: traceId,
+              spanID: l.span.spanId,
+            })),
+          ],
+          startTime: s.startUs,
+          duration: s.durationUs,
+          tags: [
+            ["otel.scope.name", `${s.process.service}-instrumentation`],
+            ["otel.scope.version", "1.0.0"],
+            ["span.kind", s.kind],
+            ...s.attributes,
+            ...(s.error
+              ? [
+                  ["otel.status_code", "ERROR"],
+                  ["error", true],
+                ]
+              : []),
+          ].map(jaegerTag),
+          logs: s.events.map((e) => ({
+            timestamp: s.startUs + e.offset,
+            fields: [["event", e.name], ...e.attributes].map(jaegerTag),
+          })),
+          processID: `p${s.process.index + 1}`,
+          warnings: null,
+        })),
+        processes: Object.fromEntries(
+          processes.map((p) => [
+            `p${p.index + 1}`,
+            {
+              serviceName: p.service,
+              tags: p.attributes.filter(([k]) => k !== "service.name").map(jaegerTag),
+            },
+          ]),
+        ),
+        warnings: null,
+      },
+    ],
+    total: 0,
+    limit: 0,
+    offset: 0,
+    errors: null,
   };
 }
 
@@ -282,21 +528,37 @@ export function toOtlp({ traceId, spans, processes }) {
   const byProcess = processes.map(() => []);
   for (const s of spans) byProcess[s.process.index].push(s);
   return {
-    resourceSpans: processes.filter((p) => byProcess[p.index].length).map((p) => ({
-      resource: { attributes: kv(p.attributes) },
-      scopeSpans: [{
-        scope: { name: `${p.service}-instrumentation`, version: "1.0.0" },
-        spans: byProcess[p.index].map((s) => ({
-          traceId, spanId: s.spanId, parentSpanId: s.parent ? s.parent.spanId : "", name: s.name,
-          kind: KIND[s.kind],
-          startTimeUnixNano: ns(s.startUs, s.ns), endTimeUnixNano: ns(s.startUs + s.durationUs, s.ns),
-          attributes: kv(s.attributes),
-          events: s.events.map((e) => ({ timeUnixNano: ns(s.startUs + e.offset, 0), name: e.name, attributes: kv(e.attributes) })),
-          links: s.links.map((l) => ({ traceId, spanId: l.span.spanId, attributes: kv(l.attributes) })),
-          status: s.error ? { code: 2, message: "Payment request failed" } : {},
-        })),
-      }],
-    })),
+    resourceSpans: processes
+      .filter((p) => byProcess[p.index].length)
+      .map((p) => ({
+        resource: { attributes: kv(p.attributes) },
+        scopeSpans: [
+          {
+            scope: { name: `${p.service}-instrumentation`, version: "1.0.0" },
+            spans: byProcess[p.index].map((s) => ({
+              traceId,
+              spanId: s.spanId,
+              parentSpanId: s.parent ? s.parent.spanId : "",
+              name: s.name,
+              kind: KIND[s.kind],
+              startTimeUnixNano: ns(s.startUs, s.ns),
+              endTimeUnixNano: ns(s.startUs + s.durationUs, s.ns),
+              attributes: kv(s.attributes),
+              events: s.events.map((e) => ({
+                timeUnixNano: ns(s.startUs + e.offset, 0),
+                name: e.name,
+                attributes: kv(e.attributes),
+              })),
+              links: s.links.map((l) => ({
+                traceId,
+                spanId: l.span.spanId,
+                attributes: kv(l.attributes),
+              })),
+              status: s.error ? { code: 2, message: "Payment request failed" } : {},
+            })),
+          },
+        ],
+      })),
   };
 }
 
@@ -315,7 +577,10 @@ export function writeTraces(dir, sizes = [10_000, 100_000], seed = 1) {
   const paths = [];
   for (const n of sizes) {
     const built = buildSpans({ spans: n, seed });
-    for (const [format, render] of [["jaeger", toJaeger], ["otlp", toOtlp]]) {
+    for (const [format, render] of [
+      ["jaeger", toJaeger],
+      ["otlp", toOtlp],
+    ]) {
       const path = join(dir, `trace-${n}.${format}.json`);
       writeFileSync(path, JSON.stringify(render(built)));
       paths.push(path);

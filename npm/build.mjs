@@ -9,7 +9,8 @@ const dist = new URL("./dist/", import.meta.url).pathname;
 const read = (...p) => readFileSync(join(gen, ...p), "utf8");
 const write = (name, text) => writeFileSync(join(dist, name), text);
 const replaceOnce = (text, from, to) => {
-  if (!text.includes(from)) throw new Error(`build.mjs: expected ${JSON.stringify(from)} in the glue`);
+  const found = typeof from === "string" ? text.includes(from) : from.test(text);
+  if (!found) throw new Error(`build.mjs: expected ${from} in the glue`);
   return text.replace(from, to);
 };
 
@@ -19,7 +20,11 @@ mkdirSync(dist, { recursive: true });
 // The .wasm is the same for every target: ship it once.
 cpSync(join(gen, "web", "spanlink_bg.wasm"), join(dist, "spanlink_bg.wasm"));
 for (const t of ["nodejs", "bundler"]) {
-  if (!readFileSync(join(gen, t, "spanlink_bg.wasm")).equals(readFileSync(join(dist, "spanlink_bg.wasm")))) {
+  if (
+    !readFileSync(join(gen, t, "spanlink_bg.wasm")).equals(
+      readFileSync(join(dist, "spanlink_bg.wasm")),
+    )
+  ) {
     throw new Error(`build.mjs: ${t} wasm differs from web wasm`);
   }
 }
@@ -39,12 +44,23 @@ function __spanlinkThrown(message) {
 }
 `;
 function patchGlue(js) {
-  js = replaceOnce(js, "throw new Error(getStringFromWasm0(arg0, arg1));", "throw __spanlinkThrown(getStringFromWasm0(arg0, arg1));");
+  js = replaceOnce(
+    js,
+    "throw new Error(getStringFromWasm0(arg0, arg1));",
+    "throw __spanlinkThrown(getStringFromWasm0(arg0, arg1));",
+  );
   if (js.includes("function _assertClass")) {
-    js = replaceOnce(js, "throw new Error(`expected instance of ${klass.name}`);", "throw __spanlinkThrown(`expected instance of ${klass.name}`);");
+    js = replaceOnce(
+      js,
+      "throw new Error(`expected instance of ${klass.name}`);",
+      "throw __spanlinkThrown(`expected instance of ${klass.name}`);",
+    );
   }
   const frees = js.match(/__wbg_\w+_free\(ptr, 0\)/g) || [];
-  js = js.replace(/(const ptr = this\.__destroy_into_raw\(\);)(\s+wasm\.__wbg_\w+_free\(ptr, 0\);)/g, "$1\n        if (ptr === 0) return;$2");
+  js = js.replace(
+    /(const ptr = this\.__destroy_into_raw\(\);)(\s+wasm\.__wbg_\w+_free\(ptr, 0\);)/g,
+    "$1\n        if (ptr === 0) return;$2",
+  );
   if (frees.length === 0 || (js.match(/if \(ptr === 0\) return;/g) || []).length !== frees.length) {
     throw new Error("build.mjs: unexpected free() shape in the glue");
   }
@@ -60,11 +76,15 @@ write("glue-web.js", replaceOnce(web, urlIn, "new URL('./spanlink_bg.wasm', impo
 write("glue-inline.js", replaceOnce(web, urlIn, "undefined"));
 write("glue-bundler.js", read("bundler", "spanlink.js"));
 write("spanlink_bg.js", patchGlue(read("bundler", "spanlink_bg.js")));
-write("wasm-base64.js", `export const wasmBase64 = "${readFileSync(join(dist, "spanlink_bg.wasm")).toString("base64")}";\n`);
+write(
+  "wasm-base64.js",
+  `export const wasmBase64 = "${readFileSync(join(dist, "spanlink_bg.wasm")).toString("base64")}";\n`,
+);
 
 // Types: no `any` in what users see (wasm-bindgen's raw InitOutput signatures included).
 // wasm-bindgen declares `[Symbol.dispose]()` (for `using`): bring its lib in for every consumer.
-const noAny = (dts) => '/// <reference lib="esnext.disposable" />\n' + dts.replace(/\bany\b/g, "unknown");
+const noAny = (dts) =>
+  '/// <reference lib="esnext.disposable" />\n' + dts.replace(/\bany\b/g, "unknown");
 write("glue.d.ts", noAny(read("nodejs", "spanlink.d.ts")));
 write("glue-web.d.ts", noAny(read("web", "spanlink.d.ts")));
 
@@ -72,9 +92,14 @@ for (const f of readdirSync(src)) cpSync(join(src, f), join(dist, f));
 
 // provisioning.cjs: the CommonJS twin of provisioning.js.
 const esm = readFileSync(join(src, "provisioning.js"), "utf8");
-write("provisioning.cjs", '"use strict";\n' +
-  replaceOnce(replaceOnce(esm, 'import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";',
-    'const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } = require("yaml");'),
-    "export function provisioningReader", "function provisioningReader") +
-  "module.exports = { provisioningReader };\n");
+write(
+  "provisioning.cjs",
+  '"use strict";\n' +
+    replaceOnce(
+      replaceOnce(esm, /import (\{[^}]*\}) from "yaml";/, 'const $1 = require("yaml");'),
+      "export function provisioningReader",
+      "function provisioningReader",
+    ) +
+    "module.exports = { provisioningReader };\n",
+);
 console.log(`npm/dist: ${readdirSync(dist).length} files`);

@@ -400,6 +400,7 @@ pub fn check_with(doc: &Value, tracing: Option<&str>) -> Vec<Diagnostic> {
         for (j, c) in items.iter().enumerate() {
             let source = c
                 .get("sourceUID")
+                .or(c.pointer("/source/uid"))
                 .and_then(Value::as_str)
                 .and_then(|r| lint.resolve(r).source().cloned());
             lint.correlation(&format!("correlations[{j}]"), c, source.as_ref());
@@ -470,6 +471,9 @@ const CORRELATION_KEYS: &[&str] = &[
     "type",
     "config",
     "provisioned",
+    // The run-time shape (Grafana's correlations service): whole data source settings.
+    "source",
+    "target",
 ];
 const CORRELATION_CONFIG_KEYS: &[&str] = &["type", "field", "target", "transformations"];
 const TRANSFORMATION_KEYS: &[&str] = &["type", "field", "expression", "mapValue"];
@@ -1287,16 +1291,19 @@ impl<'a> Lint<'a> {
 
     fn correlation(&mut self, path: &str, c: &Value, source: Option<&Source<'a>>) {
         self.known_keys(path, c, CORRELATION_KEYS, "correlation");
-        if let Some(uid) = c.get("sourceUID") {
-            self.reference(&child(path, "sourceUID"), uid, None);
-        }
-        if let Some(uid) = c.get("targetUID") {
-            self.reference(&child(path, "targetUID"), uid, None);
+        for (key, runtime) in [("sourceUID", "source"), ("targetUID", "target")] {
+            if let Some(uid) = c.get(key) {
+                self.reference(&child(path, key), uid, None);
+            } else if let Some(uid) = c.get(runtime).and_then(|d| d.get("uid")) {
+                self.reference(&child(&child(path, runtime), "uid"), uid, None);
+            }
         }
         // `type` sits at the top in the API form and in `config` in older provisioning files.
         let ty =
             c.get("type").or(c.pointer("/config/type")).and_then(Value::as_str).unwrap_or("query");
-        if ty != "external" && !has_text(c, "targetUID") {
+        let has_target =
+            has_text(c, "targetUID") || c.get("target").is_some_and(|t| has_text(t, "uid"));
+        if ty != "external" && !has_target {
             let message = "a `query` correlation without `targetUID` makes no link".into();
             self.push(Severity::Warning, DiagnosticCode::NoLinkTarget, path.into(), message, None);
         }

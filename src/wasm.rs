@@ -224,16 +224,85 @@ impl JsTrace {
     }
 }
 
-/// Parses a Tempo/OTLP, Jaeger or Zipkin v2 trace (JSON text or the parsed object).
+/// Parses a Tempo/OTLP, Jaeger or Zipkin v2 trace (JSON text or the parsed object), or Grafana's
+/// trace data frame (a `DataFrame`, a `DataFrameJSON`, or a panel's `data.series`).
 #[wasm_bindgen(js_name = parseTrace)]
 pub fn parse_trace(
-    #[wasm_bindgen(unchecked_param_type = "string | object")] trace: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "string | object | TraceFrameInput | readonly TraceFrameInput[]"
+    )]
+    trace: JsValue,
 ) -> JsResult<JsTrace> {
     let inner = match trace.as_string() {
         Some(text) => crate::Trace::from_json(&text),
-        None => crate::Trace::from_json(&json_text_arg(&trace, "trace")?),
+        None => {
+            let text = json_text_arg(&plain_frames(&trace), "trace")?;
+            if is_series(&trace) {
+                // An array of frames: read from the tree (as text it would read as Zipkin's array).
+                let tree = crate::js::json_parse::<Value>(&text)
+                    .map_err(|e| invalid("trace", e.to_string()))?;
+                crate::Trace::from_value(&tree)
+            } else {
+                crate::Trace::from_json(&text)
+            }
+        }
     };
     inner.map(|inner| JsTrace { inner }).map_err(to_js)
+}
+
+/// Whether `v` is a panel's `data.series`: an array whose first element is a data frame.
+fn is_series(v: &JsValue) -> bool {
+    let first =
+        js_sys::Array::is_array(v).then(|| js_sys::Reflect::get(v, &0.into()).ok()).flatten();
+    first.is_some_and(|f| {
+        f.is_object()
+            && ["fields", "schema"]
+                .iter()
+                .any(|k| js_sys::Reflect::get(&f, &(*k).into()).is_ok_and(|x| !x.is_undefined()))
+    })
+}
+
+/// A panel's data frames as plain data: each `DataFrame` reduced to its name, meta's
+/// visualisation type and `fields[].{name, type, values}`. Frames in a panel carry more (display
+/// functions, field state with proxies, caches) that `JSON.stringify` must not walk.
+fn plain_frames(v: &JsValue) -> JsValue {
+    if js_sys::Array::is_array(v) {
+        let frames: js_sys::Array = v.clone().unchecked_into();
+        return frames.iter().map(|f| plain_frame(&f)).collect::<js_sys::Array>().into();
+    }
+    plain_frame(v)
+}
+
+fn plain_frame(v: &JsValue) -> JsValue {
+    let get = |o: &JsValue, key: &str| js_sys::Reflect::get(o, &key.into()).unwrap_or_default();
+    let fields = if v.is_object() { get(v, "fields") } else { JsValue::UNDEFINED };
+    if !js_sys::Array::is_array(&fields) {
+        return v.clone();
+    }
+    let set = |o: &js_sys::Object, key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(o, &key.into(), &value);
+    };
+    let frame = js_sys::Object::new();
+    set(&frame, "name", get(v, "name"));
+    let vis = get(&get(v, "meta"), "preferredVisualisationType");
+    if !vis.is_undefined() {
+        let meta = js_sys::Object::new();
+        set(&meta, "preferredVisualisationType", vis);
+        set(&frame, "meta", meta.into());
+    }
+    let fields: js_sys::Array = fields.unchecked_into();
+    let plain = fields.iter().map(|field| {
+        if !field.is_object() {
+            return field;
+        }
+        let out = js_sys::Object::new();
+        for key in ["name", "type", "values"] {
+            set(&out, key, get(&field, key));
+        }
+        out.into()
+    });
+    set(&frame, "fields", plain.collect::<js_sys::Array>().into());
+    frame.into()
 }
 
 /// Grafana's interval text (`"-2m"`, `"1h"`) in milliseconds.

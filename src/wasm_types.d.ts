@@ -164,11 +164,38 @@ export interface DatasourceConfig {
   correlations?: ProvisionedCorrelation[];
   [key: string]: unknown;
 }
-/** The data source provisioning document (the YAML file, parsed). */
+/**
+ * A data source as Grafana's frontend holds it (`DataSourceInstanceSettings`, what
+ * `getDataSourceSrv().getList()` returns): read as it is, extra keys ignored, no `$$` processing.
+ */
+export interface DatasourceInstanceSettingsLike {
+  uid: string;
+  name: string;
+  type: string;
+  url?: string;
+  jsonData?: object;
+}
+/**
+ * A correlation as Grafana's correlations service returns it at run time
+ * (`getCorrelationsBySourceUIDs(uids).correlations`): `source` and `target` are data sources.
+ */
+export interface RuntimeCorrelation {
+  uid?: string;
+  label?: string;
+  description?: string;
+  type?: string;
+  config: { field: string; target: object; transformations?: readonly object[] };
+  source: { uid: string };
+  target?: { uid: string };
+}
+/**
+ * The data source provisioning document (the YAML file, parsed), or what a plugin has at run
+ * time: `{ datasources: getDataSourceSrv().getList(), correlations }`.
+ */
 export interface ProvisioningDocument {
   apiVersion?: number;
-  datasources?: DatasourceConfig[];
-  correlations?: ApiCorrelation[];
+  datasources?: ReadonlyArray<DatasourceConfig | DatasourceInstanceSettingsLike>;
+  correlations?: ReadonlyArray<ApiCorrelation | RuntimeCorrelation>;
   [key: string]: unknown;
 }
 
@@ -209,7 +236,8 @@ export interface TransformOptions {
   fields?: Record<string, unknown>;
 }
 
-export type TraceFormat = "otlp" | "jaeger" | "zipkin";
+/** `dataframe`: Grafana's trace data frame (`DataFrame` or `DataFrameJSON`), as a panel receives it. */
+export type TraceFormat = "otlp" | "jaeger" | "zipkin" | "dataframe";
 
 export interface KeyValue { key: string; value: unknown }
 export interface SpanEvent { timestamp: number; name?: string; fields: KeyValue[] }
@@ -219,6 +247,15 @@ export interface SpanReference {
   spanID: string;
   tags?: KeyValue[];
 }
+/**
+ * Grafana's trace data frame, as a panel receives it in `data.series`: a `DataFrame`
+ * (`fields[].values`), a `DataFrameJSON` (`schema` + `data.values`), or an array of frames (the
+ * first trace frame is read). Structurally compatible with `@grafana/data`'s types.
+ */
+export type TraceFrameInput =
+  | { fields: ReadonlyArray<{ name: string; type?: string; values?: ArrayLike<unknown> | unknown[] }>; name?: string; meta?: object }
+  | { schema?: { fields: ReadonlyArray<{ name: string; type?: string }>; name?: string; meta?: object }; data?: { values: unknown[][]; entities?: unknown[] } };
+
 /** A field of a trace document that could not be read and was left out; its span is kept without it. */
 export interface TraceWarning {
   /** JSON path from the document root, e.g. `resourceSpans[0].scopeSpans[0].spans[3].kind`. */

@@ -168,6 +168,38 @@ fn provisioning_and_api_forms_give_the_same_link() {
 }
 
 #[test]
+fn the_runtime_shape_gives_the_same_link_as_the_api_form() {
+    // What `getCorrelationsBySourceUIDs` returns: `source` / `target` are whole data source
+    // settings (`DataSourceInstanceSettings`), not uids.
+    let settings = |uid: &str, name: &str, kind: &str| {
+        json!({"id": 3, "uid": uid, "name": name, "type": kind, "access": "proxy", "readOnly": true,
+               "meta": {"id": kind, "name": name, "info": {"logos": {}}}, "jsonData": {}})
+    };
+    let target = json!({"expr": "{op=\"${__value.raw}\"}", "refId": "A"});
+    let runtime = tempo_loki(
+        json!([]),
+        Some(
+            json!([{"uid": "c1", "orgId": 1, "label": "Op logs", "description": "", "provisioned": false,
+            "type": "query", "config": {"field": "operationName", "target": target},
+            "source": settings("tempo", "Tempo", "tempo"), "target": settings("loki", "Loki", "loki")}]),
+        ),
+    );
+    let api = tempo_loki(
+        json!([]),
+        Some(
+            json!([{"sourceUID": "tempo", "targetUID": "loki", "label": "Op logs", "type": "query", "config": {"field": "operationName", "target": target}}]),
+        ),
+    );
+    let a = links_of(&runtime, span_with_op("checkout"));
+    assert_eq!(a, links_of(&api, span_with_op("checkout")));
+    assert_eq!(a.len(), 1);
+    assert_eq!(left(&a[0].href)["datasource"], "loki");
+    // Nothing to lint in the runtime shape's extra keys.
+    let codes: Vec<String> = runtime.diagnostics().iter().map(|d| d.code.to_string()).collect();
+    assert!(!codes.iter().any(|c| c == "UNKNOWN_KEY" || c == "NO_LINK_TARGET"), "{codes:?}");
+}
+
+#[test]
 fn query_correlation_without_label_is_titled_with_the_target_name() {
     let c = tempo_loki(
         json!([{"targetUID": "loki", "config": {"type": "query", "field": "spanID", "target": {"expr": "x"}}}]),

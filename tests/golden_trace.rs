@@ -153,11 +153,13 @@ fn run(settings: Value) -> (u64, usize, usize) {
 #[test]
 fn generated_trace_links_are_unchanged() {
     let got = run(settings());
-    assert_eq!(got, (16699333435967255661, 15045, 6109613), "base rule set");
+    // Re-recorded once: span links' trace ids lose their leading zeros as Grafana's Tempo backend
+    // writes them (182 links to `…abcdef` are 26 bytes shorter; nothing else changed).
+    assert_eq!(got, (14683006026071613949, 15045, 6104881), "base rule set");
 }
 
 #[test]
 fn generated_trace_links_with_custom_logs_query_are_unchanged() {
     let got = run(settings_v3());
-    assert_eq!(got, (3645925503360469579, 15045, 5161613), "with tracesToLogsV3");
+    assert_eq!(got, (5135171952581507883, 15045, 5156881), "with tracesToLogsV3");
 }

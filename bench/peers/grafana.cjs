@@ -35,7 +35,9 @@ function loadGrafana() {
       return require(name);
     } catch (e) {
       if (e && e.code === "MODULE_NOT_FOUND" && String(e.message).includes(`'${name}'`)) {
-        throw new Error(`${name} is not installed: run npm --prefix bench/peers install --legacy-peer-deps`);
+        throw new Error(
+          `${name} is not installed: run npm --prefix bench/peers install --legacy-peer-deps`,
+        );
       }
       throw e;
     }
@@ -44,15 +46,31 @@ function loadGrafana() {
   // global before the first require, and @grafana/runtime reads its boot data from window.
   const { GlobalRegistrator } = req("@happy-dom/global-registrator");
   // happy-dom replaces some Node globals with its own; keep Node's for everything else in the process.
-  const keep = ["performance", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask",
-    "TextEncoder", "TextDecoder", "URL", "URLSearchParams", "fetch", "WebAssembly", "structuredClone"];
+  const keep = [
+    "performance",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "queueMicrotask",
+    "TextEncoder",
+    "TextDecoder",
+    "URL",
+    "URLSearchParams",
+    "fetch",
+    "WebAssembly",
+    "structuredClone",
+  ];
   const saved = Object.fromEntries(keep.map((k) => [k, globalThis[k]]));
   GlobalRegistrator.register({ url: "http://localhost:3000/" });
   for (const k of keep) if (saved[k] !== undefined) globalThis[k] = saved[k];
   globalThis.grafanaBootData = { settings: { appSubUrl: "" }, user: {}, navTree: [] };
   // The CommonJS builds require their stylesheets and icons; Node cannot load them and the links
   // do not need them.
-  for (const ext of [".css", ".svg"]) require.extensions[ext] = (m) => { m.exports = {}; };
+  for (const ext of [".css", ".svg"])
+    require.extensions[ext] = (m) => {
+      m.exports = {};
+    };
 
   const data = req("@grafana/data");
   const scenes = req("@grafana/scenes");
@@ -60,7 +78,8 @@ function loadGrafana() {
   const interpolate = (template, scopedVars, format, interpolations) =>
     scenes.sceneGraph.interpolate(scope, template, scopedVars, format, interpolations);
   const version = (name) =>
-    JSON.parse(fs.readFileSync(path.join(__dirname, "node_modules", name, "package.json"), "utf8")).version;
+    JSON.parse(fs.readFileSync(path.join(__dirname, "node_modules", name, "package.json"), "utf8"))
+      .version;
   loaded = {
     interpolate,
     replaceVariables: (value, scopedVars, format) => interpolate(value, scopedVars, format),
@@ -70,7 +89,10 @@ function loadGrafana() {
     lodashGet: req("lodash/get"),
     scenes,
     data,
-    versions: { "@grafana/scenes": version("@grafana/scenes"), "@grafana/data": version("@grafana/data") },
+    versions: {
+      "@grafana/scenes": version("@grafana/scenes"),
+      "@grafana/data": version("@grafana/data"),
+    },
     loadMs: performance.now() - t0,
   };
   return loaded;

@@ -110,8 +110,10 @@ function settingsFiles(paths) {
       .filter((d) => d.isFile() && /\.ya?ml$/.test(d.name))
       .map((d) => d.name)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (names.length === 0) throw new InputError(`${path}: no .yaml or .yml file in this directory`);
-    for (const name of names) files.push({ name: join(path, name), text: readText(join(path, name)) });
+    if (names.length === 0)
+      throw new InputError(`${path}: no .yaml or .yml file in this directory`);
+    for (const name of names)
+      files.push({ name: join(path, name), text: readText(join(path, name)) });
   }
   return files;
 }
@@ -119,23 +121,31 @@ function settingsFiles(paths) {
 /** dotenv-style `KEY=value` lines (`export`, quotes and `#` comments allowed). */
 function readEnvFile(file) {
   const env = {};
-  readText(file).split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) throw new InputError(`${file}:${i + 1}: expected KEY=value, got ${JSON.stringify(raw)}`);
-    let value = m[2];
-    const quoted = /^(["'])(.*)\1$/.exec(value);
-    if (quoted) value = quoted[1] === '"' ? quoted[2].replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1") : quoted[2];
-    else value = value.replace(/\s+#.*$/, "");
-    env[m[1]] = value;
-  });
+  readText(file)
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (line === "" || line.startsWith("#")) return;
+      const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+      if (!m)
+        throw new InputError(`${file}:${i + 1}: expected KEY=value, got ${JSON.stringify(raw)}`);
+      let value = m[2];
+      const quoted = /^(["'])(.*)\1$/.exec(value);
+      if (quoted)
+        value =
+          quoted[1] === '"'
+            ? quoted[2].replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1")
+            : quoted[2];
+      else value = value.replace(/\s+#.*$/, "");
+      env[m[1]] = value;
+    });
   return env;
 }
 
 function environment(values) {
   const env = {};
-  for (const [key, value] of Object.entries(process.env)) if (typeof value === "string") env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (typeof value === "string") env[key] = value;
   return values.env === undefined ? env : Object.assign(env, readEnvFile(values.env));
 }
 
@@ -159,7 +169,9 @@ function loadCorrelator(paths, values, options) {
 function place(d) {
   const s = d.source;
   if (!s) return d.path || "(settings)";
-  return [s.file, s.line, s.line !== undefined ? s.column : undefined].filter((x) => x !== undefined).join(":");
+  return [s.file, s.line, s.line !== undefined ? s.column : undefined]
+    .filter((x) => x !== undefined)
+    .join(":");
 }
 
 const FORMATTERS = {
@@ -202,13 +214,20 @@ const FORMATTERS = {
     const codes = [...new Set(diagnostics.map((d) => d.code))].sort();
     const level = { error: "error", warning: "warning", hint: "note" };
     const results = diagnostics.map((d) => {
-      const result = { ruleId: d.code, ruleIndex: codes.indexOf(d.code), level: level[d.severity], message: { text: d.message } };
+      const result = {
+        ruleId: d.code,
+        ruleIndex: codes.indexOf(d.code),
+        level: level[d.severity],
+        message: { text: d.message },
+      };
       const location = {};
       if (d.source) {
         const region = {};
         if (d.source.line !== undefined) region.startLine = d.source.line;
         if (d.source.column !== undefined) region.startColumn = d.source.column;
-        location.physicalLocation = { artifactLocation: { uri: d.source.file.split(sep).join("/") } };
+        location.physicalLocation = {
+          artifactLocation: { uri: d.source.file.split(sep).join("/") },
+        };
         if (Object.keys(region).length) location.physicalLocation.region = region;
       }
       if (d.path) location.logicalLocations = [{ fullyQualifiedName: d.path, kind: "member" }];
@@ -219,17 +238,19 @@ const FORMATTERS = {
     const log = {
       $schema: "https://json.schemastore.org/sarif-2.1.0.json",
       version: "2.1.0",
-      runs: [{
-        tool: {
-          driver: {
-            name: "spanlink",
-            version: pkg.version,
-            informationUri: "https://github.com/spanlink/spanlink",
-            rules: codes.map((id) => ({ id, shortDescription: { text: id } })),
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: "spanlink",
+              version: pkg.version,
+              informationUri: "https://github.com/spanlink/spanlink",
+              rules: codes.map((id) => ({ id, shortDescription: { text: id } })),
+            },
           },
+          results,
         },
-        results,
-      }],
+      ],
     };
     return JSON.stringify(log, null, 2);
   },
@@ -237,9 +258,14 @@ const FORMATTERS = {
 
 function check(paths, values) {
   if (!FORMATS.includes(values.format)) {
-    throw new UsageError(`--format takes one of ${FORMATS.join(", ")}, got ${JSON.stringify(values.format)}`, { cause: "check" });
+    throw new UsageError(
+      `--format takes one of ${FORMATS.join(", ")}, got ${JSON.stringify(values.format)}`,
+      { cause: "check" },
+    );
   }
-  const diagnostics = loadCorrelator(paths, values, { tracingDatasource: values.tracing }).diagnostics();
+  const diagnostics = loadCorrelator(paths, values, {
+    tracingDatasource: values.tracing,
+  }).diagnostics();
   const count = { error: 0, warning: 0, hint: 0 };
   for (const d of diagnostics) count[d.severity] += 1;
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -264,14 +290,17 @@ function links(positionals, values) {
     throw new InputError(describe(traceFile, e));
   }
   const forSpan = (spanId, spanLinks) =>
-    values.explain ? { links: spanLinks, explanations: correlator.explain(trace, spanId) } : spanLinks;
+    values.explain
+      ? { links: spanLinks, explanations: correlator.explain(trace, spanId) }
+      : spanLinks;
   let out;
   try {
     if (values.span !== undefined) {
       out = forSpan(values.span, correlator.spanLinks(trace, values.span));
     } else {
       out = {};
-      for (const [spanId, spanLinks] of correlator.traceLinks(trace)) out[spanId] = forSpan(spanId, spanLinks);
+      for (const [spanId, spanLinks] of correlator.traceLinks(trace))
+        out[spanId] = forSpan(spanId, spanLinks);
     }
   } catch (e) {
     throw new InputError(describe(traceFile, e));
@@ -292,11 +321,18 @@ function main(argv) {
     return 0;
   }
   if (!Object.hasOwn(OPTIONS, command ?? "")) {
-    throw new UsageError(command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`);
+    throw new UsageError(
+      command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`,
+    );
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: OPTIONS[command], allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: OPTIONS[command],
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(e.message, { cause: command });
   }
@@ -305,8 +341,13 @@ function main(argv) {
     return 0;
   }
   if (parsed.positionals.length < MIN_POSITIONALS[command]) {
-    const want = command === "check" ? "settings files or directories" : "settings files or directories and a trace.json";
-    throw new UsageError(`${command} takes ${want}, got ${parsed.positionals.length} argument(s)`, { cause: command });
+    const want =
+      command === "check"
+        ? "settings files or directories"
+        : "settings files or directories and a trace.json";
+    throw new UsageError(`${command} takes ${want}, got ${parsed.positionals.length} argument(s)`, {
+      cause: command,
+    });
   }
   return (command === "check" ? check : links)(parsed.positionals, parsed.values);
 }

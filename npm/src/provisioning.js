@@ -29,12 +29,20 @@ function filesOf(input, options) {
   if (Array.isArray(input)) {
     return input.map((file, i) => {
       if (!isObject(file) || typeof file.name !== "string" || typeof file.text !== "string") {
-        throw spanlinkError("INVALID_ARGUMENT", `files[${i}]`, `files[${i}]: expected { name: string, text: string }, got ${typeOf(file)}`);
+        throw spanlinkError(
+          "INVALID_ARGUMENT",
+          `files[${i}]`,
+          `files[${i}]: expected { name: string, text: string }, got ${typeOf(file)}`,
+        );
       }
       return file;
     });
   }
-  throw spanlinkError("INVALID_ARGUMENT", "yamlText", `yamlText: expected a string or an array of { name, text } files, got ${typeOf(input)}`);
+  throw spanlinkError(
+    "INVALID_ARGUMENT",
+    "yamlText",
+    `yamlText: expected a string or an array of { name, text } files, got ${typeOf(input)}`,
+  );
 }
 
 /**
@@ -51,7 +59,11 @@ function documentsOf(name, text, place) {
     if (problem) {
       const at = place(lineCounter, problem.pos[0]);
       const first = problem.message.split("\n")[0];
-      throw spanlinkError("INVALID_YAML", "", `${name}:${at.line}:${at.column}: ${first}`, { line: at.line, column: at.column, file: name });
+      throw spanlinkError("INVALID_YAML", "", `${name}:${at.line}:${at.column}: ${first}`, {
+        line: at.line,
+        column: at.column,
+        file: name,
+      });
     }
     if (doc.contents === null) continue; // an empty document, e.g. after a trailing `---`
     let value;
@@ -95,7 +107,8 @@ function positionsOf(node, at) {
 }
 
 /** The value node at `key` of a YAML map node. */
-const nodeAt = (map, key) => (isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value : undefined);
+const nodeAt = (map, key) =>
+  isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value : undefined;
 
 function decodeBase64(text) {
   const bytes = Uint8Array.from(atob(text.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
@@ -124,7 +137,11 @@ function innerPlace(outerText, at, scalar) {
  */
 function unwrap(name, within, doc, out) {
   const { value, node, at, text: outerText } = doc;
-  if (isObject(value) && (value.kind === "ConfigMap" || value.kind === "Secret") && typeof value.apiVersion === "string") {
+  if (
+    isObject(value) &&
+    (value.kind === "ConfigMap" || value.kind === "Secret") &&
+    typeof value.apiVersion === "string"
+  ) {
     const kind = value.kind;
     const resource = `${kind} ${value.metadata?.name ?? "(unnamed)"}`;
     for (const field of ["data", "stringData"]) {
@@ -135,7 +152,8 @@ function unwrap(name, within, doc, out) {
         const scalar = nodeAt(nodeAt(node, field), key);
         const base64 = kind === "Secret" && field === "data";
         const inner = base64 ? decodeBase64(text) : text;
-        const place = base64 || !scalar ? () => at(scalar?.range?.[0] ?? 0) : innerPlace(outerText, at, scalar);
+        const place =
+          base64 || !scalar ? () => at(scalar?.range?.[0] ?? 0) : innerPlace(outerText, at, scalar);
         const docs = documentsOf(name, inner, place);
         docs.forEach((d, i) => {
           const where = `${resource}, key ${key}${docs.length > 1 ? `, document ${i + 1}` : ""}`;
@@ -147,13 +165,22 @@ function unwrap(name, within, doc, out) {
   }
   // The Grafana Helm chart: `datasources: { "datasources.yaml": { apiVersion, datasources } }`,
   // at the top of the values or under `grafana:` in an umbrella chart.
-  for (const [prefix, values, valuesNode] of [["", value, node], ["grafana.", value?.grafana, nodeAt(node, "grafana")]]) {
+  for (const [prefix, values, valuesNode] of [
+    ["", value, node],
+    ["grafana.", value?.grafana, nodeAt(node, "grafana")],
+  ]) {
     const block = isObject(values) ? values.datasources : undefined;
     if (!isObject(block) || !Object.keys(block).some(isYamlName)) continue;
     for (const [key, inner] of Object.entries(block)) {
       if (!isYamlName(key) || !isObject(inner)) continue;
       const innerNode = nodeAt(nodeAt(valuesNode, "datasources"), key);
-      out.push(fileOf(name, `Helm values ${prefix}datasources.${key}`, { value: inner, node: innerNode, at }));
+      out.push(
+        fileOf(name, `Helm values ${prefix}datasources.${key}`, {
+          value: inner,
+          node: innerNode,
+          at,
+        }),
+      );
     }
     return;
   }
@@ -182,23 +209,39 @@ export function provisioningReader(engine) {
    * line and column once the document is given to `new Correlator(...)`.
    */
   return function parseProvisioning(input, options = {}) {
-    if (!isObject(options)) throw spanlinkError("INVALID_ARGUMENT", "options", `options: expected an object, got ${typeOf(options)}`);
+    if (!isObject(options))
+      throw spanlinkError(
+        "INVALID_ARGUMENT",
+        "options",
+        `options: expected an object, got ${typeOf(options)}`,
+      );
     const env = options.env ?? {};
     if (!isObject(env) || Object.values(env).some((v) => typeof v !== "string")) {
-      throw spanlinkError("INVALID_ARGUMENT", "options.env", "options.env: expected an object of strings");
+      throw spanlinkError(
+        "INVALID_ARGUMENT",
+        "options.env",
+        "options.env: expected an object of strings",
+      );
     }
     const files = [];
     for (const { name, text } of filesOf(input, options)) {
       const docs = documentsOf(name, text, linePosition);
       docs.forEach((doc, i) => {
         if (!isObject(doc.value)) {
-          throw spanlinkError("INVALID_YAML", "", `${name}: the provisioning document${docs.length > 1 ? ` ${i + 1}` : ""} is not a YAML mapping`, { line: doc.at(doc.node.range?.[0] ?? 0).line, file: name });
+          throw spanlinkError(
+            "INVALID_YAML",
+            "",
+            `${name}: the provisioning document${docs.length > 1 ? ` ${i + 1}` : ""} is not a YAML mapping`,
+            { line: doc.at(doc.node.range?.[0] ?? 0).line, file: name },
+          );
         }
         unwrap(name, docs.length > 1 ? `document ${i + 1}` : undefined, doc, files);
       });
     }
     if (files.length === 0) {
-      throw spanlinkError("INVALID_YAML", "", "the provisioning input holds no YAML document", { line: 1 });
+      throw spanlinkError("INVALID_YAML", "", "the provisioning input holds no YAML document", {
+        line: 1,
+      });
     }
     const { document } = engine.assembleProvisioning(files, env);
     Object.defineProperty(document, SET_KEY, { value: { files, env }, enumerable: false });

@@ -1,9 +1,10 @@
-//! Grafana's trace data frame (Tempo's field set): the row correlations and data links read.
+//! Grafana's trace data frame: the row correlations and data links read (the frame the trace came
+//! as, else Tempo's field set written from the span).
 
 use serde_json::{json, Map, Value};
 
 use crate::js::{json_stringify, number_value, to_js_string};
-use crate::model::{KeyValue, RefType, Span};
+use crate::model::{Frame, KeyValue, RefType, Span};
 use crate::template::{ScopedVar, ScopedVars};
 
 /// The fields of Grafana's trace data frame, in order: correlations attach to them by name.
@@ -27,6 +28,14 @@ pub(crate) const FRAME_FIELDS: [&str; 17] = [
     "tags",
 ];
 
+/// The fields Jaeger's trace frame has beside Tempo's.
+const JAEGER_FRAME_FIELDS: [&str; 2] = ["warnings", "stackTraces"];
+
+/// Whether `name` is a field of one of Grafana's own trace frames (Tempo, Jaeger, Zipkin).
+pub(crate) fn is_grafana_frame_field(name: &str) -> bool {
+    FRAME_FIELDS.contains(&name) || JAEGER_FRAME_FIELDS.contains(&name)
+}
+
 pub(super) fn as_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -34,16 +43,32 @@ pub(super) fn as_text(v: &Value) -> String {
     }
 }
 
-/// One row of Grafana's trace data frame (Tempo's field set), for correlations and data links.
+/// One row of Grafana's trace data frame, for correlations and data links: the cells of the
+/// frame the trace came as, else Tempo's field set written from the span.
 pub(crate) struct FrameRow<'a> {
     span: &'a Span,
     /// Tempo's backend writes attribute objects as `{"value", "key"}`; others `{"key", "value"}`.
     value_first: bool,
+    /// The frame the trace came as, and the span's row in it.
+    frame: Option<(&'a Frame, usize)>,
 }
 
 impl<'a> FrameRow<'a> {
     pub fn new(span: &'a Span, value_first: bool) -> FrameRow<'a> {
-        FrameRow { span, value_first }
+        FrameRow { span, value_first, frame: None }
+    }
+
+    /// The same row, read from the trace's own frame when it has one.
+    pub fn in_frame(self, frame: Option<(&'a Frame, usize)>) -> FrameRow<'a> {
+        FrameRow { frame, ..self }
+    }
+
+    /// The frame's field names, in order.
+    pub fn names(&self) -> Vec<&'a str> {
+        match self.frame {
+            Some((frame, _)) => frame.names().iter().map(String::as_str).collect(),
+            None => FRAME_FIELDS.to_vec(),
+        }
     }
 
     fn kvs(&self, list: &[KeyValue]) -> Value {
@@ -66,6 +91,9 @@ impl<'a> FrameRow<'a> {
 
     /// The raw value of a field (JSON `null` when the span has none).
     pub fn value(&self, field: &str) -> Value {
+        if let Some((frame, row)) = self.frame {
+            return frame.cell(row, field).clone();
+        }
         let s = self.span;
         let opt = |v: &Option<String>| v.clone().map(Value::String).unwrap_or(Value::Null);
         match field {
@@ -113,12 +141,19 @@ impl<'a> FrameRow<'a> {
 
     /// What a transformation reads from a field: its text, `None` for fields the frame lacks.
     pub fn raw(&self, field: &str) -> Option<Value> {
-        FRAME_FIELDS.contains(&field).then(|| Value::String(self.text(field)))
+        let has = match self.frame {
+            Some((frame, _)) => frame.names().iter().any(|n| n == field),
+            None => FRAME_FIELDS.contains(&field),
+        };
+        has.then(|| Value::String(self.text(field)))
     }
 
     /// A field's text as transformations read it: strings as they are, everything else as
     /// `JSON.stringify` writes it. Attribute lists are written straight from the span.
     pub fn text(&self, field: &str) -> String {
+        if self.frame.is_some() {
+            return as_text(&self.value(field));
+        }
         match field {
             "serviceTags" => self.kvs_text(&self.span.service_tags),
             "tags" => self.kvs_text(&self.span.tags),
@@ -163,9 +198,10 @@ impl<'a> FrameRow<'a> {
 
     /// Grafana's per-row variables: `__data` and every field by name (display text).
     pub fn row_vars(&self) -> ScopedVars {
-        let mut vars = ScopedVars::with_capacity(FRAME_FIELDS.len() + 1);
+        let names = self.names();
+        let mut vars = ScopedVars::with_capacity(names.len() + 1);
         let mut fields = Map::new();
-        for name in FRAME_FIELDS {
+        for name in names {
             if let Some(text) = Self::display(&self.value(name)) {
                 fields.insert(name.to_string(), Value::String(text.clone()));
                 vars.insert(name.to_string(), ScopedVar::new(text));

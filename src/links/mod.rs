@@ -734,7 +734,7 @@ fn compile_correlation(
     let (mut reads_row, mut reads_value) = (false, false);
     let mut check = |name: &str| {
         reads_row |=
-            name == "__data" || name == "__targetField" || frame::FRAME_FIELDS.contains(&name);
+            name == "__data" || name == "__targetField" || frame::is_grafana_frame_field(name);
         reads_value |= name == "__value";
     };
     if let Ok(b) = &body {

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::correlation::{correlation_link, LinkKinds, Row, TransformMemo};
 use super::explain::{unresolved_reason, usage_variables, Explainer};
-use super::frame::{FrameRow, FRAME_FIELDS};
+use super::frame::{is_grafana_frame_field, FrameRow};
 use super::internal::{focus_link, Internal};
 use super::{first_unresolved_or, Correlator, Reason};
 use super::{Explanation, Link, LinkTarget, LinkType};
@@ -209,8 +209,11 @@ impl<'a> SpanLinks<'a> {
                 Ok(_) => {}
             }
         }
+        let frame =
+            FrameRow::new(self.span, tracing_is_tempo).in_frame(self.trace.frame_row(self.span));
+        let fields = frame.names();
         for rule in &c.span_correlations {
-            if !FRAME_FIELDS.contains(&rule.settings.field.as_str()) {
+            if !fields.contains(&rule.settings.field.as_str()) {
                 ex.suppressed(
                     &rule.settings.path,
                     &Reason::new(
@@ -218,7 +221,7 @@ impl<'a> SpanLinks<'a> {
                         format!(
                             "the trace has no field {:?}; fields: {}",
                             rule.settings.field,
-                            FRAME_FIELDS.join(", ")
+                            fields.join(", ")
                         ),
                     ),
                     Vec::new(),
@@ -249,17 +252,18 @@ impl<'a> SpanLinks<'a> {
         } else {
             LinkKinds { internal: LinkType::Correlation, external: LinkType::External }
         };
-        let frame = FrameRow::new(self.span, tracing_is_tempo);
+        // A frame with fields of its own: any template may read them, so build the row's variables.
+        let own_fields = fields.iter().any(|f| !is_grafana_frame_field(f));
         // The row's variables are built once per span, and only when some field has a link;
         // each field adds `__value` and `__targetField` on top (Grafana's object spreads).
         let mut row_vars: Option<ScopedVars> = None;
-        for field in FRAME_FIELDS {
+        for &field in &fields {
             let has_profile = field == "tags" && profile.is_some();
             if !has_profile && !c.span_correlations.iter().any(|r| r.settings.field == field) {
                 continue;
             }
             let here = || c.span_correlations.iter().filter(|r| r.settings.field == field);
-            let reads_row = here().any(|r| r.reads_row);
+            let reads_row = own_fields || here().any(|r| r.reads_row);
             let reads_value = here().any(|r| r.reads_value);
             let transforms =
                 here().any(|r| r.transformations.as_ref().is_ok_and(|t| !t.is_empty()));

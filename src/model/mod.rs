@@ -1,5 +1,5 @@
 //! The trace model the link builders read: Grafana's trace-view span (`TraceSpan`), filled from
-//! Tempo/OTLP JSON, Jaeger JSON or Zipkin v2 JSON.
+//! Tempo/OTLP JSON, Jaeger JSON, Zipkin v2 JSON or Grafana's trace data frame.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -8,12 +8,14 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorCode, Result};
 
+mod frame;
 mod jaeger;
 mod lenient;
 mod otlp;
 mod read;
 mod zipkin;
 
+pub(crate) use frame::Frame;
 pub use lenient::TraceWarning;
 use lenient::{Lenient, List, Path, Warnings};
 
@@ -157,6 +159,9 @@ pub enum TraceFormat {
     Jaeger,
     /// Zipkin v2 JSON (an array of spans).
     Zipkin,
+    /// Grafana's trace data frame (`DataFrame` or `DataFrameJSON`), as a panel receives it.
+    #[serde(rename = "dataframe")]
+    DataFrame,
 }
 
 /// A parsed trace: every span, indexed by span id. Parse once, then ask for many spans' links.
@@ -186,6 +191,8 @@ pub struct Trace {
     root: Option<usize>,
     bounds: (f64, f64),
     warnings: Vec<TraceWarning>,
+    /// The data frame's own fields and cells, when the trace came as a frame.
+    frame: Option<Frame>,
 }
 
 /// The span-count and attributes-per-span limits (`crate::limits`).
@@ -225,7 +232,7 @@ impl Trace {
             crate::limits::TRACE_BYTES,
         )?;
         let parsed = crate::js::parse_json_with(text, |text| {
-            serde_json::from_str::<TopLevel>(text).map(TopLevel::into_trace)
+            serde_json::from_str::<TopLevel>(text).map(|top| top.into_trace(text))
         });
         match parsed {
             Ok(trace) => trace,
@@ -242,10 +249,15 @@ impl Trace {
 
     /// Builds a trace from an already parsed JSON document (as [`Trace::from_json`]). It is
     /// written out and read as text: one reader (and one copy of its code in the wasm) for both.
+    /// A data frame, or an array of frames (a panel's `data.series`), is read from the tree.
     pub fn from_value(value: &Value) -> Result<Trace> {
-        serde_json::from_str::<TopLevel>(&value.to_string())
+        if frame::detect(value) {
+            return frame::parse(value);
+        }
+        let text = value.to_string();
+        serde_json::from_str::<TopLevel>(&text)
             .map_err(|e| Error::new(ErrorCode::InvalidTrace, "", e.to_string()))?
-            .into_trace()
+            .into_trace(&text)
     }
 
     /// Builds a trace from spans made in code (tests, generators).
@@ -269,6 +281,7 @@ impl Trace {
             root: None,
             bounds: (0.0, 0.0),
             warnings: Vec::new(),
+            frame: None,
         };
         trace.root = trace.find_root();
         trace.bounds = trace.find_bounds();
@@ -320,6 +333,17 @@ impl Trace {
             .into_iter()
             .flatten()
             .map(|&(s, r)| (&self.spans[s], &self.spans[s].references[r]))
+    }
+
+    /// The data frame the trace came as, with the index of `span`'s row: correlations and data
+    /// links read the frame's own fields and cells (grafana.md §7.3). `None` for JSON documents.
+    pub(crate) fn frame_row(&self, span: &Span) -> Option<(&Frame, usize)> {
+        let frame = self.frame.as_ref()?;
+        let same = |i: &usize| self.spans.get(*i).is_some_and(|s| std::ptr::eq(s, span));
+        let row = self.by_id.get(&span.span_id).copied().filter(same);
+        // A repeated span id maps to its first span; find the others by address.
+        let row = row.or_else(|| self.spans.iter().position(|s| std::ptr::eq(s, span)))?;
+        Some((frame, row))
     }
 
     /// The trace id (of the first span).
@@ -427,6 +451,10 @@ struct TopObject<'a> {
     spans: List<jaeger::RawSpan<'a>>,
     #[serde(borrow)]
     processes: Lenient<jaeger::Processes<'a>>,
+    /// Grafana's data frame: `fields` (`DataFrame`) or `schema` (`DataFrameJSON`); read from a
+    /// JSON tree by [`frame`], as frames are not a hot path.
+    fields: Option<serde::de::IgnoredAny>,
+    schema: Option<serde::de::IgnoredAny>,
 }
 
 lenient::objects!(TopObject);
@@ -487,11 +515,16 @@ impl<'de> Deserialize<'de> for TopLevel<'de> {
 }
 
 impl TopLevel<'_> {
-    /// Detects the format and reads the spans.
-    fn into_trace(self) -> Result<Trace> {
+    /// Detects the format and reads the spans (`text` is the document, for a data frame).
+    fn into_trace(self, text: &str) -> Result<Trace> {
         let mut w = Warnings::default();
         let (format, spans) = match self {
             TopLevel::Array(spans) => (TraceFormat::Zipkin, zipkin::parse(&spans, &mut w)),
+            TopLevel::Object(o) if o.fields.is_some() || o.schema.is_some() => {
+                let tree =
+                    crate::js::json_parse::<Value>(text).map_err(|e| invalid_json(text, e))?;
+                return frame::parse(&tree);
+            }
             TopLevel::Object(o) => {
                 let o = *o;
                 let jaeger = jaeger::Doc {
@@ -524,6 +557,7 @@ fn not_a_trace() -> Error {
         ErrorCode::InvalidTrace,
         "",
         "not a trace in a known format: expected Tempo/OTLP JSON (`resourceSpans` or `batches`), \
-         Jaeger JSON (`data` or `spans` + `processes`) or Zipkin v2 JSON (an array of spans)",
+         Jaeger JSON (`data` or `spans` + `processes`), Zipkin v2 JSON (an array of spans) \
+         or Grafana's trace data frame (`fields`, or `schema` + `data`)",
     )
 }

@@ -275,7 +275,9 @@ fn parse_span(
     service_tags: &Arc<Vec<KeyValue>>,
     w: &mut Warnings,
 ) -> Span {
+    // Grafana's Tempo backend writes a 64-bit trace id padded to 16 bytes as its 16 hex digits.
     let trace_id = required_id(&span.trace_id, 16, &path.key("traceId"), w);
+    let trace_id = trace_id.strip_prefix("0000000000000000").unwrap_or(&trace_id).to_string();
     let span_id = required_id(&span.span_id, 8, &path.key("spanId"), w);
     let parent_path = path.key("parentSpanId");
     let parent_span_id = match span.parent_span_id.read(w, &parent_path, "a string") {
@@ -311,7 +313,12 @@ fn parse_span(
         // A link whose ids are empty or not ids is skipped silently: some test data and buggy
         // exporters write placeholders.
         let quiet = &mut Warnings::default();
-        let link_trace = link.trace_id.get().and_then(|t| id(t, 16, &lpath, quiet));
+        // Grafana's Tempo backend trims every leading zero of a link's trace id (TrimLeft "0").
+        let link_trace = link
+            .trace_id
+            .get()
+            .and_then(|t| id(t, 16, &lpath, quiet))
+            .map(|t| t.trim_start_matches('0').to_string());
         let link_span = link.span_id.get().and_then(|s| id(s, 8, &lpath, quiet));
         if let (Some(trace_id), Some(span_id)) = (link_trace, link_span) {
             references.push(SpanReference {

@@ -330,6 +330,16 @@ impl Provisioning {
     }
 }
 
+/// `source.uid` / `target.uid` of a correlation in the shape Grafana's correlations service
+/// returns at run time (`getCorrelationsBySourceUIDs`), where `source` and `target` are whole
+/// `DataSourceInstanceSettings` instead of `sourceUID` / `targetUID`.
+fn runtime_uid(obj: &Obj, key: &str) -> Result<Option<String>> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => Obj::of(v, &obj.child_path(key))?.non_empty_string("uid"),
+    }
+}
+
 fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<CorrelationSettings> {
     let obj = Obj::of(item, path)?;
     let config = match obj.get("config") {
@@ -340,13 +350,17 @@ fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<Co
     let config = Obj { map: &config, path: &config_path };
     let source_uid = match source {
         Some(s) => s.to_string(),
-        None => obj.string("sourceUID")?.or(obj.string("sourceUid")?).ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidSettings,
-                obj.child_path("sourceUID"),
-                "a top-level correlation needs `sourceUID`",
-            )
-        })?,
+        None => obj
+            .string("sourceUID")?
+            .or(obj.string("sourceUid")?)
+            .or(runtime_uid(&obj, "source")?)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidSettings,
+                    obj.child_path("sourceUID"),
+                    "a top-level correlation needs `sourceUID`",
+                )
+            })?,
     };
     // Grafana 10 kept `type` in `config`; newer versions put it on the correlation.
     let kind = match obj.string("type")?.or(config.string("type")?).as_deref() {
@@ -382,7 +396,10 @@ fn read_correlation(item: &Value, path: &str, source: Option<&str>) -> Result<Co
     Ok(CorrelationSettings {
         path: path.to_string(),
         source_uid,
-        target_uid: obj.non_empty_string("targetUID")?.or(obj.non_empty_string("targetUid")?),
+        target_uid: obj
+            .non_empty_string("targetUID")?
+            .or(obj.non_empty_string("targetUid")?)
+            .or(runtime_uid(&obj, "target")?),
         label: obj.string("label")?,
         description: obj.string("description")?,
         kind,

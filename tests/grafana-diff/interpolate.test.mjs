@@ -34,12 +34,38 @@ const chars = fc.constantFrom(..."abz09 -_.,:;'\"\\/|()[]{}$*+?^&=<>!~#%é€\n\
 const text = fc.string({ unit: chars, maxLength: 8 });
 const str = fc.oneof(
   text,
-  fc.constantFrom("$__all", "12abc", " 42", "-1", "1e3", "0x10", "", "NaN", "Infinity", "1594671549254", "-0"),
+  fc.constantFrom(
+    "$__all",
+    "12abc",
+    " 42",
+    "-1",
+    "1e3",
+    "0x10",
+    "",
+    "NaN",
+    "Infinity",
+    "1594671549254",
+    "-0",
+  ),
 );
 // Finite numbers without -0: the binding takes values as JSON (NaN, Infinity, -0 do not survive).
 const num = fc.oneof(
   fc.integer({ min: -1e6, max: 1e6 }),
-  fc.constantFrom(0, 1594671549254, 1609459200000, -1, 1e20, 1.5e20, 1e21, 123456789012345680000, 0.1, 1e-7, 2 ** 53 + 2, 8.64e15, 8.64e15 + 1),
+  fc.constantFrom(
+    0,
+    1594671549254,
+    1609459200000,
+    -1,
+    1e20,
+    1.5e20,
+    1e21,
+    123456789012345680000,
+    0.1,
+    1e-7,
+    2 ** 53 + 2,
+    8.64e15,
+    8.64e15 + 1,
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)),
 );
 const scalar = fc.oneof(str, num, fc.boolean(), fc.constant(null));
@@ -54,33 +80,133 @@ const { value } = fc.letrec((tie) => ({
 }));
 // Names: none of Grafana's macros (`__from`, `__value`…) nor Object.prototype members.
 const NAMES = ["a", "b", "c", "v1", "_x", "Ab", "__span", "missing"];
-const scoped = fc
-  .record(
-    Object.fromEntries(NAMES.filter((n) => n !== "missing").map((n) => [n, fc.record({ value, text: fc.option(text, { nil: undefined }) }, { requiredKeys: ["value"] })])),
-    { requiredKeys: [] },
-  );
+const scoped = fc.record(
+  Object.fromEntries(
+    NAMES.filter((n) => n !== "missing").map((n) => [
+      n,
+      fc.record({ value, text: fc.option(text, { nil: undefined }) }, { requiredKeys: ["value"] }),
+    ]),
+  ),
+  { requiredKeys: [] },
+);
 const FORMATS = [
-  "glob", "raw", "regex", "pipe", "distributed", "csv", "join", "join:-", "join:", "html", "json", "lucene",
-  "percentencode", "uriencode", "singlequote", "doublequote", "sqlstring", "date", "date:ms", "date:seconds",
-  "date:iso", "date:YYYY-MM-DD HH:mm:ss.SSS", "date:Do MMM YYYY, LTS", "date:[week] w W gggg GGGG Q E e",
-  "date:x X Z ZZ z", "date:l ll LLL llll", "date:YYYY:MM", "date:SSSS N y", "text", "queryparam",
-  "customqueryparam", "customqueryparam:n", "customqueryparam:n a:p&", "Raw", "GLOB", "nope",
+  "glob",
+  "raw",
+  "regex",
+  "pipe",
+  "distributed",
+  "csv",
+  "join",
+  "join:-",
+  "join:",
+  "html",
+  "json",
+  "lucene",
+  "percentencode",
+  "uriencode",
+  "singlequote",
+  "doublequote",
+  "sqlstring",
+  "date",
+  "date:ms",
+  "date:seconds",
+  "date:iso",
+  "date:YYYY-MM-DD HH:mm:ss.SSS",
+  "date:Do MMM YYYY, LTS",
+  "date:[week] w W gggg GGGG Q E e",
+  "date:x X Z ZZ z",
+  "date:l ll LLL llll",
+  "date:YYYY:MM",
+  "date:SSSS N y",
+  "text",
+  "queryparam",
+  "customqueryparam",
+  "customqueryparam:n",
+  "customqueryparam:n a:p&",
+  "Raw",
+  "GLOB",
+  "nope",
 ];
 const WORD_FORMATS = FORMATS.filter((f) => /^\w+$/.test(f)).concat(["date:iso", "join:-"]);
-const SEGMENTS = [".a", ".b", ".0", ".1", ".length", ".a.b", '["a.b"]', "['a']", "[0]", "[1]", "[b]", ".service.name", '["k:v"]', "[]", ".", '["x y"]', ".x y"];
+const SEGMENTS = [
+  ".a",
+  ".b",
+  ".0",
+  ".1",
+  ".length",
+  ".a.b",
+  '["a.b"]',
+  "['a']",
+  "[0]",
+  "[1]",
+  "[b]",
+  ".service.name",
+  '["k:v"]',
+  "[]",
+  ".",
+  '["x y"]',
+  ".x y",
+];
 const name = fc.constantFrom(...NAMES);
-const path = fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 3 }).map((s) => s.join(""));
+const path = fc
+  .array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 3 })
+  .map((s) => s.join(""));
 const ref = fc.oneof(
   name.map((n) => `$${n}`),
-  fc.tuple(name, fc.option(path), fc.option(fc.constantFrom(...FORMATS))).map(([n, p, f]) => `\${${n}${p ?? ""}${f ? ":" + f : ""}}`),
-  fc.tuple(name, fc.option(fc.constantFrom(...WORD_FORMATS))).map(([n, f]) => `[[${n}${f ? ":" + f : ""}]]`),
-  fc.constantFrom("${", "${}", "[[", "${a", "[[a", "${a:", "${a[]}", "${a.}", "${ a}", "$", "${a:}", "a ${b: c", "[[a]", "${a.b"),
+  fc
+    .tuple(name, fc.option(path), fc.option(fc.constantFrom(...FORMATS)))
+    .map(([n, p, f]) => `\${${n}${p ?? ""}${f ? ":" + f : ""}}`),
+  fc
+    .tuple(name, fc.option(fc.constantFrom(...WORD_FORMATS)))
+    .map(([n, f]) => `[[${n}${f ? ":" + f : ""}]]`),
+  fc.constantFrom(
+    "${",
+    "${}",
+    "[[",
+    "${a",
+    "[[a",
+    "${a:",
+    "${a[]}",
+    "${a.}",
+    "${ a}",
+    "$",
+    "${a:}",
+    "a ${b: c",
+    "[[a]",
+    "${a.b",
+  ),
 );
-const template = fc.array(fc.oneof({ weight: 3, arbitrary: ref }, { weight: 1, arbitrary: fc.string({ unit: chars, maxLength: 4 }) }), { maxLength: 6 }).map((p) => p.join(""));
-const defaultFormat = fc.option(fc.constantFrom("glob", "raw", "csv", "pipe", "json", "lucene", "percentencode", "regex", "Raw", "text"), { nil: undefined });
+const template = fc
+  .array(
+    fc.oneof(
+      { weight: 3, arbitrary: ref },
+      { weight: 1, arbitrary: fc.string({ unit: chars, maxLength: 4 }) },
+    ),
+    { maxLength: 6 },
+  )
+  .map((p) => p.join(""));
+const defaultFormat = fc.option(
+  fc.constantFrom(
+    "glob",
+    "raw",
+    "csv",
+    "pipe",
+    "json",
+    "lucene",
+    "percentencode",
+    "regex",
+    "Raw",
+    "text",
+  ),
+  { nil: undefined },
+);
 // Through JSON: plain objects (fast-check may build them without a prototype), and exactly the
 // values the binding receives.
-const testCase = fc.record({ template, scopedVars: scoped.map((v) => JSON.parse(JSON.stringify(v))), format: defaultFormat });
+const testCase = fc.record({
+  template,
+  scopedVars: scoped.map((v) => JSON.parse(JSON.stringify(v))),
+  format: defaultFormat,
+});
 
 // --- Grafana ----------------------------------------------------------------------------------
 
@@ -93,7 +219,8 @@ const { formatRegistry } = grafana.scenes;
 
 // Core's variable regex (public/app/features/variables/utils.ts) and the scenes one.
 const CORE_RE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)(?:\.([^:^}]+))?(?::([^}]+))?}/g;
-const SCENES_RE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)((?:\.[^:^{}[\]]+|\["[^"]*"\]|\['[^']*'\]|\[[^\]"']*\])*)(?::([^}]+))?}/g;
+const SCENES_RE =
+  /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)((?:\.[^:^{}[\]]+|\["[^"]*"\]|\['[^']*'\]|\[[^\]"']*\])*)(?::([^}]+))?}/g;
 
 /** What core TemplateSrv does with one match (template_srv.ts `_evaluateVariableExpression` for a
  * scoped variable, then formatVariableValue.ts), returning `{ value, missing }`. */
@@ -112,7 +239,13 @@ function coreMatch(match, name, path, fmt, scopedVars) {
         getValue: () => value,
         // LegacyVariableWrapper.getValueText
         getValueText: () =>
-          typeof shown === "string" ? (value === "$__all" ? "All" : shown) : Array.isArray(shown) ? shown.join(" + ") : String(shown),
+          typeof shown === "string"
+            ? value === "$__all"
+              ? "All"
+              : shown
+            : Array.isArray(shown)
+              ? shown.join(" + ")
+              : String(shown),
       };
       return { value: item.formatter(value, args, variable), missing: false };
     }
@@ -157,7 +290,14 @@ function run({ template, scopedVars, format }) {
 test(`spanlink interpolates like Grafana (${RUNS} seeded cases, seed ${SEED})`, () => {
   const started = performance.now();
   const cases = fc.sample(testCase, { numRuns: RUNS, seed: SEED });
-  const stats = { total: 0, sameAsScenes: 0, sameAsCore: 0, grafanaThrows: 0, throwMessages: {}, byReason: {} };
+  const stats = {
+    total: 0,
+    sameAsScenes: 0,
+    sameAsCore: 0,
+    grafanaThrows: 0,
+    throwMessages: {},
+    byReason: {},
+  };
   const failures = [];
   for (const c of cases) {
     let r;
@@ -169,7 +309,10 @@ test(`spanlink interpolates like Grafana (${RUNS} seeded cases, seed ${SEED})`, 
       stats.grafanaThrows += 1;
       const m = String(e && e.message).slice(0, 60);
       stats.throwMessages[m] = (stats.throwMessages[m] ?? 0) + 1;
-      assert.equal(typeof spanlink.interpolate(c.template, c.scopedVars, c.format && { format: c.format }), "string");
+      assert.equal(
+        typeof spanlink.interpolate(c.template, c.scopedVars, c.format && { format: c.format }),
+        "string",
+      );
       continue;
     }
     stats.total += 1;
@@ -187,6 +330,10 @@ test(`spanlink interpolates like Grafana (${RUNS} seeded cases, seed ${SEED})`, 
   console.log("grafana throws:", JSON.stringify(stats.throwMessages));
   failures.sort((a, b) => a.template.length - b.template.length);
   for (const f of failures.slice(0, 8)) consoleError("DIFFERS", JSON.stringify(f));
-  assert.equal(failures.length, 0, `${failures.length} cases differ from Grafana (first ones above)`);
+  assert.equal(
+    failures.length,
+    0,
+    `${failures.length} cases differ from Grafana (first ones above)`,
+  );
   assert.ok(stats.total > RUNS * 0.9);
 });

@@ -55,41 +55,62 @@ test("parseTrace: bad JSON, unknown shapes and hostile objects throw SpanlinkErr
   let deep = [];
   for (let i = 0; i < 5000; i++) deep = [deep];
   // JSON.stringify may give up first (INVALID_ARGUMENT), else the JSON depth limit does.
-  throwsSpanlink(() => spanlink.parseTrace({ resourceSpans: deep }), ["LIMIT_EXCEEDED", "INVALID_ARGUMENT"]);
+  throwsSpanlink(
+    () => spanlink.parseTrace({ resourceSpans: deep }),
+    ["LIMIT_EXCEEDED", "INVALID_ARGUMENT"],
+  );
 });
 
 test("parseProvisioning undoes Grafana's $$ escaping and expands environment variables as Grafana does", () => {
   const yaml =
-    'apiVersion: 1\ndatasources:\n  - name: Tempo\n    type: tempo\n    jsonData:\n' +
-    '      tracesToLogsV2:\n        customQuery: true\n        query: \'{$${__tags}} | x="$${__span.spanId}" $$$$ ${ENV_VAR} $PLAIN\'\n' +
+    "apiVersion: 1\ndatasources:\n  - name: Tempo\n    type: tempo\n    jsonData:\n" +
+    "      tracesToLogsV2:\n        customQuery: true\n        query: '{$${__tags}} | x=\"$${__span.spanId}\" $$$$ ${ENV_VAR} $PLAIN'\n" +
     "      list: [a$$b, 3, true, null]\n";
   const doc = spanlink.parseProvisioning(yaml, { env: { ENV_VAR: "e", PLAIN: "p" } });
   assert.deepEqual(doc, {
     apiVersion: 1,
-    datasources: [{
-      name: "Tempo", type: "tempo",
-      jsonData: {
-        tracesToLogsV2: { customQuery: true, query: '{${__tags}} | x="${__span.spanId}" $$ e p' },
-        list: ["a$b", 3, true, null],
+    datasources: [
+      {
+        name: "Tempo",
+        type: "tempo",
+        jsonData: {
+          tracesToLogsV2: { customQuery: true, query: '{${__tags}} | x="${__span.spanId}" $$ e p' },
+          list: ["a$b", 3, true, null],
+        },
       },
-    }],
+    ],
   });
   // Unset, Grafana writes "": the Correlator reports each such variable at its line.
   const unset = spanlink.parseProvisioning(yaml);
-  assert.equal(unset.datasources[0].jsonData.tracesToLogsV2.query, '{${__tags}} | x="${__span.spanId}" $$  ');
-  const findings = new spanlink.Correlator(unset).diagnostics().filter((d) => d.code === "UNSET_ENV_VAR");
-  assert.deepEqual(findings.map((d) => d.source), [
-    { file: "datasources.yaml", line: 8, column: 9 },
-    { file: "datasources.yaml", line: 8, column: 9 },
-  ]);
-  assert.match(findings[0].message, /ENV_VAR is not set: Grafana expands `\$\{ENV_VAR\}` to an empty string/);
+  assert.equal(
+    unset.datasources[0].jsonData.tracesToLogsV2.query,
+    '{${__tags}} | x="${__span.spanId}" $$  ',
+  );
+  const findings = new spanlink.Correlator(unset)
+    .diagnostics()
+    .filter((d) => d.code === "UNSET_ENV_VAR");
+  assert.deepEqual(
+    findings.map((d) => d.source),
+    [
+      { file: "datasources.yaml", line: 8, column: 9 },
+      { file: "datasources.yaml", line: 8, column: 9 },
+    ],
+  );
+  assert.match(
+    findings[0].message,
+    /ENV_VAR is not set: Grafana expands `\$\{ENV_VAR\}` to an empty string/,
+  );
   const merged = spanlink.parseProvisioning("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n");
   assert.deepEqual(merged.other, { x: 1, y: 2 });
 });
 
 test("parseProvisioning reads every provisioning file of the shared data", () => {
-  const files = ["intro-to-mltp_datasources.yaml", "docker-otel-lgtm_grafana-datasources.yaml",
-    "grafana-docs_tempo-provision-example.yaml", "pyroscope_tracing-tempo_datasources.yml"];
+  const files = [
+    "intro-to-mltp_datasources.yaml",
+    "docker-otel-lgtm_grafana-datasources.yaml",
+    "grafana-docs_tempo-provision-example.yaml",
+    "pyroscope_tracing-tempo_datasources.yml",
+  ];
   for (const f of files) {
     const doc = spanlink.parseProvisioning(read(`provisioning/${f}`));
     assert.ok(Array.isArray(doc.datasources) && doc.datasources.length > 0, f);
@@ -98,19 +119,23 @@ test("parseProvisioning reads every provisioning file of the shared data", () =>
 });
 
 test("parseProvisioning: bad YAML is INVALID_YAML with the file, line and column", () => {
-  assert.throws(() => spanlink.parseProvisioning("datasources:\n  - name: a\n   type: b\n  x: [\n"), (e) => {
-    assert.equal(e.name, "SpanlinkError");
-    assert.equal(e.code, "INVALID_YAML");
-    assert.deepEqual([e.file, e.line, e.column], ["datasources.yaml", 3, 1]);
-    assert.match(e.message, /^datasources\.yaml:3:1: /);
-    return true;
-  });
+  assert.throws(
+    () => spanlink.parseProvisioning("datasources:\n  - name: a\n   type: b\n  x: [\n"),
+    (e) => {
+      assert.equal(e.name, "SpanlinkError");
+      assert.equal(e.code, "INVALID_YAML");
+      assert.deepEqual([e.file, e.line, e.column], ["datasources.yaml", 3, 1]);
+      assert.match(e.message, /^datasources\.yaml:3:1: /);
+      return true;
+    },
+  );
   throwsSpanlink(() => spanlink.parseProvisioning("a: 1\na: 2\n"), "INVALID_YAML");
   throwsSpanlink(() => spanlink.parseProvisioning("- just\n- a list\n"), "INVALID_YAML");
   throwsSpanlink(() => spanlink.parseProvisioning(""), "INVALID_YAML");
   throwsSpanlink(() => spanlink.parseProvisioning(undefined), "INVALID_ARGUMENT", "yamlText");
   throwsSpanlink(() => spanlink.parseProvisioning({}), "INVALID_ARGUMENT", "yamlText");
-  const bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
+  const bomb =
+    "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
   throwsSpanlink(() => spanlink.parseProvisioning(bomb), "INVALID_YAML");
 });
@@ -128,8 +153,10 @@ test("spanlink/web needs init() and then works; spanlink/inline is ready on impo
 
 test("parseTrace reads every shared trace (text or object) into a handle with spans", () => {
   const files = {
-    "jaeger-api_grafana-loki-mock.json": "jaeger", "tempo-otlp_mythical-queue-database.json": "otlp",
-    "zipkin-v2_smartthings-oauth-175spans.json": "zipkin", "tempo-batches_grafana-tns-mock.json": "otlp",
+    "jaeger-api_grafana-loki-mock.json": "jaeger",
+    "tempo-otlp_mythical-queue-database.json": "otlp",
+    "zipkin-v2_smartthings-oauth-175spans.json": "zipkin",
+    "tempo-batches_grafana-tns-mock.json": "otlp",
   };
   for (const [f, format] of Object.entries(files)) {
     const text = read(`traces/${f}`);
@@ -143,7 +170,9 @@ test("parseTrace reads every shared trace (text or object) into a handle with sp
       const s = spans[0];
       assert.equal(typeof s.spanID, "string");
       assert.equal(typeof s.startTime, "number");
-      assert.ok(Array.isArray(s.tags) && Array.isArray(s.serviceTags) && Array.isArray(s.references));
+      assert.ok(
+        Array.isArray(s.tags) && Array.isArray(s.serviceTags) && Array.isArray(s.references),
+      );
       assert.equal(Object.getPrototypeOf(s), Object.prototype, "plain objects, not Maps");
       trace.free();
     }
@@ -169,34 +198,88 @@ test("a freed handle throws a clear SpanlinkError, and free() twice is harmless"
 test("applyTransformations: logfmt + regex mapValue, errors with JSON paths", () => {
   assert.deepEqual(
     spanlink.applyTransformations(
-      [{ type: "logfmt" }, { type: "regex", expression: "host=(dev|prod)", mapValue: "environment" }],
-      "application=foo host=dev-001", { fieldName: "msg" }),
-    { application: "foo", host: "dev-001", environment: "dev" });
-  assert.deepEqual(spanlink.applyTransformations([{ type: "regex", expression: "id=(\\w+)" }], "id=42", { fieldName: "line" }), { line: "42" });
+      [
+        { type: "logfmt" },
+        { type: "regex", expression: "host=(dev|prod)", mapValue: "environment" },
+      ],
+      "application=foo host=dev-001",
+      { fieldName: "msg" },
+    ),
+    { application: "foo", host: "dev-001", environment: "dev" },
+  );
   assert.deepEqual(
-    spanlink.applyTransformations([{ type: "regex", expression: "id=(\\w+)", field: "other", mapValue: "v" }], "", { fields: { other: "id=7" } }),
-    { v: "7" });
+    spanlink.applyTransformations([{ type: "regex", expression: "id=(\\w+)" }], "id=42", {
+      fieldName: "line",
+    }),
+    { line: "42" },
+  );
+  assert.deepEqual(
+    spanlink.applyTransformations(
+      [{ type: "regex", expression: "id=(\\w+)", field: "other", mapValue: "v" }],
+      "",
+      { fields: { other: "id=7" } },
+    ),
+    { v: "7" },
+  );
   assert.deepEqual(spanlink.applyTransformations([], undefined), {});
-  throwsSpanlink(() => spanlink.applyTransformations([{ type: "regex", expression: "(" }], "x"), "INVALID_REGEX", "transformations[0].expression");
-  throwsSpanlink(() => spanlink.applyTransformations("nope", "x"), "INVALID_SETTINGS", "transformations");
-  throwsSpanlink(() => spanlink.applyTransformations(undefined, "x"), "INVALID_ARGUMENT", "transformations");
-  throwsSpanlink(() => spanlink.applyTransformations([], "x", { fieldName: 3 }), "INVALID_ARGUMENT", "options.fieldName");
+  throwsSpanlink(
+    () => spanlink.applyTransformations([{ type: "regex", expression: "(" }], "x"),
+    "INVALID_REGEX",
+    "transformations[0].expression",
+  );
+  throwsSpanlink(
+    () => spanlink.applyTransformations("nope", "x"),
+    "INVALID_SETTINGS",
+    "transformations",
+  );
+  throwsSpanlink(
+    () => spanlink.applyTransformations(undefined, "x"),
+    "INVALID_ARGUMENT",
+    "transformations",
+  );
+  throwsSpanlink(
+    () => spanlink.applyTransformations([], "x", { fieldName: 3 }),
+    "INVALID_ARGUMENT",
+    "options.fieldName",
+  );
 });
 
 test("interpolate: scoped vars, dashboard variables, range, default format; errors", () => {
-  const scoped = { __value: { value: { raw: "abc" } }, __span: { value: { spanId: "s1", tags: { "k8s.pod.name": "p-1" } } } };
-  assert.equal(spanlink.interpolate('${__value.raw} ${__span.tags["k8s.pod.name"]} ${__span.spanId}', scoped), "abc p-1 s1");
-  assert.equal(spanlink.interpolate("${x:csv}|$x", {}, { variables: { x: ["a", "b"] } }), "a,b|{a,b}");
-  assert.equal(spanlink.interpolate("$__from-${__to}", {}, { range: { from: 1000, to: 2000 } }), "1000-2000");
-  assert.equal(spanlink.interpolate("$a", { a: { value: "x y" } }, { format: "percentencode" }), "x%20y");
+  const scoped = {
+    __value: { value: { raw: "abc" } },
+    __span: { value: { spanId: "s1", tags: { "k8s.pod.name": "p-1" } } },
+  };
+  assert.equal(
+    spanlink.interpolate('${__value.raw} ${__span.tags["k8s.pod.name"]} ${__span.spanId}', scoped),
+    "abc p-1 s1",
+  );
+  assert.equal(
+    spanlink.interpolate("${x:csv}|$x", {}, { variables: { x: ["a", "b"] } }),
+    "a,b|{a,b}",
+  );
+  assert.equal(
+    spanlink.interpolate("$__from-${__to}", {}, { range: { from: 1000, to: 2000 } }),
+    "1000-2000",
+  );
+  assert.equal(
+    spanlink.interpolate("$a", { a: { value: "x y" } }, { format: "percentencode" }),
+    "x%20y",
+  );
   assert.equal(spanlink.interpolate("$missing", {}), "$missing");
   // As in Grafana: malformed references stay as written, an unknown format is glob.
   assert.equal(spanlink.interpolate("${a", {}), "${a");
-  assert.equal(spanlink.interpolate("$a", { a: { value: ["x", "y"] } }, { format: "nope" }), "{x,y}");
+  assert.equal(
+    spanlink.interpolate("$a", { a: { value: ["x", "y"] } }, { format: "nope" }),
+    "{x,y}",
+  );
   // A one-element multi-value dashboard variable stays a list.
   assert.equal(spanlink.interpolate("${m:json}", {}, { variables: { m: ["a"] } }), '["a"]');
   throwsSpanlink(() => spanlink.interpolate(undefined, {}), "INVALID_ARGUMENT", "template");
   throwsSpanlink(() => spanlink.interpolate("$a", { a: 1 }), "INVALID_ARGUMENT", "scopedVars.a");
-  throwsSpanlink(() => spanlink.interpolate("$a", {}, { variables: { x: 1 } }), "INVALID_ARGUMENT", "options.variables.x");
+  throwsSpanlink(
+    () => spanlink.interpolate("$a", {}, { variables: { x: 1 } }),
+    "INVALID_ARGUMENT",
+    "options.variables.x",
+  );
   assert.equal(spanlink.interpolate("$" + "a".repeat(1_000_000), {}).length, 1_000_001);
 });

@@ -27,12 +27,26 @@ const expected = {
 
 function check(json) {
   const got = JSON.parse(json);
-  for (const name of ["Correlator", "Trace", "applyTransformations", "exploreUrl", "interpolate", "parseInterval", "parseProvisioning", "parseTrace"]) assert.ok(got.exports.includes(name), name);
+  for (const name of [
+    "Correlator",
+    "Trace",
+    "applyTransformations",
+    "exploreUrl",
+    "interpolate",
+    "parseInterval",
+    "parseProvisioning",
+    "parseTrace",
+  ])
+    assert.ok(got.exports.includes(name), name);
   assert.deepEqual({ ...got, exports: null }, expected);
 }
 
 async function pack(config) {
-  const stats = await promisify(webpack)({ mode: "production", performance: { hints: false }, ...config });
+  const stats = await promisify(webpack)({
+    mode: "production",
+    performance: { hints: false },
+    ...config,
+  });
   assert.ok(!stats.hasErrors(), stats.toString("errors-only"));
   return stats;
 }
@@ -51,7 +65,9 @@ async function loadInChromium(dir) {
     const path = join(dir, new URL(req.url, "http://x").pathname.replace(/\/$/, "/index.html"));
     try {
       const body = readFileSync(path);
-      res.writeHead(200, { "content-type": types[extname(path)] || "application/octet-stream" }).end(body);
+      res
+        .writeHead(200, { "content-type": types[extname(path)] || "application/octet-stream" })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -62,7 +78,11 @@ async function loadInChromium(dir) {
   page.on("pageerror", (e) => errors.push(e.message));
   try {
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
-    await page.waitForFunction(() => document.getElementById("out").textContent !== "loading", null, { timeout: 15000 });
+    await page.waitForFunction(
+      () => document.getElementById("out").textContent !== "loading",
+      null,
+      { timeout: 15000 },
+    );
     assert.deepEqual(errors, []);
     return await page.textContent("#out");
   } finally {
@@ -73,24 +93,47 @@ async function loadInChromium(dir) {
 
 test("webpack 5 bundle of `spanlink` runs in Chromium (wasm emitted as an asset, ready on import)", async () => {
   const dir = join(out, "webpack-web");
-  const stats = await pack({ target: "web", entry: join(consumer, "browser-entry.js"), output: { path: dir, filename: "main.js" } });
+  const stats = await pack({
+    target: "web",
+    entry: join(consumer, "browser-entry.js"),
+    output: { path: dir, filename: "main.js" },
+  });
   const assets = Object.keys(stats.compilation.assets);
-  assert.ok(assets.some((a) => a.endsWith(".wasm")), `no .wasm asset in ${assets}`);
+  assert.ok(
+    assets.some((a) => a.endsWith(".wasm")),
+    `no .wasm asset in ${assets}`,
+  );
   copyFileSync(join(consumer, "index.html"), join(dir, "index.html"));
-  execFileSync("sed", ["-i", 's#type="module" src="./browser-entry.js"#src="./main.js"#', join(dir, "index.html")]);
+  execFileSync("sed", [
+    "-i",
+    's#type="module" src="./browser-entry.js"#src="./main.js"#',
+    join(dir, "index.html"),
+  ]);
   check(await loadInChromium(dir));
 });
 
 test("webpack 5 bundle of `spanlink/inline` (no .wasm asset) runs in Node", async () => {
   const dir = join(out, "webpack-inline");
-  const stats = await pack({ target: "node", entry: join(consumer, "inline-entry.js"), output: { path: dir, filename: "main.cjs" } });
+  const stats = await pack({
+    target: "node",
+    entry: join(consumer, "inline-entry.js"),
+    output: { path: dir, filename: "main.cjs" },
+  });
   const assets = Object.keys(stats.compilation.assets);
-  assert.deepEqual(assets.filter((a) => a.endsWith(".wasm")), []);
+  assert.deepEqual(
+    assets.filter((a) => a.endsWith(".wasm")),
+    [],
+  );
   check(execFileSync(process.execPath, [join(dir, "main.cjs")], { encoding: "utf8" }));
 });
 
 test("Vite build of `spanlink` runs in Chromium", async () => {
   const dir = join(out, "vite");
-  await viteBuild({ root: consumer, logLevel: "warn", configFile: false, build: { outDir: dir, emptyOutDir: true } });
+  await viteBuild({
+    root: consumer,
+    logLevel: "warn",
+    configFile: false,
+    build: { outDir: dir, emptyOutDir: true },
+  });
   check(await loadInChromium(dir));
 });

@@ -23,7 +23,9 @@ const file = (name, text) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
-const settings = file("datasources.yaml", `apiVersion: 1
+const settings = file(
+  "datasources.yaml",
+  `apiVersion: 1
 datasources:
   - name: Tempo
     uid: tempo
@@ -38,8 +40,11 @@ datasources:
     type: loki
     jsonData:
       derivedFields: [{ name: traceID, matcherRegex: "traceID=(\\\\w+)", datasourceUid: tempo, url: "$$\${__value.raw}" }]
-`);
-const unknownSource = file("unknown.yaml", `datasources:
+`,
+);
+const unknownSource = file(
+  "unknown.yaml",
+  `datasources:
   - name: Tempo
     type: tempo
     jsonData:
@@ -47,20 +52,41 @@ const unknownSource = file("unknown.yaml", `datasources:
   - name: Mimir
     uid: mimir
     type: prometheus
-`);
+`,
+);
 const badYaml = file("bad.yaml", "datasources: [\n");
 const TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
-const trace = file("trace.json", JSON.stringify({
-  resourceSpans: [{
-    resource: { attributes: [{ key: "service.name", value: { stringValue: "cart" } }] },
-    scopeSpans: [{
-      spans: [
-        { traceId: TRACE_ID, spanId: "b7ad6b7169203331", name: "GET /cart", startTimeUnixNano: "1700000000000000000", endTimeUnixNano: "1700000001000000000" },
-        { traceId: TRACE_ID, spanId: "00f067aa0ba902b7", parentSpanId: "b7ad6b7169203331", name: "SELECT", startTimeUnixNano: "1700000000100000000", endTimeUnixNano: "1700000000200000000" },
-      ],
-    }],
-  }],
-}));
+const trace = file(
+  "trace.json",
+  JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: "service.name", value: { stringValue: "cart" } }] },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: TRACE_ID,
+                spanId: "b7ad6b7169203331",
+                name: "GET /cart",
+                startTimeUnixNano: "1700000000000000000",
+                endTimeUnixNano: "1700000001000000000",
+              },
+              {
+                traceId: TRACE_ID,
+                spanId: "00f067aa0ba902b7",
+                parentSpanId: "b7ad6b7169203331",
+                name: "SELECT",
+                startTimeUnixNano: "1700000000100000000",
+                endTimeUnixNano: "1700000000200000000",
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  }),
+);
 
 const LINE = /^(\S+): (error|warning|hint) [A-Z][A-Z0-9_]* .+$/;
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -83,7 +109,14 @@ function findings(out, file) {
 }
 
 test("--help and -h on the tool and on every command exit 0 with usage", () => {
-  for (const args of [["--help"], ["-h"], ["check", "--help"], ["check", "-h"], ["links", "--help"], ["links", "x", "-h"]]) {
+  for (const args of [
+    ["--help"],
+    ["-h"],
+    ["check", "--help"],
+    ["check", "-h"],
+    ["links", "--help"],
+    ["links", "x", "-h"],
+  ]) {
     const r = run(...args);
     assert.equal(r.code, 0, args.join(" "));
     assert.match(r.out, /^Usage: spanlink/);
@@ -166,7 +199,9 @@ test("links: --explain puts explanations next to the links", () => {
   assert.equal(r.code, 0, r.err);
   const { links, explanations } = JSON.parse(r.out);
   assert.deepEqual(links, []);
-  const metrics = explanations.find((e) => e.origin.startsWith("datasources[0].jsonData.tracesToMetrics"));
+  const metrics = explanations.find((e) =>
+    e.origin.startsWith("datasources[0].jsonData.tracesToMetrics"),
+  );
   assert.equal(metrics.outcome, "suppressed");
   assert.equal(metrics.code, "UNKNOWN_DATASOURCE");
 
@@ -178,9 +213,13 @@ test("links: --explain puts explanations next to the links", () => {
 });
 
 test("links: --app-sub-url, --dynamic-trace-to-logs and --tracing reach the Correlator", () => {
-  const sub = JSON.parse(run("links", settings, trace, "--app-sub-url", "/grafana", "--span", "b7ad6b7169203331").out);
+  const sub = JSON.parse(
+    run("links", settings, trace, "--app-sub-url", "/grafana", "--span", "b7ad6b7169203331").out,
+  );
   assert.ok(sub[0].href.startsWith("/grafana/explore?"), sub[0].href);
-  const dyn = JSON.parse(run("links", settings, trace, "--dynamic-trace-to-logs", "--span", "b7ad6b7169203331").out);
+  const dyn = JSON.parse(
+    run("links", settings, trace, "--dynamic-trace-to-logs", "--span", "b7ad6b7169203331").out,
+  );
   assert.ok(Array.isArray(dyn[0].internal.alternatives) && dyn[0].internal.alternatives.length > 0);
   const viaName = run("links", settings, trace, "--tracing", "Tempo");
   assert.equal(viaName.code, 0, viaName.err);
@@ -209,7 +248,12 @@ test("shared: game-of-tracing exits 0 and reports its warnings", { skip }, () =>
   assert.equal(r.code, 0, r.out + r.err);
   const { found } = findings(r.out, f);
   const unknown = found.find((x) => x.at === "datasources[1].jsonData.tracesToProfilesV2");
-  assert.match(unknown.line, new RegExp(`^${escape(f)}:\\d+:\\d+: warning UNKNOWN_KEY \`tracesToProfilesV2\` is not a Grafana setting; did you mean \`tracesToProfiles\`$`));
+  assert.match(
+    unknown.line,
+    new RegExp(
+      `^${escape(f)}:\\d+:\\d+: warning UNKNOWN_KEY \`tracesToProfilesV2\` is not a Grafana setting; did you mean \`tracesToProfiles\`$`,
+    ),
+  );
   assert.match(r.out, /\n {2}suggestion: tracesToProfiles\n/);
 });
 
@@ -220,21 +264,35 @@ test("shared: a file referencing an unknown data source exits 1", { skip }, () =
   assert.ok(findings(r.out, f).lines.some((l) => / error UNKNOWN_DATASOURCE /.test(l)));
 });
 
-test("shared: every provisioning file is checked; exit 1 exactly when an error is listed", { skip }, () => {
-  const files = readdirSync(provisioning, { recursive: true }).filter((f) => /\.(ya?ml|tpl)$/.test(f));
-  assert.ok(files.length >= 10, files.join());
-  for (const f of files.map((f) => join(provisioning, f))) {
-    const r = run("check", f);
-    assert.ok(r.code === 0 || r.code === 1, `${f}: ${r.err}`);
-    const { lines } = findings(r.out, f);
-    assert.equal(r.code, lines.some((l) => LINE.exec(l)[2] === "error") ? 1 : 0, f);
-  }
-});
+test(
+  "shared: every provisioning file is checked; exit 1 exactly when an error is listed",
+  { skip },
+  () => {
+    const files = readdirSync(provisioning, { recursive: true }).filter((f) =>
+      /\.(ya?ml|tpl)$/.test(f),
+    );
+    assert.ok(files.length >= 10, files.join());
+    for (const f of files.map((f) => join(provisioning, f))) {
+      const r = run("check", f);
+      assert.ok(r.code === 0 || r.code === 1, `${f}: ${r.err}`);
+      const { lines } = findings(r.out, f);
+      assert.equal(r.code, lines.some((l) => LINE.exec(l)[2] === "error") ? 1 : 0, f);
+    }
+  },
+);
 
 test("shared: links over intro-to-mltp and its trace", { skip }, () => {
-  const r = run("links", join(provisioning, "intro-to-mltp_datasources.yaml"), join(shared, "traces/tempo-otlp_mythical-queue-database.json"));
+  const r = run(
+    "links",
+    join(provisioning, "intro-to-mltp_datasources.yaml"),
+    join(shared, "traces/tempo-otlp_mythical-queue-database.json"),
+  );
   assert.equal(r.code, 0, r.err);
   const all = JSON.parse(r.out);
   assert.equal(Object.keys(all).length, 19);
-  assert.ok(Object.values(all).flat().some((l) => l.type === "logs" && l.internal.datasourceUid === "loki"));
+  assert.ok(
+    Object.values(all)
+      .flat()
+      .some((l) => l.type === "logs" && l.internal.datasourceUid === "loki"),
+  );
 });

@@ -29,7 +29,8 @@ function assertLink(link) {
   assert.ok(["_self", "_blank"].includes(link.target));
   assert.equal(typeof link.origin, "string");
   if (link.internal) {
-    for (const k of ["datasourceUid", "datasourceName", "datasourceType"]) assert.equal(typeof link.internal[k], "string");
+    for (const k of ["datasourceUid", "datasourceName", "datasourceType"])
+      assert.equal(typeof link.internal[k], "string");
     assert.equal(Object.getPrototypeOf(link.internal.query), Object.prototype);
     assert.ok(link.href.includes("/explore?left="));
   }
@@ -41,7 +42,10 @@ test("spanLinks, traceLinks (a Map in span order), traceLogsLink, explain, diagn
   const spans = trace.spans();
   const all = c.traceLinks(trace);
   assert.ok(all instanceof Map);
-  assert.deepEqual([...all.keys()], spans.map((s) => s.spanID));
+  assert.deepEqual(
+    [...all.keys()],
+    spans.map((s) => s.spanID),
+  );
   let count = 0;
   for (const s of spans) {
     const links = c.spanLinks(trace, s.spanID);
@@ -76,11 +80,27 @@ test("spanLinks, traceLinks (a Map in span order), traceLogsLink, explain, diagn
 test("options: appSubUrl prefixes hrefs, tracingDatasource must exist, JSON text settings work", () => {
   const trace = parseTrace(traceText);
   const id = trace.spans()[0].spanID;
-  const c = new Correlator(JSON.stringify(doc), { tracingDatasource: "Tempo", appSubUrl: "/grafana", features: { dynamicTraceToLogs: false } });
+  const c = new Correlator(JSON.stringify(doc), {
+    tracingDatasource: "Tempo",
+    appSubUrl: "/grafana",
+    features: { dynamicTraceToLogs: false },
+  });
   assert.ok(c.spanLinks(trace, id)[0].href.startsWith("/grafana/explore?left="));
-  throwsSpanlink(() => new Correlator(doc, { tracingDatasource: "nope" }), "UNKNOWN_DATASOURCE", "options.tracingDatasource");
-  throwsSpanlink(() => new Correlator(doc, { appSubUrl: 4 }), "INVALID_ARGUMENT", "options.appSubUrl");
-  throwsSpanlink(() => new Correlator(doc, { features: { dynamicTraceToLogs: "yes" } }), "INVALID_ARGUMENT", "options.features.dynamicTraceToLogs");
+  throwsSpanlink(
+    () => new Correlator(doc, { tracingDatasource: "nope" }),
+    "UNKNOWN_DATASOURCE",
+    "options.tracingDatasource",
+  );
+  throwsSpanlink(
+    () => new Correlator(doc, { appSubUrl: 4 }),
+    "INVALID_ARGUMENT",
+    "options.appSubUrl",
+  );
+  throwsSpanlink(
+    () => new Correlator(doc, { features: { dynamicTraceToLogs: "yes" } }),
+    "INVALID_ARGUMENT",
+    "options.features.dynamicTraceToLogs",
+  );
   throwsSpanlink(() => new Correlator(doc, 7), "INVALID_ARGUMENT", "options");
   const dynamic = new Correlator(doc, { features: { dynamicTraceToLogs: true } });
   dynamic.spanLinks(trace, id).forEach(assertLink);
@@ -88,7 +108,12 @@ test("options: appSubUrl prefixes hrefs, tracingDatasource must exist, JSON text
 
 test("logLinks (derived fields) and exemplarLinks, with and without a range", () => {
   const c = new Correlator(doc);
-  const links = c.logLinks("loki", "level=info traceID=abc123 msg=hi", { job: "x" }, { from: 1000, to: 2000 });
+  const links = c.logLinks(
+    "loki",
+    "level=info traceID=abc123 msg=hi",
+    { job: "x" },
+    { from: 1000, to: 2000 },
+  );
   assert.equal(links.length, 1);
   assertLink(links[0]);
   assert.equal(links[0].internal.query.query, "abc123");
@@ -100,18 +125,37 @@ test("logLinks (derived fields) and exemplarLinks, with and without a range", ()
   assert.equal(ex[0].internal.range, undefined);
   throwsSpanlink(() => c.logLinks("loki", "x", { a: 1 }), "INVALID_ARGUMENT", "labels");
   throwsSpanlink(() => c.logLinks(undefined, "x"), "INVALID_ARGUMENT", "lokiUid");
-  throwsSpanlink(() => c.exemplarLinks("mimir", { a: "b" }, { from: "x" }), "INVALID_ARGUMENT", "range.from");
+  throwsSpanlink(
+    () => c.exemplarLinks("mimir", { a: "b" }, { from: "x" }),
+    "INVALID_ARGUMENT",
+    "range.from",
+  );
 });
 
 test("exploreUrl writes Grafana's left= form with the datasource reference", () => {
-  const href = exploreUrl({ datasource: "loki", queries: [{ expr: "{}", refId: "A" }], range: { from: "now-1h", to: "now" } }, "/g");
+  const href = exploreUrl(
+    {
+      datasource: "loki",
+      queries: [{ expr: "{}", refId: "A" }],
+      range: { from: "now-1h", to: "now" },
+    },
+    "/g",
+  );
   assert.ok(href.startsWith("/g/explore?left="));
   const left = JSON.parse(decodeURIComponent(href.split("left=")[1]));
-  assert.deepEqual(left, { range: { from: "now-1h", to: "now" }, datasource: "loki", queries: [{ expr: "{}", refId: "A", datasource: { uid: "loki" } }] });
+  assert.deepEqual(left, {
+    range: { from: "now-1h", to: "now" },
+    datasource: "loki",
+    queries: [{ expr: "{}", refId: "A", datasource: { uid: "loki" } }],
+  });
   assert.ok(exploreUrl({ datasource: "x", queries: [] }).startsWith("/explore?left="));
   throwsSpanlink(() => exploreUrl({}), "INVALID_ARGUMENT", "state.datasource");
   throwsSpanlink(() => exploreUrl(undefined), "INVALID_ARGUMENT", "state");
-  throwsSpanlink(() => exploreUrl({ datasource: "x", queries: [] }, 5), "INVALID_ARGUMENT", "appSubUrl");
+  throwsSpanlink(
+    () => exploreUrl({ datasource: "x", queries: [] }, 5),
+    "INVALID_ARGUMENT",
+    "appSubUrl",
+  );
 });
 
 test("hostile inputs: wrong handles, freed handles, bad ids, bad settings never trap", () => {
@@ -122,7 +166,11 @@ test("hostile inputs: wrong handles, freed handles, bad ids, bad settings never 
   throwsSpanlink(() => c.spanLinks(trace, "x".repeat(5_000_000)), "SPAN_NOT_FOUND");
   throwsSpanlink(() => c.spanLinks(trace, "\uD800"), "SPAN_NOT_FOUND"); // a lone surrogate
   throwsSpanlink(() => parseTrace("\uD800"), "INVALID_JSON");
-  const throwingGetter = { get appSubUrl() { throw new Error("boom"); } };
+  const throwingGetter = {
+    get appSubUrl() {
+      throw new Error("boom");
+    },
+  };
   throwsSpanlink(() => new Correlator(doc, throwingGetter), "INVALID_ARGUMENT", "options");
   for (const bad of [{}, null, undefined, "trace", c]) {
     throwsSpanlink(() => c.spanLinks(bad, "x"), "INVALID_ARGUMENT");
@@ -133,7 +181,14 @@ test("hostile inputs: wrong handles, freed handles, bad ids, bad settings never 
   const cycle = { datasources: [] };
   cycle.datasources.push(cycle);
   throwsSpanlink(() => new Correlator(cycle), "INVALID_ARGUMENT", "provisioning");
-  for (const bad of [{}, { datasources: 5 }, { datasources: [5] }, { datasources: [{ type: "tempo", jsonData: { tracesToLogsV2: 5 } }] }, [], 5]) {
+  for (const bad of [
+    {},
+    { datasources: 5 },
+    { datasources: [5] },
+    { datasources: [{ type: "tempo", jsonData: { tracesToLogsV2: 5 } }] },
+    [],
+    5,
+  ]) {
     try {
       new Correlator(bad).free();
     } catch (e) {

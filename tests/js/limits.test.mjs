@@ -15,8 +15,15 @@ function throwsLimit(fn, path, limitText) {
   });
 }
 
-const zipkinSpan = (i, tags = {}) => ({ traceId: "7946b05c2e2e4e5a", id: i.toString(16).padStart(16, "0"), name: "op",
-  timestamp: 1602637200000000, duration: 1000, localEndpoint: { serviceName: "cart" }, tags });
+const zipkinSpan = (i, tags = {}) => ({
+  traceId: "7946b05c2e2e4e5a",
+  id: i.toString(16).padStart(16, "0"),
+  name: "op",
+  timestamp: 1602637200000000,
+  duration: 1000,
+  localEndpoint: { serviceName: "cart" },
+  tags,
+});
 
 test("trace bytes: 128 MiB of JSON text", () => {
   const limit = 128 * 1024 * 1024;
@@ -26,7 +33,10 @@ test("trace bytes: 128 MiB of JSON text", () => {
 });
 
 test("span count: 500,000 spans", () => {
-  const spans = Array.from({ length: 500_001 }, (_, i) => `{"traceId":"1","id":"${i.toString(16)}"}`);
+  const spans = Array.from(
+    { length: 500_001 },
+    (_, i) => `{"traceId":"1","id":"${i.toString(16)}"}`,
+  );
   throwsLimit(() => parseTrace(`[${spans.join(",")}]`), "", "500000");
 });
 
@@ -40,24 +50,43 @@ test("attributes per span: 10,000", () => {
 test("template length: 1 MiB", () => {
   throwsLimit(() => interpolate("x".repeat(1024 * 1024 + 1), {}), "", "1048576");
   // In the settings, the rule whose template is too long is explained, the others still link.
-  const doc = { datasources: [
-    { name: "Tempo", type: "tempo", uid: "tempo", jsonData: { tracesToLogsV2: {
-      datasourceUid: "loki", customQuery: true, query: "x".repeat(1024 * 1024 + 1) } } },
-    { name: "Loki", type: "loki", uid: "loki" }] };
+  const doc = {
+    datasources: [
+      {
+        name: "Tempo",
+        type: "tempo",
+        uid: "tempo",
+        jsonData: {
+          tracesToLogsV2: {
+            datasourceUid: "loki",
+            customQuery: true,
+            query: "x".repeat(1024 * 1024 + 1),
+          },
+        },
+      },
+      { name: "Loki", type: "loki", uid: "loki" },
+    ],
+  };
   const c = new Correlator(doc);
   const trace = parseTrace([zipkinSpan(1)]);
   const [why] = c.explain(trace, "0000000000000001");
   assert.equal(why.code, "INVALID_TEMPLATE");
-  assert.match(why.message, /LIMIT_EXCEEDED at datasources\[0\]\.jsonData\.tracesToLogsV2\.query: .*limit of 1048576/);
+  assert.match(
+    why.message,
+    /LIMIT_EXCEEDED at datasources\[0\]\.jsonData\.tracesToLogsV2\.query: .*limit of 1048576/,
+  );
 });
 
 test("regex size: 1 MiB compiled", () => {
-  assert.throws(() => applyTransformations([{ type: "regex", expression: "(?:a{1000}){1000}" }], "a"), (e) => {
-    assert.equal(e.code, "INVALID_REGEX");
-    assert.equal(e.path, "transformations[0].expression");
-    assert.match(e.message, /size limit/);
-    return true;
-  });
+  assert.throws(
+    () => applyTransformations([{ type: "regex", expression: "(?:a{1000}){1000}" }], "a"),
+    (e) => {
+      assert.equal(e.code, "INVALID_REGEX");
+      assert.equal(e.path, "transformations[0].expression");
+      assert.match(e.message, /size limit/);
+      return true;
+    },
+  );
 });
 
 test("JSON nesting depth: 127, in traces and settings", () => {
@@ -69,8 +98,13 @@ test("JSON nesting depth: 127, in traces and settings", () => {
 });
 
 test("number of rules: 10,000", () => {
-  const correlations = Array.from({ length: 10_001 }, (_, i) => ({ sourceUID: "tempo", targetUID: "tempo", label: `c${i}`,
-    type: "query", config: { field: "traceID", target: { query: "x" } } }));
+  const correlations = Array.from({ length: 10_001 }, (_, i) => ({
+    sourceUID: "tempo",
+    targetUID: "tempo",
+    label: `c${i}`,
+    type: "query",
+    config: { field: "traceID", target: { query: "x" } },
+  }));
   const doc = { datasources: [{ name: "Tempo", type: "tempo", uid: "tempo" }], correlations };
   throwsLimit(() => new Correlator(doc), "correlations[10000]", "10000");
   new Correlator({ ...doc, correlations: correlations.slice(1) }).free();

@@ -28,32 +28,64 @@ const size = () => memory.buffer.byteLength;
 
 const settings = {
   datasources: [
-    { name: "Tempo", type: "tempo", uid: "tempo", jsonData: {
-      tracesToLogsV2: { datasourceUid: "loki", tags: [{ key: "service.name", value: "service" }], filterByTraceID: true },
-      tracesToMetrics: { datasourceUid: "prom", tags: [{ key: "service.name", value: "service" }],
-        queries: [{ name: "Rate", query: "sum(rate(calls_total{$__tags}[5m]))" }] } } },
+    {
+      name: "Tempo",
+      type: "tempo",
+      uid: "tempo",
+      jsonData: {
+        tracesToLogsV2: {
+          datasourceUid: "loki",
+          tags: [{ key: "service.name", value: "service" }],
+          filterByTraceID: true,
+        },
+        tracesToMetrics: {
+          datasourceUid: "prom",
+          tags: [{ key: "service.name", value: "service" }],
+          queries: [{ name: "Rate", query: "sum(rate(calls_total{$__tags}[5m]))" }],
+        },
+      },
+    },
     { name: "Loki", type: "loki", uid: "loki" },
     { name: "Prometheus", type: "prometheus", uid: "prom" },
   ],
-  correlations: [{ sourceUID: "tempo", label: "Runbook", type: "external",
-    config: { type: "external", field: "traceID", target: { url: "https://runbooks.example/${__span.tags.route}" } } }],
+  correlations: [
+    {
+      sourceUID: "tempo",
+      label: "Runbook",
+      type: "external",
+      config: {
+        type: "external",
+        field: "traceID",
+        target: { url: "https://runbooks.example/${__span.tags.route}" },
+      },
+    },
+  ],
 };
 
 /** A trace of `n` spans, each with a few attributes. */
 function traceText(n, pad = "") {
   const kv = (key, v) => ({ key, value: { stringValue: v } });
   const spans = Array.from({ length: n }, (_, i) => ({
-    traceId: "7946b05c2e2e4e5a7946b05c2e2e4e5a", spanId: (0x6605c7b08e715d00 + i).toString(16).padStart(16, "0").slice(-16),
-    name: `op ${i}`, startTimeUnixNano: "1602637200000000000", endTimeUnixNano: "1602637201000000000",
+    traceId: "7946b05c2e2e4e5a7946b05c2e2e4e5a",
+    spanId: (0x6605c7b08e715d00 + i).toString(16).padStart(16, "0").slice(-16),
+    name: `op ${i}`,
+    startTimeUnixNano: "1602637200000000000",
+    endTimeUnixNano: "1602637201000000000",
     attributes: [kv("route", `/cart/${i}`), kv("pad", pad)],
   }));
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv("service.name", "cart")] }, scopeSpans: [{ spans }] }] });
+  return JSON.stringify({
+    resourceSpans: [
+      { resource: { attributes: [kv("service.name", "cart")] }, scopeSpans: [{ spans }] },
+    ],
+  });
 }
 
 test(`${CALLS} spanLinks calls: the memory stops growing after warm-up`, () => {
   const c = new Correlator(settings);
   const trace = parseTrace(traceText(20));
-  const ids = Array.from({ length: 20 }, (_, i) => (0x6605c7b08e715d00 + i).toString(16).slice(-16));
+  const ids = Array.from({ length: 20 }, (_, i) =>
+    (0x6605c7b08e715d00 + i).toString(16).slice(-16),
+  );
   const warmUp = Math.min(20_000, CALLS / 10);
   let links = 0;
   for (let i = 0; i < warmUp; i++) links += c.spanLinks(trace, ids[i % 20]).length;
@@ -62,7 +94,9 @@ test(`${CALLS} spanLinks calls: the memory stops growing after warm-up`, () => {
   for (let i = warmUp; i < CALLS; i++) links += c.spanLinks(trace, ids[i % 20]).length;
   const ms = Date.now() - start;
   assert.equal(links, CALLS * 3, "3 links per span");
-  console.log(`# ${CALLS - warmUp} calls after warm-up in ${ms} ms; memory ${warm} B → ${size()} B`);
+  console.log(
+    `# ${CALLS - warmUp} calls after warm-up in ${ms} ms; memory ${warm} B → ${size()} B`,
+  );
   assert.equal(size(), warm, "WebAssembly.Memory grew after warm-up");
   trace.free();
   c.free();

@@ -13,10 +13,20 @@ test("npm pack: the tarball installs and every entry loads", () => {
   rmSync(out, { recursive: true, force: true });
   const pkg = join(out, "node_modules", "spanlink");
   mkdirSync(pkg, { recursive: true });
-  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", out], { cwd: npmDir, encoding: "utf8" }).trim().split("\n").pop();
+  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", out], {
+    cwd: npmDir,
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .pop();
   execFileSync("tar", ["-xzf", join(out, tgz), "-C", pkg, "--strip-components=1"]);
   // the yaml dependency, as npm would install it next to the package
-  execFileSync("cp", ["-r", join(npmDir, "node_modules", "yaml"), join(out, "node_modules", "yaml")]);
+  execFileSync("cp", [
+    "-r",
+    join(npmDir, "node_modules", "yaml"),
+    join(out, "node_modules", "yaml"),
+  ]);
   const script = `
     const cjs = require("spanlink");
     const esm = await import("spanlink");
@@ -27,8 +37,14 @@ test("npm pack: the tarball installs and every entry loads", () => {
       if (typeof m.Correlator !== "function" || typeof m.parseProvisioning !== "function") throw new Error("missing export");
     }
     console.log(JSON.stringify({ interval: inline.parseInterval("1m"), bundler: bundlerEntry.endsWith("dist/bundler.js") }));`;
-  const result = execFileSync(process.execPath, ["--input-type=module", "-e",
-    `import { createRequire } from "node:module"; const require = createRequire(${JSON.stringify(join(out, "x.js"))}); ${script}`],
-    { cwd: out, encoding: "utf8" });
+  const result = execFileSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { createRequire } from "node:module"; const require = createRequire(${JSON.stringify(join(out, "x.js"))}); ${script}`,
+    ],
+    { cwd: out, encoding: "utf8" },
+  );
   assert.deepEqual(JSON.parse(result), { interval: 60000, bundler: true });
 });

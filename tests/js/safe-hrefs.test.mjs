@@ -19,14 +19,25 @@ const made = [];
 function traceWith(value) {
   const kv = (key, v) => ({ key, value: { stringValue: v } });
   return parseTrace({
-    resourceSpans: [{
-      resource: { attributes: [kv("service.name", "cart"), kv("gf.feo11y.app.id", "shop")] },
-      scopeSpans: [{ spans: [{
-        traceId: "7946b05c2e2e4e5a7946b05c2e2e4e5a", spanId: SPAN, name: "GET /cart",
-        startTimeUnixNano: "1602637200000000000", endTimeUnixNano: "1602637201000000000",
-        attributes: [kv("u", value), kv("session_id", value)],
-      }] }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [kv("service.name", "cart"), kv("gf.feo11y.app.id", "shop")] },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: "7946b05c2e2e4e5a7946b05c2e2e4e5a",
+                spanId: SPAN,
+                name: "GET /cart",
+                startTimeUnixNano: "1602637200000000000",
+                endTimeUnixNano: "1602637201000000000",
+                attributes: [kv("u", value), kv("session_id", value)],
+              },
+            ],
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -35,13 +46,27 @@ function settings(url) {
   return {
     datasources: [
       { name: "Tempo", type: "tempo", uid: "tempo" },
-      { name: "Loki", type: "loki", uid: "loki", jsonData: { derivedFields: [
-        { name: "u", matcherRegex: "u=([\\s\\S]*)", url } ] } },
-      { name: "Prometheus", type: "prometheus", uid: "prom", jsonData: { exemplarTraceIdDestinations: [
-        { name: "trace_id", url } ] } },
+      {
+        name: "Loki",
+        type: "loki",
+        uid: "loki",
+        jsonData: { derivedFields: [{ name: "u", matcherRegex: "u=([\\s\\S]*)", url }] },
+      },
+      {
+        name: "Prometheus",
+        type: "prometheus",
+        uid: "prom",
+        jsonData: { exemplarTraceIdDestinations: [{ name: "trace_id", url }] },
+      },
     ],
-    correlations: [{ sourceUID: "tempo", label: "ext", type: "external",
-      config: { type: "external", field: "traceID", target: { url } } }],
+    correlations: [
+      {
+        sourceUID: "tempo",
+        label: "ext",
+        type: "external",
+        config: { type: "external", field: "traceID", target: { url } },
+      },
+    ],
   };
 }
 
@@ -50,7 +75,8 @@ function hrefsOf(url, value) {
   const trace = traceWith(value);
   try {
     return {
-      c, trace,
+      c,
+      trace,
       span: c.spanLinks(trace, SPAN),
       log: c.logLinks("loki", "u=" + value),
       exemplar: c.exemplarLinks("prom", { trace_id: value }),
@@ -113,19 +139,32 @@ test(`${PAYLOADS.length} payloads as URL templates: links and diagnostics agree`
     const { c, span, log, exemplar } = hrefsOf(p, "x");
     const hrefs = [
       ...span.filter((l) => l.type === "external"),
-      ...log.filter((l) => !l.internal), ...exemplar.filter((l) => !l.internal),
+      ...log.filter((l) => !l.internal),
+      ...exemplar.filter((l) => !l.internal),
     ].map((l) => l.href);
     hrefs.forEach((h) => judge(h, null, "template"));
     // The template itself is unsafe exactly when its links are about:blank.
-    const unsafe = c.diagnostics().filter((d) => d.code === "UNSAFE_URL").map((d) => d.path).sort();
+    const unsafe = c
+      .diagnostics()
+      .filter((d) => d.code === "UNSAFE_URL")
+      .map((d) => d.path)
+      .sort();
     const blank = hrefs.some((h) => h === "about:blank");
     if (blank) {
-      assert.deepEqual(unsafe, [
-        "correlations[0].config.target.url",
-        "datasources[1].jsonData.derivedFields[0].url",
-        "datasources[2].jsonData.exemplarTraceIdDestinations[0].url",
-      ], JSON.stringify(p));
-      assert.equal(unsafe.length && hrefs.every((h) => h === "about:blank"), true, JSON.stringify(p));
+      assert.deepEqual(
+        unsafe,
+        [
+          "correlations[0].config.target.url",
+          "datasources[1].jsonData.derivedFields[0].url",
+          "datasources[2].jsonData.exemplarTraceIdDestinations[0].url",
+        ],
+        JSON.stringify(p),
+      );
+      assert.equal(
+        unsafe.length && hrefs.every((h) => h === "about:blank"),
+        true,
+        JSON.stringify(p),
+      );
     } else {
       assert.deepEqual(unsafe, [], JSON.stringify(p));
     }
@@ -153,9 +192,18 @@ test("the issue's cases: NUL before javascript:, a host from a value, explain sa
 });
 
 test("appSubUrl must be a path on Grafana's host", () => {
-  for (const bad of ["javascript:alert(1)//", "//evil.example", "https://evil.example", "/\\evil.example", "grafana"]) {
-    assert.throws(() => new Correlator(settings("x"), { appSubUrl: bad }),
-      (e) => e.code === "INVALID_ARGUMENT" && e.path === "options.appSubUrl", bad);
+  for (const bad of [
+    "javascript:alert(1)//",
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil.example",
+    "grafana",
+  ]) {
+    assert.throws(
+      () => new Correlator(settings("x"), { appSubUrl: bad }),
+      (e) => e.code === "INVALID_ARGUMENT" && e.path === "options.appSubUrl",
+      bad,
+    );
   }
   new Correlator(settings("x"), { appSubUrl: "/grafana/" }).free();
 });
@@ -170,21 +218,32 @@ test("Chromium reads every href made above the same way: allowed protocols, host
   assert.ok(made.length > 1000, `${made.length} hrefs`);
   const page = await browser.newPage();
   await page.setContent(`<base href="${BASE}">`);
-  const seen = await page.evaluate(([hrefs, base]) => hrefs.map((h) => {
-    let url = null;
-    try { const u = new URL(h, base); url = { protocol: u.protocol, host: u.host }; } catch {}
-    const a = document.createElement("a");
-    a.setAttribute("href", h);
-    return { url, anchor: { protocol: a.protocol, host: a.host } };
-  }), [made.map((m) => m.href), BASE]);
+  const seen = await page.evaluate(
+    ([hrefs, base]) =>
+      hrefs.map((h) => {
+        let url = null;
+        try {
+          const u = new URL(h, base);
+          url = { protocol: u.protocol, host: u.host };
+        } catch {}
+        const a = document.createElement("a");
+        a.setAttribute("href", h);
+        return { url, anchor: { protocol: a.protocol, host: a.host } };
+      }),
+    [made.map((m) => m.href), BASE],
+  );
   await page.close();
   seen.forEach(({ url, anchor }, i) => {
     const { href, host, what } = made[i];
     if (href === "about:blank") return;
     for (const u of [url, anchor]) {
       if (u === null || u.protocol === ":") continue; // not a URL: nothing to open
-      assert.ok(ALLOWED.has(u.protocol), `${what}: Chromium opens ${JSON.stringify(href)} as ${u.protocol}`);
-      if (host !== null) assert.equal(u.host, host, `${what}: Chromium takes ${JSON.stringify(href)} to ${u.host}`);
+      assert.ok(
+        ALLOWED.has(u.protocol),
+        `${what}: Chromium opens ${JSON.stringify(href)} as ${u.protocol}`,
+      );
+      if (host !== null)
+        assert.equal(u.host, host, `${what}: Chromium takes ${JSON.stringify(href)} to ${u.host}`);
     }
   });
 });

@@ -18,10 +18,17 @@ test("lone surrogate escapes in trace JSON text become U+FFFD; the trace parses"
   const jsSpan = js.resourceSpans[0].scopeSpans[0].spans[0];
   const trace = spanlink.parseTrace(otlpText);
   const [span] = trace.spans();
-  assert.equal(span.serviceName, js.resourceSpans[0].resource.attributes[0].value.stringValue.toWellFormed());
+  assert.equal(
+    span.serviceName,
+    js.resourceSpans[0].resource.attributes[0].value.stringValue.toWellFormed(),
+  );
   assert.equal(span.serviceName, "cart\uFFFD");
   assert.equal(span.operationName, jsSpan.name.toWellFormed());
-  assert.equal(span.operationName, "GET \uFFFD/cart \u{1F600}", "a proper pair stays one character");
+  assert.equal(
+    span.operationName,
+    "GET \uFFFD/cart \u{1F600}",
+    "a proper pair stays one character",
+  );
   assert.deepEqual(span.tags, [{ key: "user\uFFFD", value: "a\uFFFD\uFFFDb" }]);
   assert.deepEqual(trace.warnings(), []);
   trace.free();
@@ -34,28 +41,76 @@ test("lone surrogates in an already-parsed object become U+FFFD too", () => {
   assert.equal(trace.spans()[0].serviceName, "cart\uFFFD");
   trace.free();
   // Jaeger and Zipkin documents, as objects.
-  const jaeger = { data: [{ processes: { p1: { serviceName: "svc\udfff", tags: [] } }, spans: [
-    { traceID: "a", spanID: "b", processID: "p1", operationName: "\ud800op" }] }] };
+  const jaeger = {
+    data: [
+      {
+        processes: { p1: { serviceName: "svc\udfff", tags: [] } },
+        spans: [{ traceID: "a", spanID: "b", processID: "p1", operationName: "\ud800op" }],
+      },
+    ],
+  };
   const j = spanlink.parseTrace(jaeger);
-  assert.deepEqual([j.spans()[0].serviceName, j.spans()[0].operationName], ["svc\uFFFD", "\uFFFDop"]);
+  assert.deepEqual(
+    [j.spans()[0].serviceName, j.spans()[0].operationName],
+    ["svc\uFFFD", "\uFFFDop"],
+  );
   j.free();
-  const z = spanlink.parseTrace([{ traceId: "a", id: "1", name: "x", tags: { "k\ud800": "v\udc00" } }]);
+  const z = spanlink.parseTrace([
+    { traceId: "a", id: "1", name: "x", tags: { "k\ud800": "v\udc00" } },
+  ]);
   assert.deepEqual(z.spans()[0].tags, [{ key: "k\uFFFD", value: "v\uFFFD" }]);
   z.free();
 });
 
 test("a span with a broken field is kept without it; warnings() names the field and why", () => {
-  const doc = { data: [{ traceID: "abc", processes: { p1: { serviceName: "cart", tags: [] } }, spans: [
-    { traceID: "abc", spanID: "0001", operationName: "ok", processID: "p1", startTime: 10, duration: 5, tags: [] },
-    { traceID: "abc", spanID: "0002", operationName: "bad time", processID: "p1", startTime: "soon", duration: 5,
-      references: [{ refType: "CHILD_OF", traceID: "abc", spanID: "0001" }], tags: 7 },
-    { traceID: "abc", spanID: "0003", operationName: "no process", processID: "p9", startTime: 11, duration: 1,
-      tags: [{ key: "http.method", type: "string", value: "GET" }, { type: "string", value: "no key" }] },
-  ] }] };
+  const doc = {
+    data: [
+      {
+        traceID: "abc",
+        processes: { p1: { serviceName: "cart", tags: [] } },
+        spans: [
+          {
+            traceID: "abc",
+            spanID: "0001",
+            operationName: "ok",
+            processID: "p1",
+            startTime: 10,
+            duration: 5,
+            tags: [],
+          },
+          {
+            traceID: "abc",
+            spanID: "0002",
+            operationName: "bad time",
+            processID: "p1",
+            startTime: "soon",
+            duration: 5,
+            references: [{ refType: "CHILD_OF", traceID: "abc", spanID: "0001" }],
+            tags: 7,
+          },
+          {
+            traceID: "abc",
+            spanID: "0003",
+            operationName: "no process",
+            processID: "p9",
+            startTime: 11,
+            duration: 1,
+            tags: [
+              { key: "http.method", type: "string", value: "GET" },
+              { type: "string", value: "no key" },
+            ],
+          },
+        ],
+      },
+    ],
+  };
   const trace = spanlink.parseTrace(doc);
   assert.equal(trace.spanCount, 3, "every span is kept");
   const spans = trace.spans();
-  assert.deepEqual(spans.map((s) => s.operationName), ["ok", "bad time", "no process"]);
+  assert.deepEqual(
+    spans.map((s) => s.operationName),
+    ["ok", "bad time", "no process"],
+  );
   assert.equal(spans[1].startTime, 0, "the broken start time is left out");
   assert.equal(spans[1].duration, 5);
   assert.equal(spans[1].parentSpanID, "0001", "the span's other fields are read");
@@ -63,12 +118,15 @@ test("a span with a broken field is kept without it; warnings() names the field 
   assert.equal(spans[2].serviceName, "");
   assert.deepEqual(spans[2].tags, [{ key: "http.method", value: "GET" }]);
   const warnings = trace.warnings().sort((a, b) => a.path.localeCompare(b.path));
-  assert.deepEqual(warnings.map((w) => w.path), [
-    "data[0].spans[1].startTime",
-    "data[0].spans[1].tags",
-    "data[0].spans[2].processID",
-    "data[0].spans[2].tags[1].key",
-  ]);
+  assert.deepEqual(
+    warnings.map((w) => w.path),
+    [
+      "data[0].spans[1].startTime",
+      "data[0].spans[1].tags",
+      "data[0].spans[2].processID",
+      "data[0].spans[2].tags[1].key",
+    ],
+  );
   assert.match(warnings[0].reason, /expected a number or a numeric string, found "soon"/);
   assert.match(warnings[1].reason, /expected an array, found a number: 7/);
   assert.match(warnings[2].reason, /no process "p9"/);
@@ -82,13 +140,16 @@ test("text that is not JSON or not a trace is still a typed error", () => {
     ['{"resourceSpans": [', "INVALID_JSON"],
     ['[{"name": "\\ud800', "INVALID_JSON"],
     ['{"hello": "\\ud800"}', "INVALID_TRACE"],
-    ["\"cart\\ud800\"", "INVALID_TRACE"],
+    ['"cart\\ud800"', "INVALID_TRACE"],
   ]) {
-    assert.throws(() => spanlink.parseTrace(input), (e) => {
-      assert.equal(e.name, "SpanlinkError");
-      assert.equal(e.code, code, e.message);
-      assert.equal(e.path, "");
-      return true;
-    });
+    assert.throws(
+      () => spanlink.parseTrace(input),
+      (e) => {
+        assert.equal(e.name, "SpanlinkError");
+        assert.equal(e.code, code, e.message);
+        assert.equal(e.path, "");
+        return true;
+      },
+    );
   }
 });

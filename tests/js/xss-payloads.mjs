@@ -4,9 +4,11 @@
 // Each one, used as an href, must end on http:, https:, mailto: or spanlink's about:blank.
 
 const decimal = (s) => [...s].map((c) => `&#${c.charCodeAt(0)};`).join("");
-const longDecimal = (s) => [...s].map((c) => `&#${String(c.charCodeAt(0)).padStart(7, "0")}`).join("");
+const longDecimal = (s) =>
+  [...s].map((c) => `&#${String(c.charCodeAt(0)).padStart(7, "0")}`).join("");
 const hex = (s) => [...s].map((c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
-const percent = (s) => [...s].map((c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+const percent = (s) =>
+  [...s].map((c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
 
 const js = "javascript:alert('XSS')";
 
@@ -43,7 +45,7 @@ export const OWASP = [
   "jav&#x0D;ascript:alert('XSS');",
   "jav&#9;ascript:alert(1)",
   "java&#0;script:alert(1)",
-  "java\0script:alert(\"XSS\")",
+  'java\0script:alert("XSS")',
   "j\0avascript:alert(1)",
   "javascript\0:alert(1)",
   " &#14;  javascript:alert('XSS');",
@@ -65,7 +67,7 @@ export const OWASP = [
   "%256Aavascript:alert(1)",
   "java%0ascript:alert(1)",
   "java%09script:alert(1)",
-  "vbscript:msgbox(\"XSS\")",
+  'vbscript:msgbox("XSS")',
   "VBScript:msgbox(1)",
   "vbs:msgbox(1)",
   "livescript:alert(1)",
@@ -93,7 +95,7 @@ export const OWASP = [
   "chrome://settings",
   "&{alert('XSS')}",
   "<script>alert('XSS')</script>",
-  "\"><script>alert(1)</script>",
+  '"><script>alert(1)</script>',
   "'';!--\"<XSS>=&{()}",
   "http://66.102.7.147/",
   "http://%77%77%77%2E%65%78%61%6D%70%6C%65%2E%63%6F%6D",
@@ -110,9 +112,15 @@ export const OWASP = [
 ];
 
 /** Every C0 control and space before the scheme (the cheat sheet tries them all). */
-export const CONTROL_PREFIXED = Array.from({ length: 0x21 }, (_, c) => String.fromCharCode(c) + "javascript:alert(1)");
+export const CONTROL_PREFIXED = Array.from(
+  { length: 0x21 },
+  (_, c) => String.fromCharCode(c) + "javascript:alert(1)",
+);
 
 /** Every C0 control inside the scheme. */
-export const CONTROL_INSIDE = Array.from({ length: 0x20 }, (_, c) => "java" + String.fromCharCode(c) + "script:alert(1)");
+export const CONTROL_INSIDE = Array.from(
+  { length: 0x20 },
+  (_, c) => "java" + String.fromCharCode(c) + "script:alert(1)",
+);
 
 export const PAYLOADS = [...OWASP, ...CONTROL_PREFIXED, ...CONTROL_INSIDE];

@@ -1,22 +1,53 @@
 // Compiled with `tsc --noEmit --strict`: proves the published types describe the API precisely.
 // Every `@ts-expect-error` line is misuse that must NOT type-check.
-import { Correlator, exploreUrl, parseTrace, parseInterval, parseProvisioning, Trace, interpolate, applyTransformations } from "spanlink";
-import type { Link, SpanLink, Explanation, Diagnostic, DiagnosticCode, ExploreState, CorrelatorOptions, ScopedVars, Transformation, SpanData, SpanlinkError, ErrorCode, ProvisioningDocument, TraceFormat } from "spanlink";
+import {
+  Correlator,
+  exploreUrl,
+  parseTrace,
+  parseInterval,
+  parseProvisioning,
+  Trace,
+  interpolate,
+  applyTransformations,
+} from "spanlink";
+import type {
+  Link,
+  SpanLink,
+  Explanation,
+  Diagnostic,
+  DiagnosticCode,
+  ExploreState,
+  CorrelatorOptions,
+  ScopedVars,
+  Transformation,
+  SpanData,
+  SpanlinkError,
+  ErrorCode,
+  ProvisioningDocument,
+  TraceFormat,
+} from "spanlink";
 import init, { parseInterval as webParseInterval } from "spanlink/web";
 import * as inline from "spanlink/inline";
+import * as grafana from "spanlink/grafana";
 
 const doc: ProvisioningDocument = parseProvisioning("datasources: []");
 const firstName: string | undefined = doc.datasources?.[0]?.name;
 
 const trace: Trace = parseTrace('{"resourceSpans": []}');
 const spans: SpanData[] = trace.spans();
-const names: string[] = spans.map((s) => `${s.serviceName}: ${s.operationName} ${s.duration.toFixed(0)}µs`);
+const names: string[] = spans.map(
+  (s) => `${s.serviceName}: ${s.operationName} ${s.duration.toFixed(0)}µs`,
+);
 const tagKeys: string[] = spans.flatMap((s) => s.tags.map((t) => t.key));
 const format: TraceFormat = trace.format;
 const id: string = trace.traceId;
 const n: number = trace.spanCount;
 
-const options: CorrelatorOptions = { tracingDatasource: "tempo", appSubUrl: "", features: { dynamicTraceToLogs: true } };
+const options: CorrelatorOptions = {
+  tracingDatasource: "tempo",
+  appSubUrl: "",
+  features: { dynamicTraceToLogs: true },
+};
 const correlator = new Correlator(doc, options);
 const links: SpanLink[] = correlator.spanLinks(trace, spans[0].spanID);
 const hrefs: string[] = links.filter((l) => l.type === "logs").map((l) => l.href);
@@ -31,10 +62,19 @@ const lint: Diagnostic[] = correlator.diagnostics();
 const severities: string[] = lint.map((d) => `${d.severity}:${d.suggestion ?? ""}`);
 const lintCodes: DiagnosticCode[] = lint.map((d) => d.code);
 const unknownKeys: Diagnostic[] = lint.filter((d) => d.code === "UNKNOWN_KEY");
-const logLinks: Link[] = correlator.logLinks("loki", "traceID=abc", { job: "x" }, { from: 0, to: 1 });
+const logLinks: Link[] = correlator.logLinks(
+  "loki",
+  "traceID=abc",
+  { job: "x" },
+  { from: 0, to: 1 },
+);
 const exemplarLinks: Link[] = correlator.exemplarLinks("prom", { trace_id: "abc" });
 const fromText = new Correlator('{"datasources": []}');
-const state: ExploreState = { datasource: "loki", queries: [{ expr: "{}" }], range: { from: "now-1h", to: Date.now() } };
+const state: ExploreState = {
+  datasource: "loki",
+  queries: [{ expr: "{}" }],
+  range: { from: "now-1h", to: Date.now() },
+};
 const href: string = exploreUrl(state, "/grafana") + exploreUrl(state);
 correlator.free();
 fromText.free();
@@ -43,9 +83,19 @@ trace.free();
 const ms: number = parseInterval("-2m");
 
 const scoped: ScopedVars = { __value: { value: { raw: "abc" } }, __span: { value: spans[0] } };
-const text: string = interpolate("${__value.raw}", scoped, { format: "raw", variables: { env: ["a", "b"] }, range: { from: 0, to: 1 } });
-const transformations: Transformation[] = [{ type: "logfmt" }, { type: "regex", expression: "id=(\\w+)", mapValue: "id" }];
-const vars: Record<string, string> = applyTransformations(transformations, "id=1", { fieldName: "line", fields: { other: 1 } });
+const text: string = interpolate("${__value.raw}", scoped, {
+  format: "raw",
+  variables: { env: ["a", "b"] },
+  range: { from: 0, to: 1 },
+});
+const transformations: Transformation[] = [
+  { type: "logfmt" },
+  { type: "regex", expression: "id=(\\w+)", mapValue: "id" },
+];
+const vars: Record<string, string> = applyTransformations(transformations, "id=1", {
+  fieldName: "line",
+  fields: { other: 1 },
+});
 const upper: string = vars["id"]?.toUpperCase() ?? "";
 
 try {
@@ -56,6 +106,14 @@ try {
   const where: string = err.path;
   console.log(code, where, err.message, err.name === "SpanlinkError");
 }
+
+// spanlink/grafana in plain spanlink types (its @grafana/data check is grafana.ts).
+const spanLinkFn = grafana.createSpanLink(correlator, trace);
+const defs: grafana.SpanLinkDefLike[] = spanLinkFn({ spanID: "x" });
+const grafanaType: grafana.SpanLinkType = grafana.spanLinkType("logs");
+const fromFrameInput: Trace = parseTrace({
+  fields: [{ name: "spanID", type: "string", values: ["a"] }],
+});
 
 async function web(): Promise<number> {
   await init();
@@ -94,7 +152,36 @@ new Correlator(doc, { appSubUrl: 1 });
 correlator.logLinks("loki", "x", { a: 1 });
 // @ts-expect-error an explore state needs queries
 exploreUrl({ datasource: "x" });
+// @ts-expect-error SpanLinkDef types are the trace view's
+const badGrafanaType: grafana.SpanLinkType = "logs";
 // @ts-expect-error parseProvisioning takes YAML text
 parseProvisioning({ datasources: [] });
 
-export { lintCodes, unknownKeys, badCode, hrefs, uids, firstOfEach, logsLink, outcomes, missing, severities, logLinks, exemplarLinks, href, badType, text, upper, notNumbers, firstName, names, tagKeys, format, id, n, ms, web, badFormat };
+export {
+  lintCodes,
+  unknownKeys,
+  badCode,
+  hrefs,
+  uids,
+  firstOfEach,
+  logsLink,
+  outcomes,
+  missing,
+  severities,
+  logLinks,
+  exemplarLinks,
+  href,
+  badType,
+  text,
+  upper,
+  notNumbers,
+  firstName,
+  names,
+  tagKeys,
+  format,
+  id,
+  n,
+  ms,
+  web,
+  badFormat,
+};

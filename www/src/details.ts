@@ -1,5 +1,6 @@
 // The span details panel: the link buttons Grafana's trace view shows, attributes, events, span
 // links, and the "Why no … link?" report.
+import { h } from "./dom";
 import type { Explanation, KeyValue, Link, Span } from "./types";
 import { formatDuration, serviceColor, type TraceModel } from "./waterfall";
 
@@ -16,16 +17,6 @@ export interface DetailsContext {
     datasourceName: string;
     compute(line: string): Link[] | { error: string };
   };
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string | null)[]) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") el.className = v;
-    else el.setAttribute(k, v);
-  }
-  for (const k of kids) if (k !== null) el.append(k);
-  return el;
 }
 
 export function valueText(v: unknown): string {
@@ -51,7 +42,11 @@ export function queryText(link: Link): string {
 }
 
 /** `left=` state of an Explore href, parsed (null when the href has none). */
-export function exploreState(href: string): { datasource?: string; queries?: Record<string, unknown>[]; panelsState?: { trace?: { spanId?: string } } } | null {
+export function exploreState(href: string): {
+  datasource?: string;
+  queries?: Record<string, unknown>[];
+  panelsState?: { trace?: { spanId?: string } };
+} | null {
   const m = /[?&]left=([^&#]*)/.exec(href);
   if (!m) return null;
   try {
@@ -63,7 +58,8 @@ export function exploreState(href: string): { datasource?: string; queries?: Rec
 
 export function buttonLabel(link: Link): string {
   if (link.type === "logs") return "Logs for this span";
-  if (link.type === "profiles" && link.title === "Related profiles") return "Profiles for this span";
+  if (link.type === "profiles" && link.title === "Related profiles")
+    return "Profiles for this span";
   if (link.type === "metrics") return link.title || "Metrics";
   return link.title || link.internal?.datasourceName || link.href;
 }
@@ -100,16 +96,42 @@ export function linkPopover(link: Link): HTMLElement {
   const box = h("div", { class: "pop" });
   const rows: [string, Node | string][] = [];
   if (link.internal) {
-    rows.push(["Data source", h("span", {}, h("strong", {}, link.internal.datasourceName), ` · ${link.internal.datasourceType}`)]);
+    rows.push([
+      "Data source",
+      h(
+        "span",
+        {},
+        h("strong", {}, link.internal.datasourceName),
+        ` · ${link.internal.datasourceType}`,
+      ),
+    ]);
     rows.push(["Query", h("code", { class: "pop-query" }, queryText(link))]);
     if (link.internal.range) {
       const { from, to } = link.internal.range;
-      rows.push(["Range", h("span", {}, h("time", {}, iso(from)), " → ", h("time", {}, iso(to)), h("span", { class: "muted" }, ` (${formatDuration((to - from) * 1000)})`))]);
+      rows.push([
+        "Range",
+        h(
+          "span",
+          {},
+          h("time", {}, iso(from)),
+          " → ",
+          h("time", {}, iso(to)),
+          h("span", { class: "muted" }, ` (${formatDuration((to - from) * 1000)})`),
+        ),
+      ]);
     } else rows.push(["Range", h("span", { class: "muted" }, "none (Explore default)")]);
   } else {
     rows.push(["URL", h("code", { class: "pop-query" }, link.href)]);
   }
-  rows.push(["Rule", h("span", {}, h("code", {}, link.origin), h("span", { class: "muted" }, ` · type ${link.type}`))]);
+  rows.push([
+    "Rule",
+    h(
+      "span",
+      {},
+      h("code", {}, link.origin),
+      h("span", { class: "muted" }, ` · type ${link.type}`),
+    ),
+  ]);
   const dl = h("dl");
   for (const [k, v] of rows) dl.append(h("dt", {}, k), h("dd", {}, v));
   box.append(dl);
@@ -120,7 +142,8 @@ function attrTable(kvs: KeyValue[], empty: string): HTMLElement {
   if (!kvs.length) return h("p", { class: "muted" }, empty);
   const t = h("table", { class: "kv" });
   const body = h("tbody");
-  for (const kv of kvs) body.append(h("tr", {}, h("th", { scope: "row" }, kv.key), h("td", {}, valueText(kv.value))));
+  for (const kv of kvs)
+    body.append(h("tr", {}, h("th", { scope: "row" }, kv.key), h("td", {}, valueText(kv.value))));
   t.append(body);
   return t;
 }
@@ -134,7 +157,12 @@ function section(title: string, open: boolean, ...kids: (Node | string)[]): HTML
 
 function linkButton(link: Link, ctx: DetailsContext): HTMLElement {
   const href = resolveHref(link.href, ctx.grafanaUrl);
-  const a = h("a", { class: `link-btn t-${link.type}`, href, "data-type": link.type, "data-origin": link.origin }, h("span", { class: "icon", "aria-hidden": "true" }, ICON[link.type] ?? "•"), buttonLabel(link));
+  const a = h(
+    "a",
+    { class: `link-btn t-${link.type}`, href, "data-type": link.type, "data-origin": link.origin },
+    h("span", { class: "icon", "aria-hidden": "true" }, ICON[link.type] ?? "•"),
+    buttonLabel(link),
+  );
   if (link.target === "_blank" || !link.internal) {
     a.target = "_blank";
     a.rel = "noopener noreferrer";
@@ -162,7 +190,17 @@ function linkButton(link: Link, ctx: DetailsContext): HTMLElement {
 
 /** A link button outside a span (the trace-level logs link). */
 export function traceLinkButton(link: Link, grafanaUrl: string): HTMLAnchorElement {
-  const a = h("a", { class: `link-btn small t-${link.type}`, href: resolveHref(link.href, grafanaUrl), "data-type": link.type, "data-origin": link.origin }, h("span", { class: "icon", "aria-hidden": "true" }, ICON[link.type] ?? "•"), link.title || "Logs for this trace");
+  const a = h(
+    "a",
+    {
+      class: `link-btn small t-${link.type}`,
+      href: resolveHref(link.href, grafanaUrl),
+      "data-type": link.type,
+      "data-origin": link.origin,
+    },
+    h("span", { class: "icon", "aria-hidden": "true" }, ICON[link.type] ?? "•"),
+    link.title || "Logs for this trace",
+  );
   a.addEventListener("mouseenter", () => showPopover(a, link));
   a.addEventListener("focus", () => showPopover(a, link));
   a.addEventListener("mouseleave", hidePopover);
@@ -221,10 +259,25 @@ function linkButtons(links: Link[], ctx: DetailsContext): HTMLElement {
     const ls = links.filter((l) => g.types.includes(groupType(l)));
     if (!ls.length) continue;
     ls.forEach((l) => used.add(l));
-    wrap.append(h("div", { class: "link-group" }, h("span", { class: "group-name" }, g.name), ...ls.map((l) => linkButton(l, ctx))));
+    wrap.append(
+      h(
+        "div",
+        { class: "link-group" },
+        h("span", { class: "group-name" }, g.name),
+        ...ls.map((l) => linkButton(l, ctx)),
+      ),
+    );
   }
   const rest = links.filter((l) => !used.has(l));
-  if (rest.length) wrap.append(h("div", { class: "link-group" }, h("span", { class: "group-name" }, "Other"), ...rest.map((l) => linkButton(l, ctx))));
+  if (rest.length)
+    wrap.append(
+      h(
+        "div",
+        { class: "link-group" },
+        h("span", { class: "group-name" }, "Other"),
+        ...rest.map((l) => linkButton(l, ctx)),
+      ),
+    );
   return wrap;
 }
 
@@ -243,25 +296,54 @@ function explanations(ctx: DetailsContext): HTMLDetailsElement {
       return;
     }
     if (!list.length) {
-      d.append(h("p", { class: "muted" }, "No link rule is configured for the tracing data source."));
+      d.append(
+        h("p", { class: "muted" }, "No link rule is configured for the tracing data source."),
+      );
       return;
     }
     const ul = h("ul", { class: "rules" });
     // the rules that made no link first: that is what the panel is asked about
-    const sorted = [...list.filter((x) => x.outcome !== "link"), ...list.filter((x) => x.outcome === "link")];
+    const sorted = [
+      ...list.filter((x) => x.outcome !== "link"),
+      ...list.filter((x) => x.outcome === "link"),
+    ];
     const none = sorted.filter((x) => x.outcome !== "link").length;
-    d.append(h("p", { class: "muted small" }, `${none} rule${none === 1 ? "" : "s"} made no link, ${list.length - none} made one.`));
+    d.append(
+      h(
+        "p",
+        { class: "muted small" },
+        `${none} rule${none === 1 ? "" : "s"} made no link, ${list.length - none} made one.`,
+      ),
+    );
     for (const ex of sorted) {
       const li = h("li", { class: `rule ${ex.outcome}`, "data-code": ex.code });
       li.append(
-        h("div", { class: "rule-head" }, h("span", { class: `badge ${ex.outcome}` }, ex.outcome === "link" ? "link" : "no link"), h("code", { class: "rule-code" }, ex.code), h("code", { class: "rule-origin muted" }, ex.origin)),
+        h(
+          "div",
+          { class: "rule-head" },
+          h("span", { class: `badge ${ex.outcome}` }, ex.outcome === "link" ? "link" : "no link"),
+          h("code", { class: "rule-code" }, ex.code),
+          h("code", { class: "rule-origin muted" }, ex.origin),
+        ),
         h("p", { class: "rule-msg" }, ex.message),
       );
       if (ex.variables?.length) {
         const t = h("table", { class: "kv vars" });
         const body = h("tbody");
         for (const v of ex.variables) {
-          body.append(h("tr", {}, h("th", { scope: "row" }, h("code", {}, v.name)), h("td", {}, v.value === null ? h("span", { class: "missing" }, "not found") : v.value), h("td", { class: "muted" }, v.path ?? "")));
+          body.append(
+            h(
+              "tr",
+              {},
+              h("th", { scope: "row" }, h("code", {}, v.name)),
+              h(
+                "td",
+                {},
+                v.value === null ? h("span", { class: "missing" }, "not found") : v.value,
+              ),
+              h("td", { class: "muted" }, v.path ?? ""),
+            ),
+          );
         }
         t.append(body);
         li.append(t);
@@ -279,23 +361,41 @@ function logLineSection(ctx: DetailsContext): HTMLDetailsElement | null {
   const ll = ctx.logLine;
   if (!ll) return null;
   const d = section(`Log line → links (${ll.datasourceName})`, false);
-  const ta = h("textarea", { class: "logline", rows: "3", spellcheck: "false", "aria-label": "A log line of this span" }) as HTMLTextAreaElement;
+  const ta = h("textarea", {
+    class: "logline",
+    rows: "3",
+    spellcheck: "false",
+    "aria-label": "A log line of this span",
+  }) as HTMLTextAreaElement;
   ta.value = ll.initial;
   const out = h("div", { class: "links" });
   const run = () => {
     const r = ll.compute(ta.value);
     out.replaceChildren();
     if ("error" in r) out.append(h("p", { class: "error-text" }, r.error));
-    else if (!r.length) out.append(h("p", { class: "muted" }, "No derived field or correlation matches this line."));
+    else if (!r.length)
+      out.append(h("p", { class: "muted" }, "No derived field or correlation matches this line."));
     else out.append(h("div", { class: "link-group" }, ...r.map((l) => linkButton(l, ctx))));
   };
   ta.addEventListener("input", run);
   d.addEventListener("toggle", () => d.open && run(), { once: true });
-  d.append(h("p", { class: "muted small" }, "What Loki's derived fields and log correlations make of a line:"), ta, out);
+  d.append(
+    h(
+      "p",
+      { class: "muted small" },
+      "What Loki's derived fields and log correlations make of a line:",
+    ),
+    ta,
+    out,
+  );
   return d;
 }
 
-export function renderDetails(host: HTMLElement, ctx: DetailsContext | null, keepOpen: Set<string>) {
+export function renderDetails(
+  host: HTMLElement,
+  ctx: DetailsContext | null,
+  keepOpen: Set<string>,
+) {
   host.replaceChildren();
   if (!ctx) {
     host.append(h("div", { class: "empty" }, h("p", {}, "Select a span to see its links.")));
@@ -306,7 +406,12 @@ export function renderDetails(host: HTMLElement, ctx: DetailsContext | null, kee
   const head = h(
     "div",
     { class: "details-head" },
-    h("h2", { id: "details-title" }, h("span", { class: "svc-chip", style: `background:${color}` }), s.operationName),
+    h(
+      "h2",
+      { id: "details-title" },
+      h("span", { class: "svc-chip", style: `background:${color}` }),
+      s.operationName,
+    ),
     h(
       "p",
       { class: "meta" },
@@ -317,30 +422,77 @@ export function renderDetails(host: HTMLElement, ctx: DetailsContext | null, kee
       h("span", {}, "Span ", h("code", { class: "span-id" }, s.spanID)),
     ),
   );
-  if (s.statusCode === "ERROR") head.append(h("p", { class: "status-error" }, "Status ERROR", s.statusMessage ? `: ${s.statusMessage}` : ""));
+  if (s.statusCode === "ERROR")
+    head.append(
+      h(
+        "p",
+        { class: "status-error" },
+        "Status ERROR",
+        s.statusMessage ? `: ${s.statusMessage}` : "",
+      ),
+    );
   host.append(head);
   if (ctx.linksError) {
     const e = ctx.linksError;
-    host.append(h("p", { class: "links-error error-text" }, `No links: ${e.code}${e.path ? ` at ${e.path}` : ""}: ${e.message}`));
+    host.append(
+      h(
+        "p",
+        { class: "links-error error-text" },
+        `No links: ${e.code}${e.path ? ` at ${e.path}` : ""}: ${e.message}`,
+      ),
+    );
   } else host.append(linkButtons(ctx.links, ctx));
 
   const refs = s.references.filter((r) => r.refType !== "CHILD_OF");
   const sections: [string, HTMLDetailsElement][] = [
-    ["attributes", section(`Span attributes (${s.tags.length})`, true, attrTable(s.tags, "No attributes."))],
-    ["resource", section(`Resource attributes (${s.serviceTags.length})`, false, attrTable(s.serviceTags, "No resource attributes."))],
+    [
+      "attributes",
+      section(`Span attributes (${s.tags.length})`, true, attrTable(s.tags, "No attributes.")),
+    ],
+    [
+      "resource",
+      section(
+        `Resource attributes (${s.serviceTags.length})`,
+        false,
+        attrTable(s.serviceTags, "No resource attributes."),
+      ),
+    ],
   ];
   const events = h("div", { class: "events" });
   if (!s.logs.length) events.append(h("p", { class: "muted" }, "No events."));
   for (const ev of s.logs) {
-    events.append(h("div", { class: "event" }, h("div", { class: "event-head" }, h("span", { class: "muted" }, `+${formatDuration(ev.timestamp - s.startTime)}`), h("strong", {}, ev.name ?? "event")), attrTable(ev.fields, "")));
+    events.append(
+      h(
+        "div",
+        { class: "event" },
+        h(
+          "div",
+          { class: "event-head" },
+          h("span", { class: "muted" }, `+${formatDuration(ev.timestamp - s.startTime)}`),
+          h("strong", {}, ev.name ?? "event"),
+        ),
+        attrTable(ev.fields, ""),
+      ),
+    );
   }
-  sections.push(["events", section(`Events (${s.logs.length})`, s.logs.length > 0 && s.logs.length < 4, events)]);
+  sections.push([
+    "events",
+    section(`Events (${s.logs.length})`, s.logs.length > 0 && s.logs.length < 4, events),
+  ]);
   const refList = h("ul", { class: "refs" });
   if (!refs.length) refList.append(h("li", { class: "muted" }, "No span links."));
   for (const r of refs) {
     const inTrace = r.traceID === model.traceId && model.byId.has(r.spanID);
     const target = inTrace ? model.byId.get(r.spanID)!.span : null;
-    const li = h("li", {}, h("span", { class: "badge" }, r.refType), " ", target ? `${target.serviceName}: ${target.operationName}` : h("code", {}, `${r.traceID.slice(0, 16)}… / ${r.spanID}`));
+    const li = h(
+      "li",
+      {},
+      h("span", { class: "badge" }, r.refType),
+      " ",
+      target
+        ? `${target.serviceName}: ${target.operationName}`
+        : h("code", {}, `${r.traceID.slice(0, 16)}… / ${r.spanID}`),
+    );
     if (inTrace) {
       const b = h("button", { class: "btn small", type: "button" }, "Go to span");
       b.addEventListener("click", () => ctx.onNavigate(r.spanID));

@@ -8,7 +8,11 @@ export interface Editor {
   revealLine(line: number): void;
 }
 
-export function createEditor(host: HTMLElement, label: string, onInput: (text: string) => void): Editor {
+export function createEditor(
+  host: HTMLElement,
+  label: string,
+  onInput: (text: string) => void,
+): Editor {
   host.classList.add("editor");
   const gutter = document.createElement("div");
   gutter.className = "gutter";
@@ -28,7 +32,8 @@ export function createEditor(host: HTMLElement, label: string, onInput: (text: s
     if (n === lineCount && marked.size === 0 && !gutter.querySelector(".mark")) return;
     lineCount = n;
     const parts: string[] = [];
-    for (let i = 1; i <= n; i++) parts.push(marked.has(i) ? `<span class="mark">${i}</span>` : String(i));
+    for (let i = 1; i <= n; i++)
+      parts.push(marked.has(i) ? `<span class="mark">${i}</span>` : String(i));
     gutter.innerHTML = parts.join("\n");
   }
   ta.addEventListener("input", () => {
@@ -40,7 +45,14 @@ export function createEditor(host: HTMLElement, label: string, onInput: (text: s
   });
   // Tab inserts two spaces (Shift+Tab / Escape leave the editor for keyboard users)
   ta.addEventListener("keydown", (e) => {
-    if (e.key === "Tab" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && ta.dataset.tabs !== "off") {
+    if (
+      e.key === "Tab" &&
+      !e.shiftKey &&
+      !e.altKey &&
+      !e.ctrlKey &&
+      !e.metaKey &&
+      ta.dataset.tabs !== "off"
+    ) {
       e.preventDefault();
       document.execCommand("insertText", false, "  ");
     } else if (e.key === "Escape") {
@@ -86,7 +98,8 @@ export function createEditor(host: HTMLElement, label: string, onInput: (text: s
  */
 export function yamlLineOf(yaml: string, path: string): number {
   const segs: (string | number)[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) segs.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+    segs.push(m[2] !== undefined ? Number(m[2]) : m[1]);
   if (!segs.length) return 0;
   const lines = yaml.split("\n");
   let from = 0;
@@ -128,7 +141,13 @@ export function yamlLineOf(yaml: string, path: string): number {
     // the block of this key / item: until a line indented no deeper than it
     const baseIndent = /^(\s*)/.exec(lines[found])![1].length;
     let end = found + 1;
-    while (end < to && (lines[end].trim() === "" || lines[end].trimStart().startsWith("#") || /^(\s*)/.exec(lines[end])![1].length > baseIndent)) end++;
+    while (
+      end < to &&
+      (lines[end].trim() === "" ||
+        lines[end].trimStart().startsWith("#") ||
+        /^(\s*)/.exec(lines[end])![1].length > baseIndent)
+    )
+      end++;
     if (typeof seg === "number") {
       from = found; // the item's first key is on the `- ` line
     } else {

@@ -1,5 +1,9 @@
 // The one module of the page that touches spanlink: the published package, imported as any app would.
-import init, { Correlator, parseProvisioning as slParseProvisioning, parseTrace as slParseTrace } from "spanlink/web";
+import init, {
+  Correlator,
+  parseProvisioning as slParseProvisioning,
+  parseTrace as slParseTrace,
+} from "spanlink/web";
 import type { CorrelatorOptions, Link, ShownError, TraceHandle } from "./types";
 
 let loading: Promise<unknown> | null = null;
@@ -14,7 +18,10 @@ export function parseProvisioning(yaml: string): ReturnType<typeof slParseProvis
   return slParseProvisioning(yaml);
 }
 
-export function newCorrelator(provisioning: ReturnType<typeof slParseProvisioning>, options: CorrelatorOptions): Correlator {
+export function newCorrelator(
+  provisioning: ReturnType<typeof slParseProvisioning>,
+  options: CorrelatorOptions,
+): Correlator {
   return new Correlator(provisioning, options);
 }
 

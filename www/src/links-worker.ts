@@ -25,11 +25,19 @@ self.onmessage = async (e: MessageEvent<LinksRequest>) => {
     const t0 = performance.now();
     const links = correlator.traceLinks(handle);
     const ms = performance.now() - t0;
-    const out: LinksResponse = { id, ms, spans: handle.spanCount, links: links as Map<string, unknown[]> };
+    const out: LinksResponse = {
+      id,
+      ms,
+      spans: handle.spanCount,
+      links: links as Map<string, unknown[]>,
+    };
     self.postMessage(out);
   } catch (err) {
     const o = (err ?? {}) as { code?: string; path?: string; message?: string };
-    const out: LinksResponse = { id, error: { code: o.code ?? "ERROR", path: o.path ?? "", message: o.message ?? String(err) } };
+    const out: LinksResponse = {
+      id,
+      error: { code: o.code ?? "ERROR", path: o.path ?? "", message: o.message ?? String(err) },
+    };
     self.postMessage(out);
   } finally {
     handle?.free();

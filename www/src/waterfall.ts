@@ -22,7 +22,16 @@ export interface TraceModel {
   traceId: string;
 }
 
-const PALETTE = ["#3871dc", "#f46800", "#1a9a6b", "#b5439a", "#c79200", "#0f8ba3", "#7b5cd6", "#d0453f"];
+const PALETTE = [
+  "#3871dc",
+  "#f46800",
+  "#1a9a6b",
+  "#b5439a",
+  "#c79200",
+  "#0f8ba3",
+  "#7b5cd6",
+  "#d0453f",
+];
 
 export function serviceColor(model: TraceModel, service: string): string {
   const i = model.services.indexOf(service);
@@ -84,7 +93,15 @@ export function buildModel(spans: Span[]): TraceModel {
     start = 0;
     end = 1;
   }
-  return { spans, byId, roots, start, end: Math.max(end, start + 1), services, traceId: spans[0]?.traceID ?? "" };
+  return {
+    spans,
+    byId,
+    roots,
+    start,
+    end: Math.max(end, start + 1),
+    services,
+    traceId: spans[0]?.traceID ?? "",
+  };
 }
 
 export interface WaterfallCallbacks {
@@ -155,7 +172,8 @@ export class Waterfall {
         if (this.collapsed.delete(p.span.spanID)) changed = true;
       }
       if (changed) this.flatten();
-      if (opts.scroll !== false) this.scrollToRow(this.rows.findIndex((n) => n.span.spanID === spanId));
+      if (opts.scroll !== false)
+        this.scrollToRow(this.rows.findIndex((n) => n.span.spanID === spanId));
     }
     this.render();
     if (opts.focus) this.focusSelected();
@@ -163,7 +181,8 @@ export class Waterfall {
 
   collapseAll() {
     if (!this.model) return;
-    for (const n of this.model.byId.values()) if (n.children.length && n.parent) this.collapsed.add(n.span.spanID);
+    for (const n of this.model.byId.values())
+      if (n.children.length && n.parent) this.collapsed.add(n.span.spanID);
     this.flatten();
     this.render();
   }
@@ -189,7 +208,8 @@ export class Waterfall {
     while (stack.length) {
       const n = stack.pop()!;
       this.rows.push(n);
-      if (!this.collapsed.has(n.span.spanID)) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+      if (!this.collapsed.has(n.span.spanID))
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
     }
     this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
   }
@@ -199,7 +219,8 @@ export class Waterfall {
     const top = i * ROW_HEIGHT;
     const h = this.scroller.clientHeight;
     if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
-    else if (top + ROW_HEIGHT > this.scroller.scrollTop + h) this.scroller.scrollTop = top + ROW_HEIGHT - h;
+    else if (top + ROW_HEIGHT > this.scroller.scrollTop + h)
+      this.scroller.scrollTop = top + ROW_HEIGHT - h;
   }
 
   private focusSelected() {
@@ -236,11 +257,15 @@ export class Waterfall {
 
   render() {
     const m = this.model;
-    const hadFocus = this.scroller.contains(document.activeElement) && document.activeElement !== this.scroller;
+    const hadFocus =
+      this.scroller.contains(document.activeElement) && document.activeElement !== this.scroller;
     for (const el of [...this.scroller.querySelectorAll(".wf-row")]) el.remove();
     if (!m) return;
     const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.rows.length, Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    const last = Math.min(
+      this.rows.length,
+      Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / ROW_HEIGHT) + OVERSCAN,
+    );
     const total = m.end - m.start;
     const frag = document.createDocumentFragment();
     const selectedVisible = this.rows.some((n) => n.span.spanID === this.selected);
@@ -256,9 +281,12 @@ export class Waterfall {
       const isSel = s.spanID === this.selected;
       row.setAttribute("aria-selected", String(isSel));
       row.tabIndex = isSel || (!selectedVisible && i === first) ? 0 : -1;
-      if (n.children.length) row.setAttribute("aria-expanded", String(!this.collapsed.has(s.spanID)));
+      if (n.children.length)
+        row.setAttribute("aria-expanded", String(!this.collapsed.has(s.spanID)));
       if (this.matches) row.classList.add(this.matches.has(s.spanID) ? "match" : "dim");
-      const isError = s.statusCode === "ERROR" || s.tags.some((t) => t.key === "error" && (t.value === true || t.value === "true"));
+      const isError =
+        s.statusCode === "ERROR" ||
+        s.tags.some((t) => t.key === "error" && (t.value === true || t.value === "true"));
       if (isError) row.classList.add("error");
       const color = serviceColor(m, s.serviceName);
 
@@ -269,7 +297,9 @@ export class Waterfall {
       toggle.className = "wf-toggle";
       if (n.children.length) {
         toggle.textContent = this.collapsed.has(s.spanID) ? "▸" : "▾";
-        toggle.title = this.collapsed.has(s.spanID) ? `Expand (${n.children.length} children)` : "Collapse";
+        toggle.title = this.collapsed.has(s.spanID)
+          ? `Expand (${n.children.length} children)`
+          : "Collapse";
         toggle.dataset.toggle = "1";
       }
       const chip = document.createElement("span");
@@ -320,7 +350,10 @@ export class Waterfall {
       }
       tl.append(bar, dur);
       row.append(name, tl);
-      row.setAttribute("aria-label", `${s.serviceName} ${s.operationName}, ${formatDuration(s.duration)}${isError ? ", error" : ""}`);
+      row.setAttribute(
+        "aria-label",
+        `${s.serviceName} ${s.operationName}, ${formatDuration(s.duration)}${isError ? ", error" : ""}`,
+      );
       frag.append(row);
     }
     this.scroller.append(frag);

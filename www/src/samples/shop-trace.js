@@ -49,7 +49,8 @@ const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 /** OTLP AnyValue from a JS value. @param {unknown} v */
 function anyValue(v) {
   if (typeof v === "boolean") return { boolValue: v };
-  if (typeof v === "number") return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  if (typeof v === "number")
+    return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
   return { stringValue: String(v) };
 }
 
@@ -96,7 +97,11 @@ export function generateShopTrace(options = {}) {
     const hash = base36(rs, 10);
     podNames[name] = Array.from({ length: svc.pods }, () => `${name}-${hash}-${base36(rs, 5)}`);
   }
-  const nodes = ["ip-10-0-1-23.eu-west-1.compute.internal", "ip-10-0-2-87.eu-west-1.compute.internal", "ip-10-0-3-141.eu-west-1.compute.internal"];
+  const nodes = [
+    "ip-10-0-1-23.eu-west-1.compute.internal",
+    "ip-10-0-2-87.eu-west-1.compute.internal",
+    "ip-10-0-3-141.eu-west-1.compute.internal",
+  ];
 
   /** @param {string} service @param {number} podIndex */
   function resourceFor(service, podIndex) {
@@ -154,21 +159,27 @@ export function generateShopTrace(options = {}) {
       endTimeUnixNano: String(endNs),
       attributes: attrs(s.attributes ?? {}),
     };
-    if (s.events?.length) out.events = s.events.map((e) => ({
-      timeUnixNano: String(startNs + BigInt(Math.round(e.at * 1000))),
-      name: e.name,
-      attributes: attrs(e.attributes ?? {}),
-    }));
+    if (s.events?.length)
+      out.events = s.events.map((e) => ({
+        timeUnixNano: String(startNs + BigInt(Math.round(e.at * 1000))),
+        name: e.name,
+        attributes: attrs(e.attributes ?? {}),
+      }));
     if (s.links?.length) out.links = s.links;
     out.status = s.status ?? { code: 0 };
     resourceFor(s.service, s.pod).spans.push(out);
     return spanId;
   }
 
-  const jitter = (/** @type {number} */ base, /** @type {number} */ spread) => base + rnd() * spread;
+  const jitter = (/** @type {number} */ base, /** @type {number} */ spread) =>
+    base + rnd() * spread;
 
   /** One checkout request starting at `t0` µs; returns the end time. */
-  function checkout(/** @type {number} */ t0, /** @type {string | undefined} */ parent, /** @type {number} */ n) {
+  function checkout(
+    /** @type {number} */ t0,
+    /** @type {string | undefined} */ parent,
+    /** @type {number} */ n,
+  ) {
     const first = n === 0;
     const pod = Math.floor(rnd() * 3);
     const orderId = `ORD-${10420 + n}`;
@@ -178,28 +189,67 @@ export function generateShopTrace(options = {}) {
 
     const total = jitter(fail ? 412000 : 236000, 60000);
     const root = span({
-      service: "frontend", pod, name: "POST /api/checkout", kind: "server", parent, start: t0, duration: total,
-      attributes: { "http.request.method": "POST", "http.route": "/api/checkout", "url.path": "/api/checkout",
-        "http.response.status_code": 200, "user_agent.original": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
-        "app.customer.id": customer, "session.id": `s-${base36(rnd, 12)}` },
+      service: "frontend",
+      pod,
+      name: "POST /api/checkout",
+      kind: "server",
+      parent,
+      start: t0,
+      duration: total,
+      attributes: {
+        "http.request.method": "POST",
+        "http.route": "/api/checkout",
+        "url.path": "/api/checkout",
+        "http.response.status_code": 200,
+        "user_agent.original": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+        "app.customer.id": customer,
+        "session.id": `s-${base36(rnd, 12)}`,
+      },
       events: [{ at: 800, name: "cart validated", attributes: { "app.cart.items": 3 } }],
     });
     if (first) ids.checkout = root;
     const gwClient = span({
-      service: "frontend", pod, name: "POST", kind: "client", parent: root, start: t0 + 1200, duration: total - 3000,
-      attributes: { "http.request.method": "POST", "server.address": "api-gateway.shop.svc", "server.port": 8080,
-        "url.full": "http://api-gateway.shop.svc:8080/v1/checkout", "http.response.status_code": 200 },
+      service: "frontend",
+      pod,
+      name: "POST",
+      kind: "client",
+      parent: root,
+      start: t0 + 1200,
+      duration: total - 3000,
+      attributes: {
+        "http.request.method": "POST",
+        "server.address": "api-gateway.shop.svc",
+        "server.port": 8080,
+        "url.full": "http://api-gateway.shop.svc:8080/v1/checkout",
+        "http.response.status_code": 200,
+      },
     });
     const gpod = pod + 1;
     const gw = span({
-      service: "api-gateway", pod: gpod, name: "POST /v1/checkout", kind: "server", parent: gwClient, start: t0 + 2100,
+      service: "api-gateway",
+      pod: gpod,
+      name: "POST /v1/checkout",
+      kind: "server",
+      parent: gwClient,
+      start: t0 + 2100,
       duration: total - 5200,
-      attributes: { "http.request.method": "POST", "http.route": "/v1/checkout", "http.response.status_code": 200,
-        "app.order.id": orderId, "net.peer.ip": `10.0.${pod}.${40 + pod}` },
+      attributes: {
+        "http.request.method": "POST",
+        "http.route": "/v1/checkout",
+        "http.response.status_code": 200,
+        "app.order.id": orderId,
+        "net.peer.ip": `10.0.${pod}.${40 + pod}`,
+      },
     });
     if (first) ids.gateway = gw;
     const auth = span({
-      service: "api-gateway", pod: gpod, name: "authenticate", kind: "internal", parent: gw, start: t0 + 2400, duration: jitter(3200, 900),
+      service: "api-gateway",
+      pod: gpod,
+      name: "authenticate",
+      kind: "internal",
+      parent: gw,
+      start: t0 + 2400,
+      duration: jitter(3200, 900),
       attributes: { "enduser.id": customer, "auth.method": "jwt" },
     });
     void auth;
@@ -207,22 +257,64 @@ export function generateShopTrace(options = {}) {
     // cart
     let t = t0 + 6500;
     const cartClient = span({
-      service: "api-gateway", pod: gpod, name: "cart.CartService/GetCart", kind: "client", parent: gw, start: t, duration: 31000,
-      attributes: { "rpc.system": "grpc", "rpc.service": "cart.CartService", "rpc.method": "GetCart", "server.address": "cart.shop.svc" },
+      service: "api-gateway",
+      pod: gpod,
+      name: "cart.CartService/GetCart",
+      kind: "client",
+      parent: gw,
+      start: t,
+      duration: 31000,
+      attributes: {
+        "rpc.system": "grpc",
+        "rpc.service": "cart.CartService",
+        "rpc.method": "GetCart",
+        "server.address": "cart.shop.svc",
+      },
     });
     const cart = span({
-      service: "cart", pod, name: "cart.CartService/GetCart", kind: "server", parent: cartClient, start: t + 900, duration: 29000,
-      attributes: { "rpc.system": "grpc", "rpc.service": "cart.CartService", "rpc.method": "GetCart", "rpc.grpc.status_code": 0, "app.customer.id": customer },
+      service: "cart",
+      pod,
+      name: "cart.CartService/GetCart",
+      kind: "server",
+      parent: cartClient,
+      start: t + 900,
+      duration: 29000,
+      attributes: {
+        "rpc.system": "grpc",
+        "rpc.service": "cart.CartService",
+        "rpc.method": "GetCart",
+        "rpc.grpc.status_code": 0,
+        "app.customer.id": customer,
+      },
     });
     if (first) ids.cart = cart;
     const cartDb = span({
-      service: "cart", pod, name: "SELECT shop.cart_items", kind: "client", parent: cart, start: t + 2100, duration: jitter(14000, 6000),
-      attributes: { "db.system": "postgresql", "db.name": "shop", "db.operation": "SELECT", "db.sql.table": "cart_items",
-        "db.statement": "SELECT sku, quantity, price_cents FROM cart_items WHERE customer_id = $1", "server.address": "postgres.shop.svc", "server.port": 5432 },
+      service: "cart",
+      pod,
+      name: "SELECT shop.cart_items",
+      kind: "client",
+      parent: cart,
+      start: t + 2100,
+      duration: jitter(14000, 6000),
+      attributes: {
+        "db.system": "postgresql",
+        "db.name": "shop",
+        "db.operation": "SELECT",
+        "db.sql.table": "cart_items",
+        "db.statement": "SELECT sku, quantity, price_cents FROM cart_items WHERE customer_id = $1",
+        "server.address": "postgres.shop.svc",
+        "server.port": 5432,
+      },
     });
     if (first) ids.cartQuery = cartDb;
     span({
-      service: "cart", pod, name: "price cart", kind: "internal", parent: cart, start: t + 21000, duration: jitter(5500, 2000),
+      service: "cart",
+      pod,
+      name: "price cart",
+      kind: "internal",
+      parent: cart,
+      start: t + 21000,
+      duration: jitter(5500, 2000),
       attributes: { "app.cart.items": 3, "app.cart.currency": "EUR" },
     });
 
@@ -230,84 +322,210 @@ export function generateShopTrace(options = {}) {
     t = t0 + 40000;
     const payDur = fail ? 330000 : 150000;
     const payClient = span({
-      service: "api-gateway", pod: gpod, name: "payment.PaymentService/Charge", kind: "client", parent: gw, start: t, duration: payDur,
-      attributes: { "rpc.system": "grpc", "rpc.service": "payment.PaymentService", "rpc.method": "Charge", "server.address": "payment.shop.svc" },
+      service: "api-gateway",
+      pod: gpod,
+      name: "payment.PaymentService/Charge",
+      kind: "client",
+      parent: gw,
+      start: t,
+      duration: payDur,
+      attributes: {
+        "rpc.system": "grpc",
+        "rpc.service": "payment.PaymentService",
+        "rpc.method": "Charge",
+        "server.address": "payment.shop.svc",
+      },
     });
     const charge = span({
-      service: "payment", pod, name: "payment.PaymentService/Charge", kind: "server", parent: payClient, start: t + 1000, duration: payDur - 2000,
-      attributes: { "rpc.system": "grpc", "rpc.service": "payment.PaymentService", "rpc.method": "Charge", "rpc.grpc.status_code": 0,
-        "app.order.id": orderId, "app.payment.amount": 129.9, "app.payment.currency": "EUR", "app.payment.card_type": "visa" },
+      service: "payment",
+      pod,
+      name: "payment.PaymentService/Charge",
+      kind: "server",
+      parent: payClient,
+      start: t + 1000,
+      duration: payDur - 2000,
+      attributes: {
+        "rpc.system": "grpc",
+        "rpc.service": "payment.PaymentService",
+        "rpc.method": "Charge",
+        "rpc.grpc.status_code": 0,
+        "app.order.id": orderId,
+        "app.payment.amount": 129.9,
+        "app.payment.currency": "EUR",
+        "app.payment.card_type": "visa",
+      },
     });
     if (first) ids.charge = charge;
     /** @type {Record<string, unknown>} */
-    const fraudAttrs = { "app.fraud.model": "gbt-v7", "app.fraud.score": 0.07, "code.function": "score_transaction" };
+    const fraudAttrs = {
+      "app.fraud.model": "gbt-v7",
+      "app.fraud.score": 0.07,
+      "code.function": "score_transaction",
+    };
     if (cpuHeavy) fraudAttrs["pyroscope.profile.id"] = hexId(rnd, 8);
     const fraud = span({
-      service: "payment", pod, name: "fraud-score", kind: "internal", parent: charge, start: t + 2500, duration: jitter(68000, 20000),
+      service: "payment",
+      pod,
+      name: "fraud-score",
+      kind: "internal",
+      parent: charge,
+      start: t + 2500,
+      duration: jitter(68000, 20000),
       attributes: fraudAttrs,
     });
     if (first) ids.fraudScore = fraud;
     let at = t + 75000;
     if (fail) {
       const err = span({
-        service: "payment", pod, name: "POST /v2/authorize", kind: "client", parent: charge, start: at, duration: 160000,
-        attributes: { "http.request.method": "POST", "server.address": "card-network.example.net", "url.full": "https://card-network.example.net/v2/authorize",
-          "http.response.status_code": 504, "error.type": "504" },
+        service: "payment",
+        pod,
+        name: "POST /v2/authorize",
+        kind: "client",
+        parent: charge,
+        start: at,
+        duration: 160000,
+        attributes: {
+          "http.request.method": "POST",
+          "server.address": "card-network.example.net",
+          "url.full": "https://card-network.example.net/v2/authorize",
+          "http.response.status_code": 504,
+          "error.type": "504",
+        },
         status: { code: 2, message: "upstream timeout from card network" },
-        events: [{ at: 159500, name: "exception", attributes: {
-          "exception.type": "payment.GatewayTimeout",
-          "exception.message": "card network did not answer within 160ms",
-          "exception.stacktrace": "payment.GatewayTimeout: card network did not answer within 160ms\n  at authorize (gateway.go:212)\n  at Charge (service.go:88)",
-          "exception.escaped": false } }],
+        events: [
+          {
+            at: 159500,
+            name: "exception",
+            attributes: {
+              "exception.type": "payment.GatewayTimeout",
+              "exception.message": "card network did not answer within 160ms",
+              "exception.stacktrace":
+                "payment.GatewayTimeout: card network did not answer within 160ms\n  at authorize (gateway.go:212)\n  at Charge (service.go:88)",
+              "exception.escaped": false,
+            },
+          },
+        ],
       });
       if (first) ids.authorizeError = err;
       at += 162000;
     }
     const authz = span({
-      service: "payment", pod, name: "POST /v2/authorize", kind: "client", parent: charge, start: at, duration: jitter(52000, 9000),
-      attributes: { "http.request.method": "POST", "server.address": "card-network.example.net", "url.full": "https://card-network.example.net/v2/authorize",
-        "http.response.status_code": 200, "http.request.resend_count": fail ? 1 : 0 },
+      service: "payment",
+      pod,
+      name: "POST /v2/authorize",
+      kind: "client",
+      parent: charge,
+      start: at,
+      duration: jitter(52000, 9000),
+      attributes: {
+        "http.request.method": "POST",
+        "server.address": "card-network.example.net",
+        "url.full": "https://card-network.example.net/v2/authorize",
+        "http.response.status_code": 200,
+        "http.request.resend_count": fail ? 1 : 0,
+      },
     });
     if (first) ids.authorize = authz;
     span({
-      service: "payment", pod, name: "INSERT shop.payments", kind: "client", parent: charge, start: at + 62000, duration: jitter(6000, 3000),
-      attributes: { "db.system": "postgresql", "db.name": "shop", "db.operation": "INSERT", "db.sql.table": "payments",
-        "db.statement": "INSERT INTO payments (order_id, amount_cents, status) VALUES ($1, $2, $3)", "server.address": "postgres.shop.svc", "server.port": 5432 },
+      service: "payment",
+      pod,
+      name: "INSERT shop.payments",
+      kind: "client",
+      parent: charge,
+      start: at + 62000,
+      duration: jitter(6000, 3000),
+      attributes: {
+        "db.system": "postgresql",
+        "db.name": "shop",
+        "db.operation": "INSERT",
+        "db.sql.table": "payments",
+        "db.statement": "INSERT INTO payments (order_id, amount_cents, status) VALUES ($1, $2, $3)",
+        "server.address": "postgres.shop.svc",
+        "server.port": 5432,
+      },
     });
 
     // order event → queue consumer
     t = t0 + 40000 + payDur + 4000;
     const produce = span({
-      service: "api-gateway", pod: gpod, name: "orders publish", kind: "producer", parent: gw, start: t, duration: 2400,
-      attributes: { "messaging.system": "kafka", "messaging.operation.type": "publish", "messaging.destination.name": "orders",
-        "messaging.kafka.message.key": orderId, "messaging.message.id": `${orderId}-1` },
+      service: "api-gateway",
+      pod: gpod,
+      name: "orders publish",
+      kind: "producer",
+      parent: gw,
+      start: t,
+      duration: 2400,
+      attributes: {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "publish",
+        "messaging.destination.name": "orders",
+        "messaging.kafka.message.key": orderId,
+        "messaging.message.id": `${orderId}-1`,
+      },
     });
     if (first) ids.publish = produce;
     const consume = span({
-      service: "order-worker", pod, name: "orders process", kind: "consumer", parent: produce, start: t + 9000, duration: jitter(38000, 8000),
-      attributes: { "messaging.system": "kafka", "messaging.operation.type": "process", "messaging.destination.name": "orders",
-        "messaging.consumer.group.name": "order-worker", "messaging.kafka.partition": n % 6, "app.order.id": orderId },
+      service: "order-worker",
+      pod,
+      name: "orders process",
+      kind: "consumer",
+      parent: produce,
+      start: t + 9000,
+      duration: jitter(38000, 8000),
+      attributes: {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "process",
+        "messaging.destination.name": "orders",
+        "messaging.consumer.group.name": "order-worker",
+        "messaging.kafka.partition": n % 6,
+        "app.order.id": orderId,
+      },
       links: [
         // the stock-reservation batch this order was grouped with: another trace
-        { traceId: linkedTraceId, spanId: linkedSpanId, attributes: attrs({ "link.reason": "inventory batch" }) },
+        {
+          traceId: linkedTraceId,
+          spanId: linkedSpanId,
+          attributes: attrs({ "link.reason": "inventory batch" }),
+        },
         // the payment that made the order payable: a span of this trace
         { traceId, spanId: charge, attributes: attrs({ "link.reason": "paid by" }) },
       ],
-      events: [{ at: 500, name: "message received", attributes: { "messaging.message.body.size": 412 } }],
+      events: [
+        { at: 500, name: "message received", attributes: { "messaging.message.body.size": 412 } },
+      ],
     });
     if (first) ids.consume = consume;
     /** @type {Record<string, unknown>} */
     const invoiceAttrs = { "app.invoice.pages": 2, "code.function": "render_invoice" };
     if (cpuHeavy) invoiceAttrs["pyroscope.profile.id"] = hexId(rnd, 8);
     const invoice = span({
-      service: "order-worker", pod, name: "render invoice", kind: "internal", parent: consume, start: t + 10500, duration: jitter(21000, 6000),
+      service: "order-worker",
+      pod,
+      name: "render invoice",
+      kind: "internal",
+      parent: consume,
+      start: t + 10500,
+      duration: jitter(21000, 6000),
       attributes: invoiceAttrs,
     });
     if (first) ids.invoice = invoice;
     span({
-      service: "order-worker", pod, name: "UPDATE shop.orders", kind: "client", parent: consume, start: t + 34000, duration: jitter(3000, 1500),
-      attributes: { "db.system": "postgresql", "db.name": "shop", "db.operation": "UPDATE", "db.sql.table": "orders",
-        "db.statement": "UPDATE orders SET status = 'paid', invoice_id = $2 WHERE id = $1", "server.address": "postgres.shop.svc", "server.port": 5432 },
+      service: "order-worker",
+      pod,
+      name: "UPDATE shop.orders",
+      kind: "client",
+      parent: consume,
+      start: t + 34000,
+      duration: jitter(3000, 1500),
+      attributes: {
+        "db.system": "postgresql",
+        "db.name": "shop",
+        "db.operation": "UPDATE",
+        "db.sql.table": "orders",
+        "db.statement": "UPDATE orders SET status = 'paid', invoice_id = $2 WHERE id = $1",
+        "server.address": "postgres.shop.svc",
+        "server.port": 5432,
+      },
     });
     return t0 + total;
   }
@@ -318,7 +536,12 @@ export function generateShopTrace(options = {}) {
   } else {
     // a load-test session: one root, many checkouts under it, padded to exactly `limit` spans
     const root = span({
-      service: "frontend", pod: 0, name: "loadtest session", kind: "internal", start: 0, duration: 1,
+      service: "frontend",
+      pod: 0,
+      name: "loadtest session",
+      kind: "internal",
+      start: 0,
+      duration: 1,
       attributes: { "app.loadtest.id": "k6-nightly", "app.loadtest.vus": 40 },
     });
     ids.session = root;
@@ -330,20 +553,35 @@ export function generateShopTrace(options = {}) {
     }
     while (count < limit) {
       span({
-        service: "frontend", pod: count % 3, name: "GET /healthz", kind: "server", parent: root, start: t, duration: jitter(400, 300),
-        attributes: { "http.request.method": "GET", "http.route": "/healthz", "http.response.status_code": 200 },
+        service: "frontend",
+        pod: count % 3,
+        name: "GET /healthz",
+        kind: "server",
+        parent: root,
+        start: t,
+        duration: jitter(400, 300),
+        attributes: {
+          "http.request.method": "GET",
+          "http.route": "/healthz",
+          "http.response.status_code": 200,
+        },
       });
       t += 5000;
     }
     // stretch the root over everything
     const rootSpan = resources.get(podNames.frontend[0])?.spans.find((s) => s.spanId === root);
-    if (rootSpan) rootSpan.endTimeUnixNano = String(BigInt(SHOP_EPOCH_MS) * 1000000n + BigInt(Math.round((t + 4000) * 1000)));
+    if (rootSpan)
+      rootSpan.endTimeUnixNano = String(
+        BigInt(SHOP_EPOCH_MS) * 1000000n + BigInt(Math.round((t + 4000) * 1000)),
+      );
   }
 
   const otlp = {
     resourceSpans: [...resources.values()].map((r) => ({
       resource: r.resource,
-      scopeSpans: [{ scope: { name: "io.opentelemetry.contrib.shop", version: "1.0.0" }, spans: r.spans }],
+      scopeSpans: [
+        { scope: { name: "io.opentelemetry.contrib.shop", version: "1.0.0" }, spans: r.spans },
+      ],
     })),
   };
   return { traceId, otlp, ids };

@@ -1,0 +1,44 @@
+// Files dropped anywhere on the page: provisioning YAML goes to the settings, anything else is a trace.
+
+export interface Dropped {
+  /** The dropped .yaml/.yml files, in name order as Grafana reads a directory. */
+  settings: File[];
+  /** Otherwise the first file, read as a trace. */
+  trace: File | null;
+}
+
+/** Shows `overlay` while files are dragged over the window and hands the dropped ones to `onDrop`. */
+export function initDrop(overlay: HTMLElement, onDrop: (files: Dropped) => void) {
+  let depth = 0;
+  const hide = () => {
+    depth = 0;
+    overlay.hidden = true;
+  };
+  window.addEventListener("dragenter", (e) => {
+    if (!e.dataTransfer?.types.includes("Files")) return;
+    depth++;
+    overlay.hidden = false;
+  });
+  window.addEventListener("dragleave", () => {
+    if (--depth <= 0) hide();
+  });
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => {
+    e.preventDefault();
+    hide();
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (!files.length) return;
+    const yaml = files.filter((f) => /\.ya?ml$/i.test(f.name));
+    yaml.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    onDrop(yaml.length ? { settings: yaml, trace: null } : { settings: [], trace: files[0] });
+  });
+}
+
+/** Several provisioning files as one multi-document text, each headed by its name. */
+export async function joinYamlFiles(files: File[]): Promise<string> {
+  if (files.length === 1) return files[0].text();
+  const texts = await Promise.all(
+    files.map(async (f) => `# ${f.name}\n${(await f.text()).replace(/\n?$/, "\n")}`),
+  );
+  return texts.join("---\n");
+}
