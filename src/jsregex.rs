@@ -917,29 +917,37 @@ fn canonicalize(c: char) -> char {
 /// The characters that match `set` under JavaScript's `i`: those whose canonical form is the
 /// canonical form of a member.
 fn fold(set: &Set) -> Set {
+    let pairs = case_pairs();
+    // A character without a pair is its own canonical form.
+    let is_canonical = |u: char| canonicalize(u) == u;
+    let mut canons = Set::default();
+    for &(u, c) in pairs {
+        if set.contains(c) || (set.contains(u) && is_canonical(u)) {
+            canons.push(u, u);
+        }
+    }
     let mut out = set.clone();
-    for class in case_classes().chunk_by(|a, b| a.0 == b.0) {
-        let canon = class[0].0;
-        let members = std::iter::once(canon).chain(class.iter().map(|&(_, c)| c));
-        if members.clone().any(|c| set.contains(c)) {
-            members.for_each(|c| out.push(c, c));
+    for &(u, c) in pairs {
+        if canons.contains(u) {
+            out.push(c, c);
+            if is_canonical(u) {
+                out.push(u, u);
+            }
         }
     }
     out
 }
 
 /// Every BMP character whose canonical form is another character, as (canonical form,
-/// character), sorted: about 1,400 pairs, found once from the standard library's case tables
-/// (so no table of our own).
-fn case_classes() -> &'static [(char, char)] {
-    static CLASSES: OnceLock<Vec<(char, char)>> = OnceLock::new();
-    CLASSES.get_or_init(|| {
-        let mut pairs: Vec<(char, char)> = (0..=0xFFFF)
+/// character): about 1,400 pairs, found once from the standard library's case tables (so no
+/// table of our own).
+fn case_pairs() -> &'static [(char, char)] {
+    static PAIRS: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        (0..=0xFFFF)
             .filter_map(char::from_u32)
             .filter_map(|c| Some((canonicalize(c), c)).filter(|(u, c)| u != c))
-            .collect();
-        pairs.sort_unstable();
-        pairs
+            .collect()
     })
 }
 
@@ -976,8 +984,10 @@ struct Set(Vec<(char, char)>);
 
 impl Set {
     fn of(ranges: &[(char, char)]) -> Set {
-        let mut set = Set(ranges.to_vec());
-        set.normalize();
+        let mut set = Set::default();
+        for &(start, end) in ranges {
+            set.push(start, end);
+        }
         set
     }
 
@@ -985,14 +995,23 @@ impl Set {
         &self.0
     }
 
-    fn push(&mut self, start: char, end: char) {
-        self.0.push((start, end));
-        self.normalize();
+    /// Adds `start..=end`, merging the ranges it overlaps or touches.
+    fn push(&mut self, mut start: char, mut end: char) {
+        let before = |&(_, e): &(char, char)| e < start && step(e, 1) < start;
+        let lo = self.0.partition_point(before);
+        let hi = self.0.partition_point(|&(s, _)| s <= end || s == step(end, 1));
+        if lo < hi {
+            start = start.min(self.0[lo].0);
+            end = end.max(self.0[hi - 1].1);
+            self.0.drain(lo..hi);
+        }
+        self.0.insert(lo, (start, end));
     }
 
     fn union(&mut self, other: &Set) {
-        self.0.extend_from_slice(&other.0);
-        self.normalize();
+        for &(start, end) in &other.0 {
+            self.push(start, end);
+        }
     }
 
     fn contains(&self, c: char) -> bool {
@@ -1012,20 +1031,6 @@ impl Set {
         }
         if let Some(from) = next {
             out.push((from, char::MAX));
-        }
-        self.0 = out;
-    }
-
-    fn normalize(&mut self) {
-        self.0.sort_unstable();
-        let mut out: Vec<(char, char)> = Vec::with_capacity(self.0.len());
-        for &(start, end) in &self.0 {
-            match out.last_mut() {
-                Some(last) if last.1 == char::MAX || step(last.1, 1) >= start => {
-                    last.1 = last.1.max(end)
-                }
-                _ => out.push((start, end)),
-            }
         }
         self.0 = out;
     }
