@@ -65,6 +65,14 @@ step hardening node_count node --expose-gc --test tests/js/safe-hrefs.test.mjs t
 step grafana-diff node_count node --test tests/grafana-diff/
 step types tsc_count types_check
 step bundlers node_count node --test tests/js/bundlers.test.mjs tests/js/pack.test.mjs
+# The example Grafana panel plugin built by its own toolchain, then loaded in Chromium by a
+# reproduction of Grafana's SystemJS plugin loader (tests/js/grafana-loader/harness.js).
+grafana_plugin() {
+  npm --prefix examples/grafana-panel run typecheck
+  npm --prefix examples/grafana-panel run build
+  node --test tests/js/grafana-plugin.test.mjs
+}
+step grafana-plugin node_count grafana_plugin
 if [ -f www/package.json ] && grep -q '"test"' www/package.json; then
   step www any_count npm --prefix www test
 fi

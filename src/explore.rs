@@ -3,8 +3,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::js::{encode_uri_component, json_stringify};
-
 /// A time range in epoch milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {
@@ -186,9 +184,9 @@ pub fn explore_url(state: &ExploreState, app_sub_url: &str) -> String {
     crate::href::sanitize(href, app_sub_url).0
 }
 
-/// The `left=` URL for queries that already carry their datasource reference; written straight
-/// into one string, as `JSON.stringify` orders the state (`range`, `datasource`, `queries`,
-/// `panelsState`).
+/// The `left=` URL for queries that already carry their datasource reference, as `JSON.stringify`
+/// orders the state (`range`, `datasource`, `queries`, `panelsState`). The state's fixed JSON
+/// text is written already percent-encoded ([`Skeleton`]); only values are encoded per link.
 pub(crate) fn left_url(
     datasource: &str,
     queries: &[Value],
@@ -196,34 +194,109 @@ pub(crate) fn left_url(
     panels_state: Option<&Value>,
     app_sub_url: &str,
 ) -> String {
+    let prefix = app_sub_url.trim_end_matches('/');
+    let mut href = String::with_capacity(prefix.len() + 640);
+    href.push_str(prefix);
+    href.push_str("/explore?left=");
+    // The JSON text of one value at a time, encoded into `href`.
     let mut json = String::with_capacity(256);
+    let mut value = |href: &mut String, write: &dyn Fn(&mut String)| {
+        json.clear();
+        write(&mut json);
+        crate::js::encode_into(href, &json, &crate::js::URI_COMPONENT_KEEPS);
+    };
+    let bound = |b: &RangeBound| match b {
+        RangeBound::Ms(ms) => crate::js::f64_to_js_string(*ms),
+        RangeBound::Text(t) => t.clone(),
+    };
     if let Some(range) = range {
-        let bound = |b: &RangeBound| match b {
-            RangeBound::Ms(ms) => crate::js::f64_to_js_string(*ms),
-            RangeBound::Text(t) => t.clone(),
-        };
-        json.push_str("{\"range\":{\"from\":");
-        crate::js::write_json_string(&mut json, &bound(&range.from));
-        json.push_str(",\"to\":");
-        crate::js::write_json_string(&mut json, &bound(&range.to));
-        json.push_str("},");
+        href.push_str(Skeleton::RANGE_FROM.encoded);
+        let from = bound(&range.from);
+        value(&mut href, &|j| crate::js::write_json_string(j, &from));
+        href.push_str(Skeleton::TO.encoded);
+        let to = bound(&range.to);
+        value(&mut href, &|j| crate::js::write_json_string(j, &to));
+        href.push_str(Skeleton::RANGE_END.encoded);
     } else {
-        json.push('{');
+        href.push_str(Skeleton::OPEN.encoded);
     }
-    json.push_str("\"datasource\":");
-    crate::js::write_json_string(&mut json, datasource);
-    json.push_str(",\"queries\":[");
+    href.push_str(Skeleton::DATASOURCE.encoded);
+    value(&mut href, &|j| crate::js::write_json_string(j, datasource));
+    href.push_str(Skeleton::QUERIES.encoded);
     for (i, q) in queries.iter().enumerate() {
         if i > 0 {
-            json.push(',');
+            href.push_str(Skeleton::COMMA.encoded);
         }
-        json.push_str(&json_stringify(q));
+        value(&mut href, &|j| crate::js::write_json(j, q));
     }
-    json.push(']');
+    href.push_str(Skeleton::QUERIES_END.encoded);
     if let Some(panels) = panels_state {
-        json.push_str(",\"panelsState\":");
-        json.push_str(&json_stringify(panels));
+        href.push_str(Skeleton::PANELS_STATE.encoded);
+        value(&mut href, &|j| crate::js::write_json(j, panels));
     }
-    json.push('}');
-    format!("{}/explore?left={}", app_sub_url.trim_end_matches('/'), encode_uri_component(&json))
+    href.push_str(Skeleton::CLOSE.encoded);
+    href
+}
+
+/// A fixed piece of the Explore state's JSON text and its `encodeURIComponent` form.
+struct Skeleton {
+    #[cfg_attr(not(test), allow(dead_code))]
+    json: &'static str,
+    encoded: &'static str,
+}
+
+impl Skeleton {
+    const RANGE_FROM: Skeleton =
+        Skeleton { json: r#"{"range":{"from":"#, encoded: "%7B%22range%22%3A%7B%22from%22%3A" };
+    const TO: Skeleton = Skeleton { json: r#","to":"#, encoded: "%2C%22to%22%3A" };
+    const RANGE_END: Skeleton = Skeleton { json: "},", encoded: "%7D%2C" };
+    const OPEN: Skeleton = Skeleton { json: "{", encoded: "%7B" };
+    const DATASOURCE: Skeleton =
+        Skeleton { json: r#""datasource":"#, encoded: "%22datasource%22%3A" };
+    const QUERIES: Skeleton =
+        Skeleton { json: r#","queries":["#, encoded: "%2C%22queries%22%3A%5B" };
+    const COMMA: Skeleton = Skeleton { json: ",", encoded: "%2C" };
+    const QUERIES_END: Skeleton = Skeleton { json: "]", encoded: "%5D" };
+    const PANELS_STATE: Skeleton =
+        Skeleton { json: r#","panelsState":"#, encoded: "%2C%22panelsState%22%3A" };
+    const CLOSE: Skeleton = Skeleton { json: "}", encoded: "%7D" };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skeleton_pieces_are_encoded() {
+        for piece in [
+            Skeleton::RANGE_FROM,
+            Skeleton::TO,
+            Skeleton::RANGE_END,
+            Skeleton::OPEN,
+            Skeleton::DATASOURCE,
+            Skeleton::QUERIES,
+            Skeleton::COMMA,
+            Skeleton::QUERIES_END,
+            Skeleton::PANELS_STATE,
+            Skeleton::CLOSE,
+        ] {
+            assert_eq!(crate::js::encode_uri_component(piece.json), piece.encoded);
+        }
+    }
+
+    #[test]
+    fn left_url_is_the_encoded_state() {
+        let queries = [serde_json::json!({"expr": "{a=\"é\"}", "n": 1e21})];
+        let range = ExploreRange { from: RangeBound::Ms(1e21), to: RangeBound::Text("now".into()) };
+        let panels = serde_json::json!({"trace": {"spanId": "x"}});
+        let json = format!(
+            r#"{{"range":{{"from":"1e+21","to":"now"}},"datasource":"lo\"ki","queries":[{}],"panelsState":{}}}"#,
+            crate::js::json_stringify(&queries[0]),
+            crate::js::json_stringify(&panels),
+        );
+        assert_eq!(
+            left_url("lo\"ki", &queries, Some(&range), Some(&panels), "/g/"),
+            format!("/g/explore?left={}", crate::js::encode_uri_component(&json))
+        );
+    }
 }

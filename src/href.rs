@@ -131,7 +131,9 @@ fn host_changed(fixed: &str, found: Host) -> Unsafe {
 /// LF and CR removed everywhere.
 fn browser_view(href: &str) -> Cow<'_, str> {
     let trimmed = href.trim_matches(|c: char| c <= ' ');
-    if trimmed.contains(['\t', '\n', '\r']) {
+    // A byte scan: every href passes here, and a char-by-char `contains` was a fifth of the
+    // time of a span's links.
+    if trimmed.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
         Cow::Owned(trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect())
     } else {
         Cow::Borrowed(trimmed)
@@ -164,7 +166,7 @@ const HEAD: usize = 256;
 /// which no decoding removes; a `#` may open a character reference), with character references and percent-escapes decoded
 /// (repeatedly: text may be decoded more than once on its way) and invisible characters removed.
 fn decoded_head(view: &str) -> String {
-    let end = view.find(['/', '?']).unwrap_or(view.len());
+    let end = view.bytes().position(|b| b == b'/' || b == b'?').unwrap_or(view.len());
     let mut text: String = view[..end].chars().take(HEAD).collect();
     for _ in 0..4 {
         let next = decode_percent(&decode_entities(&text));

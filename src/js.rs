@@ -227,23 +227,49 @@ impl KeepSet {
     }
 }
 
-const URI_COMPONENT_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'()");
+pub(crate) const URI_COMPONENT_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'()");
 const URI_KEEPS: KeepSet = KeepSet::alphanumeric_and(b"-_.!~*'();,/?:@&=+$#");
 
 /// Percent-encodes every byte `keep` does not keep (one table look-up a byte: Explore URLs are
 /// long, and encoding them is a large part of building a link).
 pub fn encode_with(s: &str, keep: &KeepSet) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = Vec::with_capacity(s.len() + s.len() / 2);
-    for &b in s.as_bytes() {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_into(&mut out, s, keep);
+    out
+}
+
+/// `%00%01…%FF`: the escape of byte `b` is at `3 * b`.
+const PERCENT_ESCAPES: &str = concat!(
+    "%00%01%02%03%04%05%06%07%08%09%0A%0B%0C%0D%0E%0F%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F",
+    "%20%21%22%23%24%25%26%27%28%29%2A%2B%2C%2D%2E%2F%30%31%32%33%34%35%36%37%38%39%3A%3B%3C%3D%3E%3F",
+    "%40%41%42%43%44%45%46%47%48%49%4A%4B%4C%4D%4E%4F%50%51%52%53%54%55%56%57%58%59%5A%5B%5C%5D%5E%5F",
+    "%60%61%62%63%64%65%66%67%68%69%6A%6B%6C%6D%6E%6F%70%71%72%73%74%75%76%77%78%79%7A%7B%7C%7D%7E%7F",
+    "%80%81%82%83%84%85%86%87%88%89%8A%8B%8C%8D%8E%8F%90%91%92%93%94%95%96%97%98%99%9A%9B%9C%9D%9E%9F",
+    "%A0%A1%A2%A3%A4%A5%A6%A7%A8%A9%AA%AB%AC%AD%AE%AF%B0%B1%B2%B3%B4%B5%B6%B7%B8%B9%BA%BB%BC%BD%BE%BF",
+    "%C0%C1%C2%C3%C4%C5%C6%C7%C8%C9%CA%CB%CC%CD%CE%CF%D0%D1%D2%D3%D4%D5%D6%D7%D8%D9%DA%DB%DC%DD%DE%DF",
+    "%E0%E1%E2%E3%E4%E5%E6%E7%E8%E9%EA%EB%EC%ED%EE%EF%F0%F1%F2%F3%F4%F5%F6%F7%F8%F9%FA%FB%FC%FD%FE%FF",
+);
+
+/// Appends `s` percent-encoded as [`encode_with`] encodes it to `out`.
+pub fn encode_into(out: &mut String, s: &str, keep: &KeepSet) {
+    out.reserve(s.len() + s.len() / 2);
+    // Runs of kept bytes are copied at once. A run is ASCII and is bounded by bytes that are not
+    // kept (every non-ASCII byte among them), so its ends are character boundaries.
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         if keep.0[usize::from(b)] {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            continue;
         }
+        if run < i {
+            out.push_str(&s[run..i]);
+        }
+        let at = 3 * usize::from(b);
+        out.push_str(&PERCENT_ESCAPES[at..at + 3]);
+        run = i + 1;
     }
-    // Only ASCII bytes were added, and kept bytes are ASCII (a KeepSet keeps ASCII only).
-    String::from_utf8(out).unwrap_or_default()
+    if run < s.len() {
+        out.push_str(&s[run..]);
+    }
 }
 
 /// `Number(s)` for a string: surrounding whitespace ignored, empty is `0`, `0x`/`0o`/`0b`
@@ -425,5 +451,16 @@ mod tests {
         assert_eq!(encode_uri_component("a b/é"), "a%20b%2F%C3%A9");
         assert_eq!(encode_uri_component("-_.!~*'()"), "-_.!~*'()");
         assert_eq!(encode_uri("a b/?x=1#y"), "a%20b/?x=1#y");
+    }
+}
+
+#[cfg(test)]
+mod percent_tests {
+    #[test]
+    fn the_escape_table_holds_every_byte() {
+        for b in 0..=255usize {
+            assert_eq!(&super::PERCENT_ESCAPES[3 * b..3 * b + 3], format!("%{b:02X}"));
+        }
+        assert_eq!(super::encode_uri_component("a b/é~"), "a%20b%2F%C3%A9~");
     }
 }

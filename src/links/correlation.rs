@@ -15,7 +15,7 @@ use crate::explore::TimeRange;
 use crate::href::Unsafe;
 use crate::js::to_js_string;
 use crate::query::Lang;
-use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars};
+use crate::template::{Record, RenderOptions, Scope, ScopedVar, ScopedVars};
 
 /// The last inputs and results of each correlation's transformations. In a trace, the spans of
 /// one resource come one after another, so inputs such as `serviceTags` repeat and their regexes
@@ -59,8 +59,10 @@ pub(crate) struct Row<'r> {
     pub memo: Option<(&'r TransformMemo, usize)>,
     /// Variables layered above `vars`, first layer first (the field's own, the row's).
     pub layers: &'r [&'r ScopedVars],
-    /// The bottom variables (`__span`, `__trace`, `__tags`, or a log line's).
+    /// The bottom variables (`__tags`, or a log line's).
     pub vars: &'r ScopedVars,
+    /// The bottom variables read member by member (`__span`, `__trace`).
+    pub records: &'r [(&'r str, &'r dyn Record)],
     /// The value of the field the link sits on.
     pub raw: &'r Value,
     /// Other fields of the row by name, for transformations that name a field.
@@ -78,7 +80,7 @@ pub(crate) fn correlation_link(
     row: &Row,
     ex: &mut Explainer,
 ) -> Option<Link> {
-    let Row { memo, layers, vars, raw, fields, range, kinds } = *row;
+    let Row { memo, layers, vars, records, raw, fields, range, kinds } = *row;
     let s = &rule.settings;
     let origin = &s.path;
     let fail = |ex: &mut Explainer, code: &'static str, message: String| {
@@ -143,6 +145,7 @@ pub(crate) fn correlation_link(
     let scope = Scope {
         overrides: &all,
         scoped: Some(vars),
+        records,
         variables: None,
         range: range.map(|r| (r.from, r.to)),
     };

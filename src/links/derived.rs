@@ -239,6 +239,7 @@ pub(crate) fn log_links(
             memo: None,
             layers: &[],
             vars: &vars,
+            records: &[],
             raw: &raw,
             fields: &field,
             range,

@@ -6,7 +6,7 @@ use super::explain::{
     no_tag_reason, tag_variables, unresolved_reason, usage_variables, with_notes, Explainer,
 };
 use super::internal::Internal;
-use super::span::{shifted_window, trace_var, SpanLinks};
+use super::span::{shifted_window, SpanLinks, TraceRecord};
 use super::{first_unresolved_or, Correlator, LogsRule, Reason};
 use super::{Link, LinkType};
 use crate::error::Result;
@@ -15,7 +15,7 @@ use crate::js::to_js_string;
 use crate::model::{Span, Trace};
 use crate::query::logs::{loki_alternatives, LogsFor, LogsTarget};
 use crate::query::tag_matchers;
-use crate::template::{RenderOptions, Rendered, Scope, ScopedVar, ScopedVars, Template};
+use crate::template::{Record, RenderOptions, Rendered, Scope, ScopedVar, ScopedVars, Template};
 
 /// How a logs target widens its window (docs/grafana.md §3.5): Splunk to at least a second.
 fn widen(target: LogsTarget) -> Widen {
@@ -121,7 +121,7 @@ impl SpanLinks<'_> {
                     return Ok(None);
                 }
             };
-            let rendered = render_custom(template, &self.scope(), target);
+            let rendered = self.with_scope(|scope| render_custom(template, scope, target));
             if let Some(u) = first_unresolved_or(&rendered.usages) {
                 ex.suppressed(
                     origin,
@@ -213,9 +213,11 @@ pub(crate) fn trace_logs_link(c: &Correlator, trace: &Trace) -> Result<Option<Li
         Some(custom) => {
             let Ok(template) = custom else { return Ok(None) };
             let mut vars = ScopedVars::new();
-            vars.insert("__trace".into(), trace_var(trace));
             vars.insert("__tags".into(), ScopedVar::new(matchers.join(style.join)));
-            let r = render_custom(template, &Scope::from(&vars), target);
+            let trace_record = TraceRecord(trace);
+            let records: [(&str, &dyn Record); 1] = [("__trace", &trace_record)];
+            let scope = Scope { scoped: Some(&vars), records: &records, ..Scope::default() };
+            let r = render_custom(template, &scope, target);
             if first_unresolved_or(&r.usages).is_some() {
                 return Ok(None);
             }

@@ -65,7 +65,8 @@ impl SpanLinks<'_> {
                     continue;
                 }
                 Some(Ok(t)) => {
-                    let r = t.render(&self.scope(), &RenderOptions { default_format: None, escaper: Some(&Lang::PromQL) });
+                    let opts = RenderOptions { default_format: None, escaper: Some(&Lang::PromQL) };
+                    let r = self.with_scope(|scope| t.render(scope, &opts));
                     let vars = usage_variables(&r.usages);
                     (r.text, vars)
                 }

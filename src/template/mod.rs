@@ -27,6 +27,7 @@ mod parse;
 mod path;
 
 pub use format::{encode_uri_component_strict, FORMAT_NAMES};
+pub use path::{walk, Record};
 
 /// A scoped variable as Grafana passes them: `{ value, text? }`.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +57,9 @@ pub struct Scope<'a> {
     pub overrides: &'a [&'a ScopedVars],
     /// Scoped variables at the bottom of the stack (Grafana's `scopedVars`).
     pub scoped: Option<&'a ScopedVars>,
+    /// Scoped variables of the bottom layer read member by member (`__span`, `__trace`), by
+    /// name; looked up after `scoped`.
+    pub records: &'a [(&'a str, &'a dyn Record)],
     /// Dashboard variables by name.
     pub variables: Option<&'a HashMap<String, VariableValue>>,
     /// The time range `(from, to)` in epoch ms, for `$__from`, `$__to` and date formats.
@@ -396,7 +400,20 @@ struct Resolved<'a> {
 /// whole value when that finds nothing), else `__from` / `__to`; `None` means not found.
 fn resolve<'a>(p: &Placeholder, scope: &Scope<'a>) -> Option<Resolved<'a>> {
     let layered = scope.overrides.iter().find_map(|vars| vars.get(&p.name));
-    if let Some(var) = layered.or_else(|| scope.scoped.and_then(|vars| vars.get(&p.name))) {
+    let scoped = layered.or_else(|| scope.scoped.and_then(|vars| vars.get(&p.name)));
+    if scoped.is_none() {
+        if let Some((_, record)) = scope.records.iter().find(|(name, _)| *name == p.name) {
+            if let Some(value) = p.lookup.get_in_record(*record).filter(|v| !v.is_null()) {
+                // As below: a record is an object, so a string found in it is its own text.
+                let text = match &*value {
+                    Value::String(s) => Some(Cow::Owned(s.clone())),
+                    _ => record.text().map(Cow::Borrowed),
+                };
+                return Some(Resolved { value, text });
+            }
+        }
+    }
+    if let Some(var) = scoped {
         if let Some(value) = p.lookup.get(&var.value).filter(|v| !v.is_null()) {
             // getVariableText: a path to a string (other than the value itself) gives that
             // string, anything else the scoped variable's text.

@@ -41,15 +41,72 @@ impl Path {
             Path::Deep { whole, .. } if has_member(value, whole) => {
                 member(Cow::Borrowed(value), whole)
             }
-            Path::Deep { keys, .. } => {
-                let mut current = Cow::Borrowed(value);
-                for key in keys {
-                    if current.is_null() {
-                        return None;
-                    }
-                    current = member(current, key)?;
-                }
-                Some(current)
+            Path::Deep { keys, .. } => walk(Cow::Borrowed(value), keys),
+        }
+    }
+}
+
+/// An object-valued scoped variable read member by member (a span's `__span`), so that a
+/// template reading one attribute does not build the whole object first.
+///
+/// ```
+/// use serde_json::{json, Value};
+/// use spanlink::template::{walk, Record, RenderOptions, Scope, Template};
+/// use std::borrow::Cow;
+///
+/// #[derive(Debug)]
+/// struct Point;
+/// impl Record for Point {
+///     fn get(&self, keys: &[String]) -> Option<Cow<'_, Value>> {
+///         let (first, rest) = keys.split_first()?;
+///         match first.as_str() {
+///             "x" => walk(Cow::Owned(json!("1.5")), rest),
+///             _ => None,
+///         }
+///     }
+///     fn value(&self) -> Value {
+///         json!({"x": "1.5"})
+///     }
+///     fn text(&self) -> Option<&str> {
+///         None
+///     }
+/// }
+/// let records: [(&str, &dyn Record); 1] = [("p", &Point)];
+/// let scope = Scope { records: &records, ..Scope::default() };
+/// let t = Template::parse("${p.x} ${p.x.length} ${p} ${p.y}").unwrap();
+/// assert_eq!(t.render(&scope, &RenderOptions::default()).text, "1.5 3 [object Object] ${p.y}");
+/// ```
+pub trait Record: std::fmt::Debug {
+    /// `value[keys[0]][keys[1]]…` as lodash `get` reads it (see [`walk`]); `None` for
+    /// `undefined`. A one-key call also answers lodash's "is this whole path a member" test.
+    fn get(&self, keys: &[String]) -> Option<Cow<'_, Value>>;
+    /// The whole value, an object (for a placeholder without a path).
+    fn value(&self) -> Value;
+    /// The display text of the `:text` format.
+    fn text(&self) -> Option<&str>;
+}
+
+/// lodash `get`'s walk from `start` over `keys`: a `null` on the way is `undefined`.
+pub fn walk<'a>(start: Cow<'a, Value>, keys: &[String]) -> Option<Cow<'a, Value>> {
+    let mut current = start;
+    for key in keys {
+        if current.is_null() {
+            return None;
+        }
+        current = member(current, key)?;
+    }
+    Some(current)
+}
+
+impl Path {
+    /// The value at this path inside a [`Record`].
+    pub(super) fn get_in_record<'a>(&self, record: &'a dyn Record) -> Option<Cow<'a, Value>> {
+        match self {
+            Path::None => Some(Cow::Owned(record.value())),
+            Path::Key(key) => record.get(std::slice::from_ref(key)),
+            // As in `get`: the whole path as one member first.
+            Path::Deep { whole, keys } => {
+                record.get(std::slice::from_ref(whole)).or_else(|| record.get(keys))
             }
         }
     }

@@ -114,6 +114,41 @@ async function logsHref(page) {
   return page.getAttribute("#details a.link-btn[data-type=logs]", "href");
 }
 
+/** Replaces the settings editor's text, as a paste would, and scrolls back to its top. */
+async function setSettings(page, text) {
+  await page.fill("#settings-editor .cm-content", text);
+  await page.evaluate(
+    () => (document.querySelector("#settings-editor .cm-scroller").scrollTop = 0),
+  );
+}
+
+/**
+ * The line numbers (as the editor's gutter shows them) of the lines that carry a lint mark of
+ * `severity` (CodeMirror draws the visible lines only, which is where these tests look).
+ */
+async function markedLines(page, severity, editor = "#settings-editor") {
+  return page.evaluate(
+    ([severity, editor]) => {
+      const root = document.querySelector(editor);
+      const numbers = [...root.querySelectorAll(".cm-lineNumbers .cm-gutterElement")];
+      return [...root.querySelectorAll(".cm-line")]
+        .filter((l) => l.querySelector(`.cm-lintRange-${severity}, .cm-lintPoint-${severity}`))
+        .map((l) => {
+          const top = l.getBoundingClientRect().top;
+          const n = numbers.find((g) => Math.abs(g.getBoundingClientRect().top - top) < 2);
+          return Number(n?.textContent);
+        });
+    },
+    [severity, editor],
+  );
+}
+
+/** Puts the cursor at the end of the first settings line that contains `text`. */
+async function clickLineEnd(page, text) {
+  await page.click(`#settings-editor .cm-line:has-text(${JSON.stringify(text)})`);
+  await page.keyboard.press("End");
+}
+
 const shop = SAMPLES.find((s) => s.id === "shop");
 const ids = shopIds();
 const shopTrace = JSON.parse(shop.trace());
@@ -203,7 +238,7 @@ test("editing a tag mapping changes the link; the URL reproduces the edit", asyn
     "            value: app\n",
   );
   assert.notEqual(edited, shop.settings);
-  await page.fill("#settings-editor textarea", edited);
+  await setSettings(page, edited);
   await page.waitForFunction(
     (old) =>
       document.querySelector("#details a.link-btn[data-type=logs]")?.getAttribute("href") !== old,
@@ -217,11 +252,9 @@ test("editing a tag mapping changes the link; the URL reproduces the edit", asyn
     expectedLogQL('app="payment", namespace="shop"', traceId, ids.charge),
   );
   // show the edited line and the new query in the screenshot
-  await page.evaluate(() => {
-    const ta = document.querySelector("#settings-editor textarea");
-    ta.scrollTop = 0;
-    ta.dispatchEvent(new Event("scroll"));
-  });
+  await page.evaluate(
+    () => (document.querySelector("#settings-editor .cm-scroller").scrollTop = 0),
+  );
   await page.hover("#details a.link-btn[data-type=logs]");
   await page.waitForSelector("#popover:not([hidden])");
   assert.match(await page.textContent("#popover"), /\{app="payment", namespace="shop"\}/);
@@ -256,7 +289,7 @@ test("broken settings show a diagnostic or error with its path", async () => {
     engineSays = { code: e.code, path: e.path };
   }
   assert.ok(engineSays, "the engine reports the bad shift");
-  await page.fill("#settings-editor textarea", broken);
+  await setSettings(page, broken);
   const item = await page.waitForSelector(
     `#settings-problems .problem[data-path="${wantPath}"][data-code="${engineSays.code}"]`,
   );
@@ -272,19 +305,20 @@ test("broken settings show a diagnostic or error with its path", async () => {
     yamlError = e;
   }
   assert.equal(yamlError?.code, "INVALID_YAML");
-  await page.fill("#settings-editor textarea", badYaml);
+  await setSettings(page, badYaml);
   const yamlItem = await page.waitForSelector(
     '#settings-problems .problem.error[data-code="INVALID_YAML"]',
   );
   assert.match(await yamlItem.textContent(), new RegExp(`line ${yamlError.line}`));
   assert.match(await page.textContent("#timing"), /no links/);
-  // the line is marked in the gutter
-  assert.equal(await page.textContent("#settings-editor .gutter .mark"), String(yamlError.line));
+  // the line is marked in the editor
+  await page.waitForSelector("#settings-editor :is(.cm-lintRange-error, .cm-lintPoint-error)");
+  assert.deepEqual(await markedLines(page, "error"), [yamlError.line]);
   await page.screenshot({ path: path.join(shots, "05-broken-yaml.png") });
   await page.close();
 });
 
-test("dropping several provisioning files reads them as one set, with findings at their lines", async () => {
+test("dropping several provisioning files makes a tab each, read as one set, findings at their file and line", async () => {
   const page = await openPage("");
   await page.waitForSelector("#details a.link-btn[data-type=logs]");
   const files = {
@@ -300,16 +334,19 @@ test("dropping several provisioning files reads them as one set, with findings a
       new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
     );
   }, files);
-  // loki.yaml comes first (name order); tempo.yaml's reference to it resolves, the typo does not.
+  // a tab per file, in name order as Grafana reads a directory; the first is shown
+  await page.waitForSelector("#settings-files:not([hidden]) .file-tab");
+  assert.deepEqual(
+    await page.$$eval("#settings-files .file-tab", (ts) => ts.map((t) => t.textContent)),
+    ["loki.yaml", "tempo.yaml"],
+  );
+  assert.equal(
+    await page.textContent('#settings-files .file-tab[aria-selected="true"]'),
+    "loki.yaml",
+  );
+  // tempo.yaml's reference to loki.yaml resolves; the typo does not, and is placed in its file
   const item = await page.waitForSelector(
     '#settings-problems .problem[data-code="UNKNOWN_DATASOURCE"]',
-  );
-  const text = await page.inputValue("#settings-editor textarea");
-  assert.ok(text.startsWith("# loki.yaml\n") && text.includes("---\n# tempo.yaml\n"), text);
-  const line = text.split("\n").findIndex((l) => l.includes("datasourceUid: mimri")) + 1;
-  assert.match(
-    await item.textContent(),
-    new RegExp(`tracesToMetrics\\.datasourceUid · line ${line}`),
   );
   assert.equal(
     await page.$$eval(
@@ -318,6 +355,145 @@ test("dropping several provisioning files reads them as one set, with findings a
     ),
     1,
   );
+  const line = files["tempo.yaml"].split("\n").indexOf("        datasourceUid: mimri") + 1;
+  assert.match(
+    await item.textContent(),
+    new RegExp(`tracesToMetrics\\.datasourceUid · tempo\\.yaml line ${line}`),
+  );
+  // the shown file (loki.yaml) has no mark; the problem's button opens tempo.yaml at its mark
+  assert.deepEqual(await markedLines(page, "error"), []);
+  assert.deepEqual(await markedLines(page, "warning"), []);
+  await (await item.$("button.problem-path")).click();
+  await page.waitForFunction(
+    () =>
+      document.querySelector('#settings-files .file-tab[aria-selected="true"]')?.textContent ===
+      "tempo.yaml",
+  );
+  await page.waitForSelector(
+    "#settings-editor .cm-lintRange-error, #settings-editor .cm-lintRange-warning",
+  );
+  const marked = [...(await markedLines(page, "error")), ...(await markedLines(page, "warning"))];
+  assert.deepEqual(marked, [line]);
+  await page.screenshot({ path: path.join(shots, "10-file-tabs.png") });
+
+  // the URL carries both files: a reload shows the same tabs
+  await page.waitForFunction(() => location.hash.startsWith("#z="));
+  const again = await openPage(page.url().slice(base.length));
+  await again.waitForSelector("#settings-files .file-tab");
+  assert.equal(await again.$$eval("#settings-files .file-tab", (ts) => ts.length), 2);
+  await again.close();
+  await page.close();
+});
+
+test("the sample with a file per data source shows a tab each and the same links as one file", async () => {
+  const page = await openPage("#sample=shop-files");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const sample = SAMPLES.find((s) => s.id === "shop-files");
+  assert.deepEqual(
+    await page.$$eval("#settings-files .file-tab", (ts) => ts.map((t) => t.textContent)),
+    sample.files.map((f) => f.name),
+  );
+  assert.ok(sample.files.length >= 4, "tempo, loki, mimir, pyroscope at least");
+  // the references between the files resolve: nothing unknown, and the one-file sample's links
+  assert.equal(await page.$('#settings-problems .problem[data-code="UNKNOWN_DATASOURCE"]'), null);
+  const hrefs = (p) => p.$$eval("#details a.link-btn", (as) => as.map((a) => a.href));
+  const single = await openPage(`#sample=shop&span=${ids.charge}`);
+  await single.waitForSelector("#details a.link-btn[data-type=logs]");
+  const oneFile = await hrefs(single);
+  await single.close();
+  assert.ok(oneFile.length >= 5, oneFile.join("\n"));
+  assert.deepEqual(await hrefs(page), oneFile);
+  await page.click('#settings-files .file-tab:has-text("loki.yaml")');
+  await page.waitForSelector('#settings-editor .cm-line:has-text("type: loki")');
+  await page.close();
+});
+
+test("typing in the settings: a uid completes, and an unknown one gets a lint mark at its line", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const before = await logsHref(page);
+  const line = shop.settings.split("\n").indexOf("        datasourceUid: loki") + 1;
+  assert.ok(line > 0);
+  // erase the uid, type its start, and take the completion the provisioned data sources offer
+  await clickLineEnd(page, "datasourceUid: loki");
+  for (let i = 0; i < "loki".length; i++) await page.keyboard.press("Backspace");
+  await page.keyboard.type("lo");
+  const option = await page.waitForSelector(".cm-tooltip-autocomplete li[role=option]");
+  assert.match(await option.textContent(), /^loki/);
+  await page.screenshot({ path: path.join(shots, "11-completion.png") });
+  await page.keyboard.press("Enter");
+  // back to the same text: the same link, and no mark
+  await page.waitForTimeout(400);
+  assert.equal(await logsHref(page), before);
+  assert.deepEqual(await markedLines(page, "error"), []);
+
+  // an unknown uid: a finding at that line, marked there
+  await page.keyboard.type("x");
+  const item = await page.waitForSelector(
+    '#settings-problems .problem[data-code="UNKNOWN_DATASOURCE"]',
+  );
+  assert.match(
+    await item.textContent(),
+    new RegExp(`tracesToLogsV2\\.datasourceUid · line ${line}(?!\\d)`),
+  );
+  await page.waitForSelector(
+    "#settings-editor .cm-lintRange-error, #settings-editor .cm-lintRange-warning",
+  );
+  const marked = [...(await markedLines(page, "error")), ...(await markedLines(page, "warning"))];
+  assert.deepEqual(marked, [line]);
+  await page.screenshot({ path: path.join(shots, "12-lint-mark.png") });
+
+  // inside ${__span.tags["…"]} the loaded trace's attribute keys complete
+  await page.keyboard.press("Escape");
+  await page.keyboard.type(' ${__span.tags["k8s.p');
+  await page.waitForSelector(".cm-tooltip-autocomplete li[role=option]");
+  const keys = await page.$$eval(".cm-tooltip-autocomplete li[role=option]", (os) =>
+    os.map((o) => o.textContent),
+  );
+  assert.ok(keys.includes("k8s.pod.name"), keys.join(" | "));
+  await page.close();
+});
+
+test("a broken trace: the JSON error and a skipped field are marked at their lines", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  await page.click("#tab-trace");
+  const fill = async (text) => {
+    await page.fill("#trace-editor .cm-content", text);
+    await page.evaluate(() => (document.querySelector("#trace-editor .cm-scroller").scrollTop = 0));
+  };
+  // a span id that is a number: the engine skips the field and says where
+  const lines = shop.trace().split("\n");
+  const at = lines.findIndex((l) => l.includes('"spanId"')) + 1;
+  lines[at - 1] = lines[at - 1].replace(/"spanId": "[^"]*"/, '"spanId": 12');
+  let warnings;
+  const t = parseTrace(lines.join("\n"));
+  try {
+    warnings = t.warnings();
+  } finally {
+    t.free();
+  }
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  await fill(lines.join("\n"));
+  const item = await page.waitForSelector(
+    `#trace-problems .problem.warning[data-path="${warnings[0].path}"]`,
+  );
+  assert.match(await item.textContent(), new RegExp(`line ${at}(?!\\d)`));
+  // its button scrolls the trace editor to the line, where the mark is
+  await (await item.$("button.problem-path")).click();
+  await page.waitForSelector("#trace-editor .cm-lintRange-warning");
+  assert.deepEqual(await markedLines(page, "warning", "#trace-editor"), [at]);
+
+  // JSON that does not parse: the error at its line
+  const bad = '{\n  "resourceSpans": [\n    {,\n';
+  await fill(bad);
+  const error = await page.waitForSelector(
+    '#trace-problems .problem.error[data-code="INVALID_JSON"]',
+  );
+  assert.match(await error.textContent(), /line 3(?!\d)/);
+  await page.waitForSelector("#trace-editor :is(.cm-lintRange-error, .cm-lintPoint-error)");
+  assert.deepEqual(await markedLines(page, "error", "#trace-editor"), [3]);
+  await page.screenshot({ path: path.join(shots, "13-broken-trace.png") });
   await page.close();
 });
 

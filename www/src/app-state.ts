@@ -1,19 +1,36 @@
 // The one state of the page. Actions (main.ts) change it, then call render(): every component
 // draws itself from it and nothing else.
-import type { CorrelatorApi, Diagnostic, Link, ShownError, TraceHandle } from "./types";
+import type {
+  CorrelatorApi,
+  Diagnostic,
+  Link,
+  ProvisioningDocument,
+  ShownError,
+  TraceHandle,
+  TraceWarning,
+} from "./types";
 import type { TraceModel } from "./waterfall";
 
 export const DEFAULT_GRAFANA = "http://localhost:3000";
+/** The name of a single settings text (parseProvisioning's default, as findings name it). */
+export const SETTINGS_FILE = "datasources.yaml";
+
+/** One provisioning file of the settings. */
+export interface SettingsFile {
+  name: string;
+  text: string;
+}
 
 export interface AppState {
   sampleId: string;
-  /** The provisioning YAML as edited, and whether it differs from the sample's by the user's hand. */
-  settingsText: string;
+  /** The provisioning files as edited (one tab each), the one shown, and whether the user edited them. */
+  settingsFiles: SettingsFile[];
+  activeFile: number;
   settingsEdited: boolean;
   traceText: string;
   traceEdited: boolean;
   /** What the engine made of the settings: a correlator and its lint, or the error. */
-  provisioning: unknown;
+  provisioning: ProvisioningDocument | null;
   correlator: CorrelatorApi | null;
   diagnostics: Diagnostic[];
   settingsError: ShownError | null;
@@ -21,6 +38,8 @@ export interface AppState {
   trace: TraceHandle | null;
   model: TraceModel | null;
   traceError: ShownError | null;
+  /** The trace's fields the engine could not read (and skipped). */
+  traceWarnings: TraceWarning[];
   /** Every span's links (traceLinks), empty while the worker computes them. */
   links: Map<string, Link[]>;
   linksError: ShownError | null;
@@ -41,7 +60,8 @@ export function grafanaBase(state: AppState): string {
 export function createState(sampleId: string): AppState {
   return {
     sampleId,
-    settingsText: "",
+    settingsFiles: [{ name: SETTINGS_FILE, text: "" }],
+    activeFile: 0,
     settingsEdited: false,
     traceText: "",
     traceEdited: false,
@@ -52,6 +72,7 @@ export function createState(sampleId: string): AppState {
     trace: null,
     model: null,
     traceError: null,
+    traceWarnings: [],
     links: new Map(),
     linksError: null,
     linksPending: false,
@@ -60,4 +81,31 @@ export function createState(sampleId: string): AppState {
     openSections: new Set(),
     grafanaUrl: DEFAULT_GRAFANA,
   };
+}
+
+/** The settings file a finding's `source.file` names (the shown one when it names none). */
+export function fileIndex(state: AppState, name: string | undefined): number {
+  const i = name === undefined ? -1 : state.settingsFiles.findIndex((f) => f.name === name);
+  return i >= 0 ? i : state.activeFile;
+}
+
+/** The provisioned data sources; `uid` falls back to the name, as references resolve. */
+export function provisionedDatasources(
+  state: AppState,
+): { uid: string; name: string; type: string }[] {
+  return (state.provisioning?.datasources ?? []).map((d) => ({
+    uid: d.uid ?? d.name,
+    name: d.name,
+    type: d.type,
+  }));
+}
+
+/** The span and resource attribute keys of the loaded trace, sorted. */
+export function traceAttributeKeys(state: AppState): string[] {
+  const keys = new Set<string>();
+  for (const s of state.model?.spans ?? []) {
+    for (const t of s.tags) keys.add(t.key);
+    for (const t of s.serviceTags) keys.add(t.key);
+  }
+  return [...keys].sort();
 }

@@ -34,11 +34,7 @@ export function initDrop(overlay: HTMLElement, onDrop: (files: Dropped) => void)
   });
 }
 
-/** Several provisioning files as one multi-document text, each headed by its name. */
-export async function joinYamlFiles(files: File[]): Promise<string> {
-  if (files.length === 1) return files[0].text();
-  const texts = await Promise.all(
-    files.map(async (f) => `# ${f.name}\n${(await f.text()).replace(/\n?$/, "\n")}`),
-  );
-  return texts.join("---\n");
+/** The dropped files' names and texts. */
+export function readFiles(files: File[]): Promise<{ name: string; text: string }[]> {
+  return Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
 }

@@ -1,159 +1,136 @@
-// A plain <textarea> with a line-number gutter and line highlighting: enough for YAML and JSON.
+// The playground's two editors: CodeMirror 6 with YAML or JSON, the engine's findings as lint
+// marks at their line and column, and completion where the caller offers some.
+import type { CompletionSource } from "@codemirror/autocomplete";
+import { indentWithTab } from "@codemirror/commands";
+import { json } from "@codemirror/lang-json";
+import { yaml } from "@codemirror/lang-yaml";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { lintGutter, setDiagnostics, type Diagnostic as LintDiagnostic } from "@codemirror/lint";
+import { EditorState, type Extension } from "@codemirror/state";
+import { EditorView, keymap } from "@codemirror/view";
+import { tags } from "@lezer/highlight";
+import { basicSetup } from "codemirror";
 
-export interface Editor {
-  value: string;
-  textarea: HTMLTextAreaElement;
-  setValue(text: string): void;
-  markLines(lines: number[]): void;
-  revealLine(line: number): void;
+/** A finding to mark: 1-based line and (optional) column, as the engine reports them. */
+export interface Mark {
+  line: number;
+  column?: number;
+  severity: "error" | "warning" | "hint";
+  message: string;
 }
 
-export function createEditor(
-  host: HTMLElement,
-  label: string,
-  onInput: (text: string) => void,
-): Editor {
-  host.classList.add("editor");
-  const gutter = document.createElement("div");
-  gutter.className = "gutter";
-  gutter.setAttribute("aria-hidden", "true");
-  const ta = document.createElement("textarea");
-  ta.spellcheck = false;
-  ta.wrap = "off";
-  ta.setAttribute("aria-label", label);
-  ta.setAttribute("autocapitalize", "off");
-  ta.setAttribute("autocomplete", "off");
-  host.append(gutter, ta);
-
-  let lineCount = 0;
-  let marked = new Set<number>();
-  function renderGutter() {
-    const n = ta.value.length > 2_000_000 ? 1 : ta.value.split("\n").length;
-    if (n === lineCount && marked.size === 0 && !gutter.querySelector(".mark")) return;
-    lineCount = n;
-    const parts: string[] = [];
-    for (let i = 1; i <= n; i++)
-      parts.push(marked.has(i) ? `<span class="mark">${i}</span>` : String(i));
-    gutter.innerHTML = parts.join("\n");
-  }
-  ta.addEventListener("input", () => {
-    renderGutter();
-    onInput(ta.value);
-  });
-  ta.addEventListener("scroll", () => {
-    gutter.scrollTop = ta.scrollTop;
-  });
-  // Tab inserts two spaces (Shift+Tab / Escape leave the editor for keyboard users)
-  ta.addEventListener("keydown", (e) => {
-    if (
-      e.key === "Tab" &&
-      !e.shiftKey &&
-      !e.altKey &&
-      !e.ctrlKey &&
-      !e.metaKey &&
-      ta.dataset.tabs !== "off"
-    ) {
-      e.preventDefault();
-      document.execCommand("insertText", false, "  ");
-    } else if (e.key === "Escape") {
-      ta.dataset.tabs = "off";
-      window.setTimeout(() => delete ta.dataset.tabs, 2000);
-    }
-  });
-
-  const ed: Editor = {
-    get value() {
-      return ta.value;
-    },
-    textarea: ta,
-    setValue(text: string) {
-      ta.value = text;
-      lineCount = -1;
-      renderGutter();
-      ta.scrollTop = 0;
-      gutter.scrollTop = 0;
-    },
-    markLines(lines: number[]) {
-      marked = new Set(lines);
-      lineCount = -1;
-      renderGutter();
-    },
-    revealLine(line: number) {
-      const lines = ta.value.split("\n");
-      let pos = 0;
-      for (let i = 0; i < line - 1 && i < lines.length; i++) pos += lines[i].length + 1;
-      ta.focus();
-      ta.setSelectionRange(pos, pos + (lines[line - 1]?.length ?? 0));
-      const lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
-      ta.scrollTop = Math.max(0, (line - 4) * lh);
-    },
-  };
-  return ed;
+export interface EditorOptions {
+  label: string;
+  language: "yaml" | "json";
+  /** Called with the whole text after each edit by the user (not after setValue). */
+  onInput(text: string): void;
+  complete?: CompletionSource;
 }
 
-/**
- * The line of a provisioning path such as `datasources[0].jsonData.tracesToLogsV2.tags[1].value`
- * in YAML text: follows the indentation of the block-style keys and `- ` list items.
- * Returns 0 when it cannot tell.
- */
-export function yamlLineOf(yaml: string, path: string): number {
-  const segs: (string | number)[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
-    segs.push(m[2] !== undefined ? Number(m[2]) : m[1]);
-  if (!segs.length) return 0;
-  const lines = yaml.split("\n");
-  let from = 0;
-  let to = lines.length;
-  let indent = -1; // indentation of the keys of the current mapping (-1: any)
-  let best = 0;
-  for (const seg of segs) {
-    let found = -1;
-    if (typeof seg === "string") {
-      for (let i = from; i < to; i++) {
-        const m = /^(\s*)(- +)?(["']?)([^:'"#]+)\3\s*:/.exec(lines[i]);
-        if (!m) continue;
-        const ind = m[1].length + (m[2]?.length ?? 0);
-        if (indent >= 0 && ind !== indent) continue;
-        if (m[4].trim() === seg) {
-          found = i;
-          indent = -1;
-          break;
-        }
-        if (indent < 0) indent = ind;
-      }
-    } else {
-      let k = -1;
-      let itemIndent = -1;
-      for (let i = from; i < to; i++) {
-        const m = /^(\s*)- /.exec(lines[i]);
-        if (!m) continue;
-        if (itemIndent < 0) itemIndent = m[1].length;
-        if (m[1].length !== itemIndent) continue;
-        if (++k === seg) {
-          found = i;
-          indent = m[1].length + 2;
-          break;
-        }
-      }
-    }
-    if (found < 0) break;
-    best = found + 1;
-    // the block of this key / item: until a line indented no deeper than it
-    const baseIndent = /^(\s*)/.exec(lines[found])![1].length;
-    let end = found + 1;
-    while (
-      end < to &&
-      (lines[end].trim() === "" ||
-        lines[end].trimStart().startsWith("#") ||
-        /^(\s*)/.exec(lines[end])![1].length > baseIndent)
-    )
-      end++;
-    if (typeof seg === "number") {
-      from = found; // the item's first key is on the `- ` line
-    } else {
-      from = found + 1;
-    }
-    to = end;
+/** Colours from the page's CSS variables, so the light and dark themes both apply. */
+const highlight = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: "var(--syn-key)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "var(--syn-string)" },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: "var(--syn-atom)" },
+  { tag: [tags.comment, tags.meta], color: "var(--muted)", fontStyle: "italic" },
+  { tag: [tags.punctuation, tags.separator, tags.bracket], color: "var(--muted)" },
+]);
+
+const layout = EditorView.theme({
+  "&": { height: "100%", fontSize: "12px", color: "var(--text)", backgroundColor: "transparent" },
+  "&.cm-focused": { outline: "2px solid var(--focus)", outlineOffset: "-2px" },
+  ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "18px" },
+  ".cm-gutters": {
+    backgroundColor: "var(--panel-2)",
+    color: "var(--muted)",
+    borderRight: "1px solid var(--border)",
+  },
+  ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--row-hover)" },
+  ".cm-content": { caretColor: "var(--text)" },
+});
+
+export class Editor {
+  private readonly view: EditorView;
+  private readonly extensions: Extension[];
+  /** Each tab's editor state (undo history, selection), by key. */
+  private readonly saved = new Map<string, EditorState>();
+  private key = "";
+  private shownMarks = "";
+
+  constructor(host: HTMLElement, opts: EditorOptions) {
+    const lang = opts.language === "yaml" ? yaml() : json();
+    this.extensions = [
+      basicSetup,
+      keymap.of([indentWithTab]), // Escape then Tab leaves the editor (CodeMirror's tab focus mode)
+      lang,
+      opts.complete ? lang.language.data.of({ autocomplete: opts.complete }) : [],
+      syntaxHighlighting(highlight),
+      lintGutter(),
+      layout,
+      EditorView.contentAttributes.of({ "aria-label": opts.label }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) opts.onInput(u.state.doc.toString());
+      }),
+    ];
+    this.view = new EditorView({ parent: host, state: this.create("") });
   }
-  return best;
+
+  get value(): string {
+    return this.view.state.doc.toString();
+  }
+
+  /** Shows a new text as tab `key` (forgetting every tab's saved state). */
+  setValue(text: string, key = "") {
+    this.saved.clear();
+    this.key = key;
+    this.show(this.create(text));
+  }
+
+  /** Switches to the tab `key`, keeping the current tab's state for when it comes back. */
+  switchTo(key: string, text: string) {
+    this.saved.set(this.key, this.view.state);
+    const kept = this.saved.get(key);
+    this.key = key;
+    this.show(kept && kept.doc.toString() === text ? kept : this.create(text));
+  }
+
+  /** Marks findings at their line (from their column to the end of the line). */
+  setMarks(marks: Mark[]) {
+    const id = JSON.stringify(marks);
+    if (id === this.shownMarks) return;
+    this.shownMarks = id;
+    const doc = this.view.state.doc;
+    const diagnostics: LintDiagnostic[] = [];
+    for (const m of marks) {
+      if (m.line < 1 || m.line > doc.lines) continue;
+      const line = doc.line(m.line);
+      // from the column to the end of the line; the whole line when the column is at its end
+      const end = line.from + line.text.trimEnd().length;
+      let from = line.from + Math.min(Math.max((m.column ?? 1) - 1, 0), line.length);
+      if (from >= end) from = line.from + (line.text.length - line.text.trimStart().length);
+      const to = Math.max(from, end);
+      diagnostics.push({ from, to, severity: m.severity, message: m.message });
+    }
+    this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
+  }
+
+  /** Selects a line and scrolls it to the middle of the editor. */
+  revealLine(lineNumber: number) {
+    const doc = this.view.state.doc;
+    const line = doc.line(Math.min(Math.max(lineNumber, 1), doc.lines));
+    this.view.dispatch({
+      selection: { anchor: line.from, head: line.to },
+      effects: EditorView.scrollIntoView(line.from, { y: "center" }),
+    });
+    this.view.focus();
+  }
+
+  private create(text: string): EditorState {
+    return EditorState.create({ doc: text, extensions: this.extensions });
+  }
+
+  private show(state: EditorState) {
+    this.view.setState(state);
+    this.shownMarks = ""; // a new state has no marks: the next setMarks sets them
+  }
 }

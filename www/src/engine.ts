@@ -14,8 +14,11 @@ export function loadEngine(): Promise<unknown> {
   return loading;
 }
 
-export function parseProvisioning(yaml: string): ReturnType<typeof slParseProvisioning> {
-  return slParseProvisioning(yaml);
+/** Reads provisioning files (`{ name, text }` each) as Grafana reads a provisioning directory. */
+export function parseProvisioning(
+  files: { name: string; text: string }[],
+): ReturnType<typeof slParseProvisioning> {
+  return slParseProvisioning(files);
 }
 
 export function newCorrelator(
@@ -36,15 +39,21 @@ export function traceLinks(correlator: Correlator, trace: TraceHandle): Map<stri
   return new Map(Object.entries((out ?? {}) as Record<string, Link[]>));
 }
 
-/** A SpanlinkError (code, path, message, line) or any thrown value, as something to show. */
+/** A SpanlinkError (code, path, message, file, line, column) or any thrown value, to show. */
 export function toShownError(e: unknown): ShownError {
   if (e && typeof e === "object") {
-    const o = e as { code?: unknown; path?: unknown; message?: unknown; line?: unknown };
+    const o = e as Record<string, unknown>;
+    const positive = (v: unknown) => (typeof v === "number" && v > 0 ? v : undefined);
+    const message = typeof o.message === "string" ? o.message : String(e);
+    // parseTrace's INVALID_JSON carries its place in the message only (serde_json's wording)
+    const at = /at line (\d+) column (\d+)$/.exec(message);
     return {
       code: typeof o.code === "string" ? o.code : "ERROR",
       path: typeof o.path === "string" ? o.path : "",
-      message: typeof o.message === "string" ? o.message : String(e),
-      line: typeof o.line === "number" && o.line > 0 ? o.line : undefined,
+      message,
+      file: typeof o.file === "string" ? o.file : undefined,
+      line: positive(o.line) ?? (at ? Number(at[1]) : undefined),
+      column: positive(o.column) ?? (at ? Number(at[2]) : undefined),
     };
   }
   return { code: "ERROR", path: "", message: String(e) };

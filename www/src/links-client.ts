@@ -9,7 +9,7 @@ import { buildModel } from "./waterfall";
 /** Above this many spans, traceLinks runs in a worker and the selected span's links come from spanLinks. */
 const WORKER_THRESHOLD = 1500;
 
-/** Reads state.settingsText into a correlator and its diagnostics (or the error). */
+/** Reads the settings files into a correlator and its diagnostics (or the error). */
 export function readSettings(state: AppState) {
   state.correlator?.free();
   state.correlator = null;
@@ -17,7 +17,7 @@ export function readSettings(state: AppState) {
   state.settingsError = null;
   state.diagnostics = [];
   try {
-    const provisioning = parseProvisioning(state.settingsText);
+    const provisioning = parseProvisioning(state.settingsFiles);
     state.provisioning = provisioning;
     state.correlator = newCorrelator(provisioning, { appSubUrl: "" });
     state.diagnostics = state.correlator.diagnostics() ?? [];
@@ -26,15 +26,17 @@ export function readSettings(state: AppState) {
   }
 }
 
-/** Reads state.traceText into a trace handle and the waterfall's model (or the error). */
+/** Reads state.traceText into a trace handle, the waterfall's model and the warnings (or the error). */
 export function readTrace(state: AppState) {
   state.trace?.free();
   state.trace = null;
   state.model = null;
   state.traceError = null;
+  state.traceWarnings = [];
   try {
     state.trace = parseTrace(state.traceText);
     state.model = buildModel(state.trace.spans());
+    state.traceWarnings = state.trace.warnings();
   } catch (e) {
     state.traceError = toShownError(e);
   }
@@ -130,7 +132,7 @@ export class LinksClient {
     this.workerBusy = true;
     const req: LinksRequest = {
       id: ++this.requestId,
-      settings: s.settingsText,
+      settings: s.settingsFiles,
       trace: s.traceText,
     };
     this.worker.postMessage(req);

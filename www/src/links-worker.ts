@@ -4,7 +4,8 @@ import init, { Correlator, parseProvisioning, parseTrace } from "spanlink/web";
 
 export interface LinksRequest {
   id: number;
-  settings: string;
+  /** The provisioning files, `{ name, text }` each. */
+  settings: { name: string; text: string }[];
   trace: string;
 }
 

@@ -1,13 +1,15 @@
 // The playground's wiring: one state (app-state.ts), the components that draw it, the actions that
 // change it, and render(), the one path from the state to the page.
 import "./style.css";
-import { createState } from "./app-state";
+import { createState, provisionedDatasources, traceAttributeKeys } from "./app-state";
 import { $ } from "./dom";
-import { initDrop, joinYamlFiles } from "./drop";
-import { createEditor } from "./editor";
+import { settingsCompletion } from "./completion";
+import { initDrop, readFiles } from "./drop";
+import { Editor } from "./editor";
 import { loadEngine, toShownError } from "./engine";
 import { LinksClient, readSettings, readTrace } from "./links-client";
-import { renderProblems } from "./problems";
+import { renderFileTabs } from "./file-tabs";
+import { renderProblems, type ProblemsView } from "./problems";
 import { SAMPLES } from "./samples/index.js";
 import { Search } from "./search";
 import { applySample, sameDocuments, UrlSync } from "./session";
@@ -29,15 +31,27 @@ const timing = $<HTMLOutputElement>("timing");
 const tabs = new Tabs([$<HTMLButtonElement>("tab-settings"), $<HTMLButtonElement>("tab-trace")]);
 const SETTINGS_TAB = 0;
 const TRACE_TAB = 1;
-const settingsEditor = createEditor($("settings-editor"), "Provisioning YAML", (text) => {
-  state.settingsText = text;
-  state.settingsEdited = true;
-  schedule("settings");
+const settingsEditor = new Editor($("settings-editor"), {
+  label: "Provisioning YAML",
+  language: "yaml",
+  onInput(text) {
+    state.settingsFiles[state.activeFile].text = text;
+    state.settingsEdited = true;
+    schedule("settings");
+  },
+  complete: settingsCompletion({
+    datasources: () => provisionedDatasources(state),
+    attributes: () => traceAttributeKeys(state),
+  }),
 });
-const traceEditor = createEditor($("trace-editor"), "Trace JSON", (text) => {
-  state.traceText = text;
-  state.traceEdited = true;
-  schedule("trace");
+const traceEditor = new Editor($("trace-editor"), {
+  label: "Trace JSON",
+  language: "json",
+  onInput(text) {
+    state.traceText = text;
+    state.traceEdited = true;
+    schedule("trace");
+  },
 });
 const waterfall = new Waterfall($("waterfall"), {
   onSelect: (id) => selectSpan(id, { fromWaterfall: true }),
@@ -49,13 +63,22 @@ const search = new Search(waterfall, {
 });
 const links = new LinksClient(state, render);
 const url = new UrlSync();
-const problemsView = {
+const problemsView: ProblemsView = {
   settingsHost: $("settings-problems"),
   traceHost: $("trace-problems"),
-  markLines: (lines: number[]) => settingsEditor.markLines(lines),
-  revealLine: (line: number) => {
-    tabs.show(SETTINGS_TAB);
-    settingsEditor.revealLine(line);
+  setMarks: (settings, trace) => {
+    settingsEditor.setMarks(settings);
+    traceEditor.setMarks(trace);
+  },
+  reveal: (at) => {
+    if (at.doc === "settings") {
+      tabs.show(SETTINGS_TAB);
+      openFile(at.file);
+      settingsEditor.revealLine(at.line);
+    } else {
+      tabs.show(TRACE_TAB);
+      traceEditor.revealLine(at.line);
+    }
   },
 };
 
@@ -67,6 +90,7 @@ let shown: { model: TraceModel | null; links: Map<string, unknown> | null } = {
 };
 
 function render() {
+  renderFileTabs($("settings-files"), state, openFile);
   renderProblems(state, problemsView);
   renderTiming(timing, state);
   if (state.model !== shown.model) {
@@ -114,10 +138,19 @@ function selectSpan(id: string, opts: { fromWaterfall?: boolean; focus?: boolean
   render();
 }
 
+/** Shows settings file `i` in the editor. */
+function openFile(i: number) {
+  if (i === state.activeFile) return;
+  state.activeFile = i;
+  const f = state.settingsFiles[i];
+  settingsEditor.switchTo(String(i), f.text);
+  render();
+}
+
 function loadSample(id: string, view?: ViewState) {
   const { large } = applySample(state, id, view);
   sampleSelect.value = state.sampleId;
-  settingsEditor.setValue(state.settingsText);
+  settingsEditor.setValue(state.settingsFiles[0].text, "0");
   traceEditor.setValue(state.traceText);
   document.body.classList.toggle("large", large);
   dirty.add("settings");
@@ -147,9 +180,11 @@ $("share").addEventListener("click", async () => {
 
 initDrop($("drop"), async (dropped) => {
   if (dropped.settings.length) {
-    state.settingsText = await joinYamlFiles(dropped.settings);
+    // each file in its tab, read together as Grafana reads a provisioning directory
+    state.settingsFiles = await readFiles(dropped.settings);
+    state.activeFile = 0;
     state.settingsEdited = true;
-    settingsEditor.setValue(state.settingsText);
+    settingsEditor.setValue(state.settingsFiles[0].text, "0");
     tabs.show(SETTINGS_TAB);
     schedule("settings");
   } else if (dropped.trace) {

@@ -1,83 +1,137 @@
-// The problems panels: the settings' error and lint findings (each with a button to its line),
-// the links error, and the trace's error.
-import type { AppState } from "./app-state";
+// The problems panels: the settings' error and lint findings, the links error, the trace's error
+// and the fields it skipped. Each placed problem has a button to its line and a lint mark there.
+import { fileIndex, type AppState } from "./app-state";
 import { h } from "./dom";
-import { yamlLineOf } from "./editor";
+import type { Mark } from "./editor";
+import { jsonLineOf, yamlLineOf } from "./source-lines";
 
-/** The lines the settings editor marks, and how a click shows one. */
+/** Where a problem is: a line (and column) of a settings file or of the trace. */
+export type Place =
+  | { doc: "settings"; file: number; line: number; column?: number }
+  | { doc: "trace"; line: number; column?: number };
+
 export interface ProblemsView {
   settingsHost: HTMLElement;
   traceHost: HTMLElement;
-  markLines(lines: number[]): void;
-  revealLine(line: number): void;
+  /** Marks the problems of the settings file shown, and of the trace. */
+  setMarks(settings: Mark[], trace: Mark[]): void;
+  /** Shows a place in its editor. */
+  reveal(place: Place): void;
 }
 
-const ORDER: Record<string, number> = { error: 0, warning: 1, hint: 2 };
+interface Problem {
+  severity: "error" | "warning" | "hint";
+  /** The engine's code; the trace's skipped fields have none. */
+  code: string;
+  path: string;
+  message: string;
+  suggestion?: string;
+  at?: Place;
+}
+
+const ORDER = { error: 0, warning: 1, hint: 2 };
+/** A huge broken trace can skip thousands of fields: list and mark the first ones. */
+const MAX_TRACE_WARNINGS = 50;
+
+/** The settings problems, errors first, each placed in its file where possible. */
+function settingsProblems(state: AppState): Problem[] {
+  // The engine places each finding (parseProvisioning's positions); the YAML path search is the
+  // fallback for findings without a place.
+  const place = (file: string | undefined, path: string, line?: number, column?: number) => {
+    const i = fileIndex(state, file);
+    const l = line ?? yamlLineOf(state.settingsFiles[i].text, path);
+    return l ? { doc: "settings" as const, file: i, line: l, column } : undefined;
+  };
+  const out: Problem[] = [];
+  const e = state.settingsError;
+  if (e) out.push({ severity: "error", ...e, at: place(e.file, e.path, e.line, e.column) });
+  const l = state.linksError;
+  if (l) out.push({ severity: "error", ...l, at: place(undefined, l.path) });
+  const sorted = [...state.diagnostics].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  for (const d of sorted) {
+    const s = d.source;
+    out.push({ ...d, at: place(s?.file, d.path, s?.line, s?.column) });
+  }
+  return out;
+}
+
+/** The last trace's problems: placing skipped fields scans the text, so once per trace. */
+let traceMemo: { of: unknown[]; problems: Problem[] } = { of: [], problems: [] };
+
+/** The trace's error (at its line) or the fields it skipped (at their JSON path). */
+function traceProblems(state: AppState): Problem[] {
+  const of = [state.traceError, state.traceWarnings];
+  if (!of.every((x, i) => x === traceMemo.of[i])) traceMemo = { of, problems: placeTrace(state) };
+  return traceMemo.problems;
+}
+
+function placeTrace(state: AppState): Problem[] {
+  const e = state.traceError;
+  if (e) {
+    const at = e.line ? { doc: "trace" as const, line: e.line, column: e.column } : undefined;
+    return [{ severity: "error", ...e, at }];
+  }
+  return state.traceWarnings.slice(0, MAX_TRACE_WARNINGS).map((w) => {
+    const line = jsonLineOf(state.traceText, w.path);
+    return {
+      severity: "warning",
+      code: "",
+      path: w.path,
+      message: `skipped: ${w.reason}`,
+      at: line ? { doc: "trace", line } : undefined,
+    };
+  });
+}
+
+const marksOf = (problems: Problem[], shown: (at: Place) => boolean): Mark[] =>
+  problems.flatMap((p) =>
+    p.at && shown(p.at) && p.severity !== "hint"
+      ? [{ line: p.at.line, column: p.at.column, severity: p.severity, message: p.message }]
+      : [],
+  );
 
 export function renderProblems(state: AppState, view: ProblemsView) {
-  const item = (p: Problem) => problemItem(state.settingsText, view, p);
-  const marks: number[] = [];
-  const list = h("ul");
-  if (state.settingsError) {
-    const e = state.settingsError;
-    list.append(item({ severity: "error", ...e }));
-    const l = e.line ?? yamlLineOf(state.settingsText, e.path);
-    if (l) marks.push(l);
-  }
-  if (state.linksError)
-    list.append(item({ severity: "error", ...state.linksError, line: undefined }));
-  const sorted = [...state.diagnostics].sort(
-    (a, b) => (ORDER[a.severity] ?? 3) - (ORDER[b.severity] ?? 3),
-  );
-  for (const d of sorted) {
-    // The engine locates each finding in the YAML (parseProvisioning's positions); the text
-    // search is the fallback for findings without a place.
-    const l = d.source?.line ?? yamlLineOf(state.settingsText, d.path);
-    list.append(item({ ...d, line: l }));
-    if (l && d.severity !== "hint") marks.push(l);
-  }
-  const n = list.children.length;
+  const fileName = (i: number) =>
+    state.settingsFiles.length > 1 ? state.settingsFiles[i].name : undefined;
+  const item = (p: Problem) => problemItem(p, view, fileName);
+  const settings = settingsProblems(state);
+  const n = settings.length;
   const title = h(
     "h3",
     { class: n ? "" : "ok" },
     n ? `Problems (${n})` : "No problems found in the settings",
   );
-  view.settingsHost.replaceChildren(title, ...(n ? [list] : []));
-  view.markLines(marks);
+  view.settingsHost.replaceChildren(title, ...(n ? [h("ul", {}, ...settings.map(item))] : []));
 
-  view.traceHost.replaceChildren();
-  if (state.traceError) {
-    const e = state.traceError;
-    view.traceHost.append(h("ul", {}, item({ severity: "error", ...e, line: undefined })));
-  }
+  const trace = traceProblems(state);
+  view.traceHost.replaceChildren(...(trace.length ? [h("ul", {}, ...trace.map(item))] : []));
+  view.setMarks(
+    marksOf(settings, (at) => at.doc === "settings" && at.file === state.activeFile),
+    marksOf(trace, (at) => at.doc === "trace"),
+  );
 }
 
-interface Problem {
-  severity: string;
-  code: string;
-  path: string;
-  message: string;
-  suggestion?: string;
-  line?: number;
-}
-
-function problemItem(settingsText: string, view: ProblemsView, p: Problem): HTMLElement {
+/** One problem; `fileName` names a settings file when there are several. */
+function problemItem(
+  p: Problem,
+  view: ProblemsView,
+  fileName: (i: number) => string | undefined,
+): HTMLElement {
   const head = h(
     "div",
     { class: "problem-head" },
     h("span", { class: `badge ${p.severity}` }, p.severity),
-    h("code", { class: "problem-code" }, p.code),
   );
-  if (p.path || p.line) {
-    const line = p.line ?? yamlLineOf(settingsText, p.path);
-    const text = p.path ? p.path + (line ? ` · line ${line}` : "") : `line ${line}`;
-    if (line) {
-      const b = h("button", { class: "problem-path", type: "button", title: "Show in the editor" });
-      b.textContent = text;
-      b.addEventListener("click", () => view.revealLine(line));
-      head.append(b);
-    } else head.append(h("code", { class: "problem-path" }, text));
-  }
+  if (p.code) head.append(h("code", { class: "problem-code" }, p.code));
+  const at = p.at;
+  if (at) {
+    const name = at.doc === "settings" ? fileName(at.file) : undefined;
+    const place = `${name ? `${name} ` : ""}line ${at.line}`;
+    const b = h("button", { class: "problem-path", type: "button", title: "Show in the editor" });
+    b.textContent = p.path ? `${p.path} · ${place}` : place;
+    b.addEventListener("click", () => view.reveal(at));
+    head.append(b);
+  } else if (p.path) head.append(h("code", { class: "problem-path" }, p.path));
   const li = h(
     "li",
     { class: `problem ${p.severity}`, "data-code": p.code, "data-path": p.path },

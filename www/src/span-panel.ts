@@ -1,6 +1,6 @@
 // The selected span's panel: its links, the "Why no … link?" report and the log-line tester,
 // drawn by details.ts from what the state and the links client know.
-import { grafanaBase, type AppState } from "./app-state";
+import { grafanaBase, provisionedDatasources, type AppState } from "./app-state";
 import { hidePopover, renderDetails, type DetailsContext } from "./details";
 import { toShownError } from "./engine";
 import type { LinksClient } from "./links-client";
@@ -21,7 +21,7 @@ export function renderSpanPanel(
   }
   const span = node.span;
   const spanLinks = links.linksOf(span.spanID);
-  const loki = lokiDatasource(state.provisioning);
+  const loki = provisionedDatasources(state).find((d) => d.type === "loki");
   renderDetails(
     host,
     {
@@ -40,14 +40,6 @@ export function renderSpanPanel(
     },
     state.openSections,
   );
-}
-
-/** The first Loki data source of the settings: the log-line tester's target. */
-function lokiDatasource(provisioning: unknown): { uid: string; name: string } | null {
-  const p = provisioning as { datasources?: { uid?: string; name?: string; type?: string }[] };
-  const ds = p?.datasources?.find((d) => d.type === "loki");
-  if (!ds) return null;
-  return { uid: ds.uid ?? ds.name ?? "", name: ds.name ?? ds.uid ?? "Loki" };
 }
 
 /** A log line as the span's service would write it, and the links Loki's derived fields make. */

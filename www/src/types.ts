@@ -6,10 +6,12 @@ export type {
   Explanation,
   KeyValue,
   Link,
+  ProvisioningDocument,
   SpanData as Span,
   SpanEvent,
   SpanReference,
   Trace as TraceHandle,
+  TraceWarning,
 } from "spanlink/web";
 
 /** A thrown SpanlinkError (or anything else thrown), normalised for display. */
@@ -17,5 +19,8 @@ export interface ShownError {
   code: string;
   path: string;
   message: string;
-  line?: number; // parseProvisioning's INVALID_YAML errors carry the line
+  /** parseProvisioning's INVALID_YAML errors carry the file, line and column. */
+  file?: string;
+  line?: number;
+  column?: number;
 }

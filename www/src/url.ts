@@ -6,6 +6,7 @@ export interface ViewState {
   sample: string;
   span?: string;
   settings?: string; // only when it differs from the sample's
+  files?: { name: string; text: string }[]; // several settings files (then no `settings`)
   trace?: string; // only when it differs from the sample's
   grafana?: string; // only when it differs from the default
 }
@@ -33,7 +34,7 @@ async function pipe(
 }
 
 export async function encodeState(state: ViewState): Promise<string> {
-  if (state.settings === undefined && state.trace === undefined) {
+  if (state.settings === undefined && state.files === undefined && state.trace === undefined) {
     const p = new URLSearchParams();
     p.set("sample", state.sample);
     if (state.span) p.set("span", state.span);

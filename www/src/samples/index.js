@@ -11,6 +11,7 @@ export { generateShopTrace, SHOP_EPOCH_MS, SHOP_LOKI_YAML, SHOP_ELASTIC_YAML };
  * @property {string} id
  * @property {string} title
  * @property {string} settings      provisioning YAML, as written (with `$$` escapes)
+ * @property {{ name: string, text: string }[]} [files] the settings as several files instead
  * @property {() => string} trace   the trace document as JSON text (generated on demand)
  * @property {() => string} selected the span selected when the sample opens
  * @property {boolean} [large]
@@ -30,6 +31,24 @@ function shop(spans) {
   return t;
 }
 
+/**
+ * Settings laid out as Grafana's guides do: a provisioning file per data source (`tempo.yaml`,
+ * `loki.yaml`, …), read together as Grafana reads the directory.
+ * @param {string} yaml provisioning YAML whose only top-level list is `datasources:`
+ */
+function filePerDatasource(yaml) {
+  const [, ...entries] = yaml.split(/\n(?= {2}- name: )/);
+  const files = entries.map((entry) => {
+    const name = /- name: (.*)/.exec(entry)?.[1] ?? "datasource";
+    return {
+      name: `${name.toLowerCase().replace(/\W+/g, "-")}.yaml`,
+      text: `apiVersion: 1\ndatasources:\n${entry.replace(/\n*$/, "\n")}`,
+    };
+  });
+  // in name order, as Grafana reads a directory
+  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** @type {Sample[]} */
 export const SAMPLES = [
   {
@@ -45,6 +64,14 @@ export const SAMPLES = [
     settings: SHOP_ELASTIC_YAML,
     trace: () => JSON.stringify(shop(undefined).otlp, null, 2),
     selected: () => shop(undefined).ids.authorizeError,
+  },
+  {
+    id: "shop-files",
+    title: "Shop checkout · a file per data source",
+    settings: SHOP_LOKI_YAML,
+    files: filePerDatasource(SHOP_LOKI_YAML),
+    trace: () => JSON.stringify(shop(undefined).otlp, null, 2),
+    selected: () => shop(undefined).ids.charge,
   },
   {
     id: "shop-10k",
