@@ -890,15 +890,12 @@ fn white_space() -> Set {
 }
 
 /// JavaScript's `Canonicalize` without `u`: the upper case of a UTF-16 unit when it is one
-/// character and does not turn a non-ASCII character into an ASCII one.
+/// unit and does not turn a non-ASCII character into an ASCII one.
 fn canonicalize(c: char) -> char {
-    if c as u32 > 0xFFFF {
-        return c; // two UTF-16 units, each its own canonical form
-    }
-    let mut upper = c.to_uppercase();
-    match (upper.next(), upper.next()) {
-        (Some(u), None) if !(c as u32 >= 128 && (u as u32) < 128) => u,
-        _ => c,
+    let pairs = case_pairs();
+    match pairs.binary_search_by_key(&c, |&(_, d)| d) {
+        Ok(i) => pairs[i].0,
+        Err(_) => c,
     }
 }
 
@@ -936,16 +933,53 @@ fn fold(set: &Set) -> Set {
 }
 
 /// Every BMP character whose canonical form is another character, as (canonical form,
-/// character): about 1,400 pairs, found once from the standard library's case tables (so no
-/// table of our own).
+/// character), in code-point order: about 1,400 pairs, found once from `toUpperCase`.
 fn case_pairs() -> &'static [(char, char)] {
     static PAIRS: OnceLock<Vec<(char, char)>> = OnceLock::new();
     PAIRS.get_or_init(|| {
-        (0..=0xFFFF)
-            .filter_map(char::from_u32)
-            .filter_map(|c| Some((canonicalize(c), c)).filter(|(u, c)| u != c))
-            .collect()
+        let bmp: Vec<char> = (0..=0xFFFF).filter_map(char::from_u32).collect();
+        let mut pairs = Vec::new();
+        upper_cases(&bmp, &mut |c, u| {
+            // Canonicalize never turns a non-ASCII character into an ASCII one (`ſ`, `ı`).
+            let to_ascii = u.is_ascii() && !c.is_ascii();
+            if u != c && !to_ascii {
+                pairs.push((u, c));
+            }
+        });
+        pairs
     })
+}
+
+/// Calls `f` with each character of `chars` whose upper case is one character, and that
+/// character. In the browser and Node it is JavaScript's own `toUpperCase` (so folding follows
+/// the engine's Unicode version, and the package carries no case table), called on long runs:
+/// a run whose upper case is as long as the run maps one to one; one with a character that
+/// becomes two (`ß` → `SS`) is split in halves.
+#[cfg(target_family = "wasm")]
+fn upper_cases(chars: &[char], f: &mut impl FnMut(char, char)) {
+    let run: String = chars.iter().collect();
+    let upper = String::from(js_sys::JsString::from(run.as_str()).to_upper_case());
+    if upper.chars().count() == chars.len() {
+        // One UTF-16 unit each (a BMP character), as Canonicalize wants.
+        for (&c, u) in chars.iter().zip(upper.chars()).filter(|(_, u)| (*u as u32) <= 0xFFFF) {
+            f(c, u);
+        }
+    } else if chars.len() > 1 {
+        let (left, right) = chars.split_at(chars.len() / 2);
+        upper_cases(left, f);
+        upper_cases(right, f);
+    }
+}
+
+/// Natively: the standard library's case table.
+#[cfg(not(target_family = "wasm"))]
+fn upper_cases(chars: &[char], f: &mut impl FnMut(char, char)) {
+    for &c in chars {
+        let mut upper = c.to_uppercase();
+        if let (Some(u), None) = (upper.next(), upper.next()) {
+            f(c, u);
+        }
+    }
 }
 
 /// A literal character in the Rust syntax: letters and digits as they are, the rest as `\x{…}`
@@ -1087,6 +1121,17 @@ mod tests {
         assert_eq!(first(r"\d", false, "٣4").as_deref(), Some("4"));
         assert_eq!(first(r"\bb", false, "éb").as_deref(), Some("b"));
         assert_eq!(first(r"x$", false, "x\n"), None);
+    }
+
+    #[test]
+    fn canonical_forms_like_javascript() {
+        // Node: "é".toUpperCase() is "É"; ſ and ı would become ASCII, ß two letters: unchanged.
+        let pairs = [('é', 'É'), ('ſ', 'ſ'), ('ı', 'ı'), ('ß', 'ß'), ('ǆ', 'Ǆ'), ('ǅ', 'Ǆ')];
+        for (c, canon) in
+            pairs.into_iter().chain([('µ', 'Μ'), ('\u{212a}', '\u{212a}'), ('a', 'A')])
+        {
+            assert_eq!(canonicalize(c), canon, "{c}");
+        }
     }
 
     #[test]
