@@ -911,18 +911,26 @@ fn class_set(set: &Set, negated: bool, ignore_case: bool) -> Set {
 /// The characters that match `set` under JavaScript's `i`: those whose canonical form is the
 /// canonical form of a member.
 fn fold(set: &Set) -> Set {
-    let pairs = case_pairs();
+    let (by_canon, by_char) = (case_pairs_by_canon(), case_pairs());
     // A character without a pair is its own canonical form.
     let is_canonical = |u: char| canonicalize(u) == u;
+    // Only the pairs whose character (or canonical form) lies in one of the set's ranges: a
+    // class such as `[a-z]` meets a few dozen of the ~1,400 pairs, and `Correlator` builds
+    // compile every class of every regex.
     let mut canons = Set::default();
-    for &(u, c) in pairs {
-        if set.contains(c) || (set.contains(u) && is_canonical(u)) {
+    for &(start, end) in &set.0 {
+        for &(u, _) in within(by_char, start, end, |&(_, c)| c) {
             canons.push(u, u);
+        }
+        for &(u, _) in within(by_canon, start, end, |&(u, _)| u) {
+            if is_canonical(u) {
+                canons.push(u, u);
+            }
         }
     }
     let mut out = set.clone();
-    for &(u, c) in pairs {
-        if canons.contains(u) {
+    for &(start, end) in &canons.0 {
+        for &(u, c) in within(by_canon, start, end, |&(u, _)| u) {
             out.push(c, c);
             if is_canonical(u) {
                 out.push(u, u);
@@ -932,8 +940,31 @@ fn fold(set: &Set) -> Set {
     out
 }
 
+/// The run of `sorted` (ordered by `key`) whose key lies in `start..=end`.
+fn within(
+    sorted: &[(char, char)],
+    start: char,
+    end: char,
+    key: impl Fn(&(char, char)) -> char,
+) -> &[(char, char)] {
+    let from = sorted.partition_point(|p| key(p) < start);
+    let to = sorted.partition_point(|p| key(p) <= end);
+    &sorted[from..to.max(from)]
+}
+
+/// [`case_pairs`] ordered by canonical form instead of character.
+fn case_pairs_by_canon() -> &'static [(char, char)] {
+    static PAIRS: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let mut pairs = case_pairs().to_vec();
+        pairs.sort_by_key(|&(u, _)| u);
+        pairs
+    })
+}
+
 /// Every BMP character whose canonical form is another character, as (canonical form,
-/// character), in code-point order: about 1,400 pairs, found once from `toUpperCase`.
+/// character), in the characters' code-point order: about 1,400 pairs, found once from
+/// `toUpperCase`.
 fn case_pairs() -> &'static [(char, char)] {
     static PAIRS: OnceLock<Vec<(char, char)>> = OnceLock::new();
     PAIRS.get_or_init(|| {
