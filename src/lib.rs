@@ -36,6 +36,6 @@ pub mod testing;
 
 pub use explore::{explore_url, ExploreState, TimeRange};
 pub use links::{
-    Correlator, ExplainVariable, Explanation, Features, InternalLink, Link, LinkTarget, LinkType,
-    Options, Outcome, ProvisioningSource,
+    Correlator, ExplainVariable, Explanation, Features, InternalLink, Link, LinkSet, LinkTarget,
+    LinkType, Options, Outcome, ProvisioningSource,
 };

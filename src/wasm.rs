@@ -456,6 +456,14 @@ impl JsCorrelator {
         Ok(map)
     }
 
+    /// Every span's links, computed once and kept in wasm memory: read kinds, counts, titles and
+    /// hrefs span by span, each only when asked for.
+    #[wasm_bindgen(js_name = linkSet)]
+    pub fn link_set(&self, trace: &JsTrace) -> JsResult<JsLinkSet> {
+        let inner = self.inner.link_set(&trace.inner).map_err(to_js)?;
+        Ok(JsLinkSet { inner })
+    }
+
     /// The trace-level "Logs for this trace" link, or null.
     #[wasm_bindgen(js_name = traceLogsLink, unchecked_return_type = "Link | null")]
     pub fn trace_logs_link(&self, trace: &JsTrace) -> JsResult<JsValue> {
@@ -578,4 +586,122 @@ pub fn assemble_provisioning(files: JsValue, env: JsValue) -> JsResult<JsValue> 
     let (files, env) = set_inputs(&files, &env)?;
     let set = crate::settings::ProvisioningSet::assemble(files, &env);
     out(&serde_json::json!({ "document": set.document, "findings": set.findings }))
+}
+
+/// Every span's links of a trace (`Correlator.linkSet`), by span index: the order of
+/// `Trace.spans()`.
+#[wasm_bindgen(js_name = LinkSet)]
+pub struct JsLinkSet {
+    inner: crate::LinkSet,
+}
+
+impl JsLinkSet {
+    /// A span index argument: an integer below the span count.
+    fn span(&self, v: &JsValue) -> JsResult<usize> {
+        let count = self.inner.span_count();
+        match v.as_f64() {
+            Some(i) if i.fract() == 0.0 && i >= 0.0 && i < count as f64 => Ok(i as usize),
+            _ => Err(invalid(
+                "spanIndex",
+                format!(
+                    "expected a span index from 0 to {}, got {}",
+                    count as f64 - 1.0,
+                    js_sys::JSON::stringify(v)
+                        .ok()
+                        .and_then(|t| t.as_string())
+                        .unwrap_or_else(|| type_name(v))
+                ),
+            )),
+        }
+    }
+
+    /// The span's link at `link`.
+    fn link(&self, span: &JsValue, link: &JsValue) -> JsResult<&crate::Link> {
+        let links = self.inner.links(self.span(span)?);
+        match link.as_f64() {
+            Some(i) if i.fract() == 0.0 && i >= 0.0 && i < links.len() as f64 => {
+                Ok(&links[i as usize])
+            }
+            _ => Err(invalid(
+                "linkIndex",
+                format!("the span has {} link(s); got {}", links.len(), type_name(link)),
+            )),
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = LinkSet)]
+impl JsLinkSet {
+    /// The number of spans.
+    #[wasm_bindgen(getter, js_name = spanCount)]
+    pub fn span_count(&self) -> u32 {
+        self.inner.span_count() as u32
+    }
+
+    /// The number of links of all spans.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// The number of links of the span.
+    pub fn count(
+        &self,
+        #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
+    ) -> JsResult<u32> {
+        Ok(self.inner.links(self.span(&span_index)?).len() as u32)
+    }
+
+    /// The kinds of the span's links, one per link.
+    #[wasm_bindgen(unchecked_return_type = "LinkType[]")]
+    pub fn kinds(
+        &self,
+        #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
+    ) -> JsResult<js_sys::Array> {
+        let kinds = self.inner.kinds(self.span(&span_index)?);
+        Ok(kinds.map(|k| JsValue::from_str(k.as_str())).collect())
+    }
+
+    /// The kinds the span's links have, as bits: logs 1, metrics 2, profiles 4, traces 8,
+    /// session 16, correlation 32, external 64.
+    #[wasm_bindgen(js_name = kindMask)]
+    pub fn kind_mask(
+        &self,
+        #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
+    ) -> JsResult<u32> {
+        Ok(self.inner.kind_mask(self.span(&span_index)?))
+    }
+
+    /// Every span's kind mask at once, in span order: what a waterfall needs, in one call.
+    #[wasm_bindgen(js_name = kindMasks)]
+    pub fn kind_masks(&self) -> Vec<u32> {
+        (0..self.inner.span_count()).map(|i| self.inner.kind_mask(i)).collect()
+    }
+
+    /// The href of the span's link at `linkIndex`.
+    pub fn href(
+        &self,
+        #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
+        #[wasm_bindgen(js_name = linkIndex, unchecked_param_type = "number")] link_index: JsValue,
+    ) -> JsResult<String> {
+        Ok(self.link(&span_index, &link_index)?.href.clone())
+    }
+
+    /// The title of the span's link at `linkIndex`.
+    pub fn title(
+        &self,
+        #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
+        #[wasm_bindgen(js_name = linkIndex, unchecked_param_type = "number")] link_index: JsValue,
+    ) -> JsResult<String> {
+        Ok(self.link(&span_index, &link_index)?.title.clone())
+    }
+
+    /// The span's links as `Correlator.spanLinks` returns them.
+    #[wasm_bindgen(unchecked_return_type = "SpanLink[]")]
+    pub fn links(
+        &self,
+        #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
+    ) -> JsResult<JsValue> {
+        out(self.inner.links(self.span(&span_index)?))
+    }
 }

@@ -152,12 +152,15 @@ pub(crate) fn correlation_link(
     };
     let body_opts = RenderOptions { default_format: None, escaper: Some(&lang) };
     let rendered = body.render(&scope, &body_opts, &mut usages);
-    let mut variables = usage_variables(&usages);
-    variables.extend(transformed.iter().map(|(k, v)| ExplainVariable {
-        name: k.clone(),
-        path: format!("transformation → {k}"),
-        value: Some(v.clone()),
-    }));
+    let variables = ex.variables(|| {
+        let mut variables = usage_variables(&usages);
+        variables.extend(transformed.iter().map(|(k, v)| ExplainVariable {
+            name: k.clone(),
+            path: format!("transformation → {k}"),
+            value: Some(v.clone()),
+        }));
+        variables
+    });
     if let Some(u) = first_unresolved_or(&usages) {
         let reason = match unmatched.first().and_then(|&i| transformations.get(i)) {
             Some(t) => Reason::new(

@@ -25,6 +25,16 @@ impl Explainer<'_> {
         self.list.is_some()
     }
 
+    /// The variables of an explanation, made only when explaining (making them allocates
+    /// several strings per variable, on every link otherwise).
+    pub fn variables(&self, make: impl FnOnce() -> Vec<ExplainVariable>) -> Vec<ExplainVariable> {
+        if self.on() {
+            make()
+        } else {
+            Vec::new()
+        }
+    }
+
     pub fn add(&mut self, make: impl FnOnce() -> Explanation) {
         if let Some(list) = self.list.as_deref_mut() {
             list.push(make());

@@ -130,7 +130,8 @@ impl SpanLinks<'_> {
                 );
                 return Ok(None);
             }
-            (target.custom_query(rendered.text), None, usage_variables(&rendered.usages))
+            let variables = ex.variables(|| usage_variables(&rendered.usages));
+            (target.custom_query(rendered.text), None, variables)
         } else {
             let span = self.span;
             let subject = LogsSubject {
@@ -139,7 +140,7 @@ impl SpanLinks<'_> {
                 service_names: &|| service_names(std::iter::once(span)),
             };
             match default_query(self.c, rule, target, &matchers, subject) {
-                Some((q, alts)) => (q, alts, tag_vars()),
+                Some((q, alts)) => (q, alts, ex.variables(tag_vars)),
                 None => {
                     ex.suppressed(
                         origin,

@@ -67,7 +67,7 @@ impl SpanLinks<'_> {
                 Some(Ok(t)) => {
                     let opts = RenderOptions { default_format: None, escaper: Some(&Lang::PromQL) };
                     let r = self.with_scope(|scope| t.render(scope, &opts));
-                    let vars = usage_variables(&r.usages);
+                    let vars = ex.variables(|| usage_variables(&r.usages));
                     (r.text, vars)
                 }
             };

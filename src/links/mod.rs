@@ -22,10 +22,12 @@ mod frame;
 mod internal;
 mod logs;
 mod metrics;
+mod set;
 mod span;
 mod types;
 
 pub(crate) use compiled::{first_unresolved as first_unresolved_or, CompiledValue};
+pub use set::LinkSet;
 pub use types::{ExplainVariable, Explanation, InternalLink, Link, LinkTarget, LinkType, Outcome};
 
 /// Grafana feature toggles that change link shapes.
@@ -476,6 +478,14 @@ impl Correlator {
         let mut all = Vec::with_capacity(trace.spans.len());
         self.each_span_links(trace, |span_id, links| all.push((span_id.to_string(), links)))?;
         Ok(all)
+    }
+
+    /// Every span's links, kept in a [`LinkSet`] to read span by span (kinds without hrefs,
+    /// one span's links): what a trace view's waterfall needs.
+    pub fn link_set(&self, trace: &Trace) -> Result<LinkSet> {
+        let mut set = LinkSet::default();
+        self.each_span_links(trace, |_, links| set.push_span(links))?;
+        Ok(set)
     }
 
     /// Every span's links, handed to `f` span by span (in span order) instead of collected:

@@ -424,7 +424,7 @@ impl<'a> SpanLinks<'a> {
             &RenderOptions { default_format: None, escaper: Some(&Lang::Pyroscope) },
             &mut usages,
         );
-        let variables = usage_variables(&usages);
+        let variables = ex.variables(|| usage_variables(&usages));
         if let Some(u) = first_unresolved_or(&usages) {
             let reason = if !self.span.tags.iter().any(|kv| kv.key == PROFILE_ID_KEY) {
                 Reason::new("MISSING_PROFILE_ID", format!("the span has no `{PROFILE_ID_KEY}` attribute: spans get one from the Pyroscope SDK's span processor"))

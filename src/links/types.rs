@@ -25,6 +25,44 @@ pub enum LinkType {
     External,
 }
 
+impl LinkType {
+    /// Every link type, in the order of their [`bit`](LinkType::bit)s.
+    pub const ALL: [LinkType; 7] = [
+        LinkType::Logs,
+        LinkType::Metrics,
+        LinkType::Profiles,
+        LinkType::Traces,
+        LinkType::Session,
+        LinkType::Correlation,
+        LinkType::External,
+    ];
+
+    /// The type's bit in a kind mask ([`crate::LinkSet::kind_mask`]): `logs` 1, `metrics` 2,
+    /// `profiles` 4, `traces` 8, `session` 16, `correlation` 32, `external` 64.
+    ///
+    /// ```
+    /// use spanlink::LinkType;
+    /// assert_eq!(LinkType::Profiles.bit(), 4);
+    /// assert_eq!(LinkType::ALL.iter().fold(0, |m, t| m | t.bit()), 127);
+    /// ```
+    pub fn bit(self) -> u32 {
+        1 << LinkType::ALL.iter().position(|&t| t == self).unwrap_or(0)
+    }
+
+    /// The name in JSON and TypeScript (`"logs"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkType::Logs => "logs",
+            LinkType::Metrics => "metrics",
+            LinkType::Profiles => "profiles",
+            LinkType::Traces => "traces",
+            LinkType::Session => "session",
+            LinkType::Correlation => "correlation",
+            LinkType::External => "external",
+        }
+    }
+}
+
 /// Where a link opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum LinkTarget {

@@ -213,3 +213,58 @@ test("require() and import give the same Correlator class", () => {
   const trace = cjs.parseTrace(traceText);
   assert.ok(new Correlator(doc).traceLinks(trace).size > 0);
 });
+
+test("linkSet: kinds, masks, hrefs and links by span index, equal to traceLinks", () => {
+  const c = new Correlator(doc);
+  const trace = parseTrace(traceText);
+  const spans = trace.spans();
+  const all = [...c.traceLinks(trace).values()];
+  const set = c.linkSet(trace);
+  assert.equal(set.spanCount, spans.length);
+  assert.equal(
+    set.length,
+    all.reduce((n, ls) => n + ls.length, 0),
+  );
+  const bits = {
+    logs: 1,
+    metrics: 2,
+    profiles: 4,
+    traces: 8,
+    session: 16,
+    correlation: 32,
+    external: 64,
+  };
+  const masks = set.kindMasks();
+  assert.ok(masks instanceof Uint32Array);
+  assert.equal(masks.length, spans.length);
+  all.forEach((links, i) => {
+    assert.equal(set.count(i), links.length);
+    assert.deepEqual(
+      set.kinds(i),
+      links.map((l) => l.type),
+    );
+    const mask = links.reduce((m, l) => m | bits[l.type], 0);
+    assert.equal(set.kindMask(i), mask);
+    assert.equal(masks[i], mask);
+    links.forEach((l, k) => {
+      assert.equal(set.href(i, k), l.href);
+      assert.equal(set.title(i, k), l.title);
+    });
+    assert.deepEqual(set.links(i), links);
+  });
+  assert.ok(
+    masks.some((m) => m & bits.logs),
+    "some mythical span has a logs link",
+  );
+  for (const bad of [-1, spans.length, 1.5, "0", null, undefined]) {
+    throwsSpanlink(() => set.kinds(bad), "INVALID_ARGUMENT", "spanIndex");
+  }
+  const linked = all.findIndex((ls) => ls.length > 0);
+  throwsSpanlink(() => set.href(linked, all[linked].length), "INVALID_ARGUMENT", "linkIndex");
+  set.free();
+  throwsSpanlink(() => set.kinds(0), "INVALID_ARGUMENT");
+  // The set keeps its links: freeing the trace does not change them.
+  const again = c.linkSet(trace);
+  trace.free();
+  assert.equal(again.spanCount, spans.length);
+});

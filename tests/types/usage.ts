@@ -13,6 +13,8 @@ import {
 import type {
   Link,
   SpanLink,
+  LinkSet,
+  LinkType,
   Explanation,
   Diagnostic,
   DiagnosticCode,
@@ -54,6 +56,12 @@ const hrefs: string[] = links.filter((l) => l.type === "logs").map((l) => l.href
 const uids: (string | undefined)[] = links.map((l) => l.internal?.datasourceUid);
 const byId: Map<string, SpanLink[]> = correlator.traceLinks(trace);
 const firstOfEach: (Link | undefined)[] = [...byId.values()].map((ls) => ls[0]);
+const set: LinkSet = correlator.linkSet(trace);
+const masks: Uint32Array = set.kindMasks();
+const kindsOfFirst: LinkType[] = set.kinds(0);
+const counts: number[] = [set.spanCount, set.length, set.count(0), set.kindMask(0)];
+const lazyHref: string = set.href(0, 0) + set.title(0, 0);
+const linksOfFirst: SpanLink[] = set.links(0);
 const logsLink: Link | null = correlator.traceLogsLink(trace);
 const why: Explanation[] = correlator.explain(trace, spans[0].spanID);
 const outcomes: ("link" | "suppressed")[] = why.map((e) => e.outcome);
@@ -142,6 +150,8 @@ const notNumbers: Record<string, number> = applyTransformations([], "x");
 const badCode: DiagnosticCode = "NOT_A_CODE";
 // @ts-expect-error link types are a closed set
 const badType: Link["type"] = "dashboard";
+// @ts-expect-error a span index is a number
+set.kinds("0");
 // @ts-expect-error traceLinks is a Map, not an object
 correlator.traceLinks(trace)["x"];
 // @ts-expect-error spanLinks needs a Trace handle, not span data

@@ -335,7 +335,9 @@ test("dropping several provisioning files makes a tab each, read as one set, fin
     );
   }, files);
   // a tab per file, in name order as Grafana reads a directory; the first is shown
-  await page.waitForSelector("#settings-files:not([hidden]) .file-tab");
+  await page.waitForFunction(
+    () => document.querySelectorAll("#settings-files .file-tab").length === 2,
+  );
   assert.deepEqual(
     await page.$$eval("#settings-files .file-tab", (ts) => ts.map((t) => t.textContent)),
     ["loki.yaml", "tempo.yaml"],
@@ -405,6 +407,52 @@ test("the sample with a file per data source shows a tab each and the same links
   assert.deepEqual(await hrefs(page), oneFile);
   await page.click('#settings-files .file-tab:has-text("loki.yaml")');
   await page.waitForSelector('#settings-editor .cm-line:has-text("type: loki")');
+  await page.close();
+});
+
+test("file tabs: add a file, rename it, its data source completes in the other file, close it", async () => {
+  const page = await openPage("");
+  await page.waitForSelector("#details a.link-btn[data-type=logs]");
+  const before = await logsHref(page);
+  const names = () =>
+    page.$$eval("#settings-files .file-tab", (ts) => ts.map((t) => t.textContent));
+  assert.deepEqual(await names(), ["datasources.yaml"]);
+  await page.click("#settings-files .file-add");
+  await page.waitForFunction(
+    () => document.querySelectorAll("#settings-files .file-tab").length === 2,
+  );
+  assert.deepEqual(await names(), ["datasources.yaml", "file-2.yaml"]);
+  // renamed, the tabs keep Grafana's name order
+  page.once("dialog", (d) => d.accept("extra.yaml"));
+  await page.dblclick('#settings-files .file-tab[aria-selected="true"]');
+  await page.waitForFunction(
+    () =>
+      document.querySelector('#settings-files .file-tab[aria-selected="true"]')?.textContent ===
+      "extra.yaml",
+  );
+  assert.deepEqual(await names(), ["datasources.yaml", "extra.yaml"]);
+  await setSettings(
+    page,
+    "apiVersion: 1\ndatasources:\n  - name: Extra Loki\n    type: loki\n    uid: extra-loki\n",
+  );
+  // the other file completes the new file's uid: the files are read as one set
+  await page.click('#settings-files .file-tab:has-text("datasources.yaml")');
+  await clickLineEnd(page, "datasourceUid: loki");
+  for (let i = 0; i < "loki".length; i++) await page.keyboard.press("Backspace");
+  await page.keyboard.type("ext");
+  const option = await page.waitForSelector(".cm-tooltip-autocomplete li[role=option]");
+  assert.match(await option.textContent(), /^extra-loki/);
+  await page.keyboard.press("Escape");
+  for (let i = 0; i < "ext".length; i++) await page.keyboard.press("Backspace");
+  await page.keyboard.type("loki");
+  // closing extra.yaml leaves the one file, and the same link as at the start
+  await page.click('#settings-files .file-tab:has-text("extra.yaml")');
+  await page.click("#settings-files .file-close");
+  await page.waitForFunction(
+    () => document.querySelectorAll("#settings-files .file-tab").length === 1,
+  );
+  await page.waitForTimeout(400);
+  assert.equal(await logsHref(page), before);
   await page.close();
 });
 

@@ -83,6 +83,10 @@ export function createState(sampleId: string): AppState {
   };
 }
 
+/** Orders files by name, as Grafana reads a provisioning directory. */
+export const byFileName = (a: { name: string }, b: { name: string }) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
 /** The settings file a finding's `source.file` names (the shown one when it names none). */
 export function fileIndex(state: AppState, name: string | undefined): number {
   const i = name === undefined ? -1 : state.settingsFiles.findIndex((f) => f.name === name);

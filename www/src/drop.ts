@@ -1,4 +1,5 @@
 // Files dropped anywhere on the page: provisioning YAML goes to the settings, anything else is a trace.
+import { byFileName } from "./app-state";
 
 export interface Dropped {
   /** The dropped .yaml/.yml files, in name order as Grafana reads a directory. */
@@ -29,7 +30,7 @@ export function initDrop(overlay: HTMLElement, onDrop: (files: Dropped) => void)
     const files = [...(e.dataTransfer?.files ?? [])];
     if (!files.length) return;
     const yaml = files.filter((f) => /\.ya?ml$/i.test(f.name));
-    yaml.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    yaml.sort(byFileName);
     onDrop(yaml.length ? { settings: yaml, trace: null } : { settings: [], trace: files[0] });
   });
 }

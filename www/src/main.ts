@@ -1,14 +1,14 @@
 // The playground's wiring: one state (app-state.ts), the components that draw it, the actions that
 // change it, and render(), the one path from the state to the page.
 import "./style.css";
-import { createState, provisionedDatasources, traceAttributeKeys } from "./app-state";
+import { byFileName, createState, provisionedDatasources, traceAttributeKeys } from "./app-state";
 import { $ } from "./dom";
 import { settingsCompletion } from "./completion";
 import { initDrop, readFiles } from "./drop";
 import { Editor } from "./editor";
 import { loadEngine, toShownError } from "./engine";
 import { LinksClient, readSettings, readTrace } from "./links-client";
-import { renderFileTabs } from "./file-tabs";
+import { renderFileTabs, type FileTabActions } from "./file-tabs";
 import { renderProblems, type ProblemsView } from "./problems";
 import { SAMPLES } from "./samples/index.js";
 import { Search } from "./search";
@@ -90,7 +90,7 @@ let shown: { model: TraceModel | null; links: Map<string, unknown> | null } = {
 };
 
 function render() {
-  renderFileTabs($("settings-files"), state, openFile);
+  renderFileTabs($("settings-files"), state, fileActions);
   renderProblems(state, problemsView);
   renderTiming(timing, state);
   if (state.model !== shown.model) {
@@ -146,6 +146,38 @@ function openFile(i: number) {
   settingsEditor.switchTo(String(i), f.text);
   render();
 }
+
+/** The settings files changed as a whole (added, closed, renamed): show the active one, re-read. */
+function filesChanged() {
+  const active = state.settingsFiles[state.activeFile];
+  state.settingsFiles.sort(byFileName);
+  state.activeFile = state.settingsFiles.indexOf(active);
+  state.settingsEdited = true;
+  settingsEditor.setValue(state.settingsFiles[state.activeFile].text, String(state.activeFile));
+  schedule("settings");
+  render();
+}
+
+const fileActions: FileTabActions = {
+  open: openFile,
+  add() {
+    const names = new Set(state.settingsFiles.map((f) => f.name));
+    let n = state.settingsFiles.length + 1;
+    while (names.has(`file-${n}.yaml`)) n++;
+    state.settingsFiles.push({ name: `file-${n}.yaml`, text: "apiVersion: 1\ndatasources: []\n" });
+    state.activeFile = state.settingsFiles.length - 1;
+    filesChanged();
+  },
+  close(i) {
+    state.settingsFiles.splice(i, 1);
+    state.activeFile = Math.min(i, state.settingsFiles.length - 1);
+    filesChanged();
+  },
+  rename(i, name) {
+    state.settingsFiles[i].name = name;
+    filesChanged();
+  },
+};
 
 function loadSample(id: string, view?: ViewState) {
   const { large } = applySample(state, id, view);
