@@ -58,7 +58,7 @@ build_and_size() { bash scripts/build.sh && size_check; }
 step build size_count build_and_size
 step wasm-node rust_count wasm-pack test --node --test node
 step wasm-chrome rust_count wasm-pack test --headless --chrome --test browser
-step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs tests/js/provisioning.test.mjs tests/js/trace.test.mjs tests/js/grafana.test.mjs
+step node-api node_count node --test tests/js/api.test.mjs tests/js/correlator.test.mjs tests/js/provisioning.test.mjs tests/js/trace.test.mjs tests/js/grafana.test.mjs tests/js/regex.test.mjs
 step cli node_count node --test tests/js/cli.test.mjs
 step escaping node_count node --test tests/js/escaping.test.mjs
 step hardening node_count node --expose-gc --test tests/js/safe-hrefs.test.mjs tests/js/limits.test.mjs tests/js/malformed.test.mjs tests/js/memory.test.mjs

@@ -28,7 +28,9 @@
 //! | `HIGH_CARDINALITY_LABEL` | warning | a Loki stream selector from a high-cardinality attribute |
 //! | `INVALID_LABEL_NAME` | warning | a label name Loki/Prometheus would reject |
 //! | `INVALID_REGEX` | error | a regex that does not compile |
-//! | `JS_ONLY_REGEX` | error | look-around or back-references: JavaScript-only, no linear-time engine runs them |
+//! | `JS_ONLY_REGEX` | error | look-around or back-references in a build without the `backtracking` feature (the npm package) |
+//! | `BACKTRACKING_REGEX` | hint | look-around, back-references or `\B`: the regex runs, but backtracking, with a step limit |
+//! | `REGEX_WITHOUT_EXPRESSION` | warning | a `regex` transformation without `expression`: Grafana skips it |
 //! | `REGEX_WITHOUT_GROUP` | error | a derived-field regex without the capture group Grafana takes the value from |
 //! | `REGEX_CLASS_WITH_PIPE` | hint | `[d\|D]`: a `\|` inside a character class is a literal |
 //! | `ONE_WAY_LOGS_LINK` | hint | trace → logs, but the Loki source's derived fields never link back |
@@ -53,7 +55,6 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use crate::settings::{Family, Signal};
 
@@ -118,8 +119,14 @@ pub enum DiagnosticCode {
     InvalidLabelName,
     /// `INVALID_REGEX`: a regex that does not compile.
     InvalidRegex,
-    /// `JS_ONLY_REGEX`: look-around or back-references: JavaScript-only, no linear-time engine runs them.
+    /// `JS_ONLY_REGEX`: look-around or back-references in a build without the `backtracking`
+    /// feature: JavaScript runs them, this build cannot.
     JsOnlyRegex,
+    /// `BACKTRACKING_REGEX`: look-around, back-references or `\B`: the regex runs, but
+    /// backtracking, with a step limit.
+    BacktrackingRegex,
+    /// `REGEX_WITHOUT_EXPRESSION`: a `regex` transformation without `expression`: Grafana skips it.
+    RegexWithoutExpression,
     /// `REGEX_WITHOUT_GROUP`: a derived-field regex without the capture group Grafana takes the value from.
     RegexWithoutGroup,
     /// `REGEX_CLASS_WITH_PIPE`: `[d|D]`: a `|` inside a character class is a literal.
@@ -190,6 +197,8 @@ impl DiagnosticCode {
         DiagnosticCode::InvalidLabelName,
         DiagnosticCode::InvalidRegex,
         DiagnosticCode::JsOnlyRegex,
+        DiagnosticCode::BacktrackingRegex,
+        DiagnosticCode::RegexWithoutExpression,
         DiagnosticCode::RegexWithoutGroup,
         DiagnosticCode::RegexClassWithPipe,
         DiagnosticCode::OneWayLogsLink,
@@ -239,6 +248,8 @@ impl DiagnosticCode {
             DiagnosticCode::InvalidLabelName => "INVALID_LABEL_NAME",
             DiagnosticCode::InvalidRegex => "INVALID_REGEX",
             DiagnosticCode::JsOnlyRegex => "JS_ONLY_REGEX",
+            DiagnosticCode::BacktrackingRegex => "BACKTRACKING_REGEX",
+            DiagnosticCode::RegexWithoutExpression => "REGEX_WITHOUT_EXPRESSION",
             DiagnosticCode::RegexWithoutGroup => "REGEX_WITHOUT_GROUP",
             DiagnosticCode::RegexClassWithPipe => "REGEX_CLASS_WITH_PIPE",
             DiagnosticCode::OneWayLogsLink => "ONE_WAY_LOGS_LINK",
@@ -1041,12 +1052,12 @@ impl<'a> Lint<'a> {
             if text.is_empty() {
                 continue; // empty means the default shift
             }
-            let Some(caps) = shift_regex().captures(text) else {
+            let Some(number) = shift_amount(text) else {
                 let message = format!("`{text}` is not a time shift the settings page accepts (a number and one unit of ms, s, m, h, d, w, M, y)");
                 self.push(Severity::Error, DiagnosticCode::InvalidTimeShift, spath, message, None);
                 continue;
             };
-            let amount = crate::js::js_string_to_number(&caps[1]);
+            let amount = crate::js::js_string_to_number(number);
             // A positive start shift starts the window after the span; a negative end shift
             // ends it before the span ends: logs/metrics of the span itself are cut off.
             if start && amount > 0.0 {
@@ -1320,11 +1331,18 @@ impl<'a> Lint<'a> {
             let tpath = format!("{cpath}.transformations[{i}]");
             self.known_keys(&tpath, t, TRANSFORMATION_KEYS, "transformation");
             match t.get("type").and_then(Value::as_str) {
-                Some("regex") => {
-                    if let Some(expr) = t.get("expression").and_then(Value::as_str) {
-                        self.regex(&child(&tpath, "expression"), expr, false);
+                Some("regex") => match t.get("expression").and_then(Value::as_str) {
+                    Some(expr) if !expr.is_empty() => {
+                        self.regex(&child(&tpath, "expression"), expr, false)
                     }
-                }
+                    _ => {
+                        let message = "a `regex` transformation without `expression` does \
+                                       nothing: Grafana skips it, so it sets no variable"
+                            .into();
+                        let code = DiagnosticCode::RegexWithoutExpression;
+                        self.push(Severity::Warning, code, tpath.clone(), message, None);
+                    }
+                },
                 Some("logfmt") => {}
                 Some("json") => {
                     let message =
@@ -1358,30 +1376,9 @@ impl<'a> Lint<'a> {
     // --- regexes --------------------------------------------------------------------------------
 
     fn regex(&mut self, path: &str, pattern: &str, needs_group: bool) {
-        let js = js_only_features(pattern);
-        for (feature, suggestion) in &js {
-            let message = format!("{feature} is JavaScript-only: Grafana accepts it, but no linear-time engine (spanlink's) runs it");
-            self.push(
-                Severity::Error,
-                DiagnosticCode::JsOnlyRegex,
-                path.into(),
-                message,
-                suggestion.clone(),
-            );
-        }
-        if !js.is_empty() {
-            return;
-        }
-        match regex_lite::Regex::new(&escape_literal_braces(pattern)) {
-            Err(e) => {
-                let reason = e.to_string();
-                let reason = reason
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("")
-                    .trim()
-                    .trim_start_matches("error: ");
+        let lint = match crate::jsregex::lint(pattern) {
+            Ok(lint) => lint,
+            Err(reason) => {
                 let message = format!("the regex does not compile: {reason}");
                 self.push(
                     Severity::Error,
@@ -1392,19 +1389,47 @@ impl<'a> Lint<'a> {
                 );
                 return;
             }
-            Ok(re) if needs_group && re.captures_len() < 2 => {
-                let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
-                self.push(
-                    Severity::Error,
-                    DiagnosticCode::RegexWithoutGroup,
-                    path.into(),
-                    message,
-                    Some(format!("({pattern})")),
+        };
+        for feature in &lint.backtracking {
+            let fix = feature.linear.clone();
+            if !crate::jsregex::BACKTRACKING {
+                let message = format!(
+                    "the {} `{}` is JavaScript-only here: Grafana runs it, but this build of \
+                     spanlink (the npm package) has no backtracking engine, so no link is made",
+                    feature.kind, feature.text
                 );
+                self.push(Severity::Error, DiagnosticCode::JsOnlyRegex, path.into(), message, fix);
+                continue;
             }
-            Ok(_) => {}
+            let message = format!(
+                "the {} `{}` makes the regex backtrack: it runs, but not in linear time, and a \
+                 value that needs more than {} steps skips the link",
+                feature.kind,
+                feature.text,
+                crate::jsregex::BACKTRACK_LIMIT
+            );
+            self.push(Severity::Hint, DiagnosticCode::BacktrackingRegex, path.into(), message, fix);
         }
-        for (class, fixed) in classes_with_pipe(pattern) {
+        if !lint.backtracking.is_empty() && !crate::jsregex::BACKTRACKING {
+            return;
+        }
+        // Grafana's flags do not change what compiles.
+        if let Err(reason) = crate::jsregex::JsRegex::new(pattern, false) {
+            self.push(Severity::Error, DiagnosticCode::InvalidRegex, path.into(), reason, None);
+            return;
+        }
+        if needs_group && lint.groups == 0 {
+            let message = "Grafana takes the value from capture group 1; without a group this field never links".into();
+            let fix = Some(format!("({pattern})"));
+            self.push(
+                Severity::Error,
+                DiagnosticCode::RegexWithoutGroup,
+                path.into(),
+                message,
+                fix,
+            );
+        }
+        for (class, fixed) in lint.classes_with_pipe {
             let inner = &class[1..class.len() - 1];
             let chars: Vec<String> = inner.chars().map(|c| format!("`{c}`")).collect();
             // Spell the characters out only when the class is a plain list (no range, no `^`).
@@ -1559,9 +1584,18 @@ fn levenshtein(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn shift_regex() -> &'static regex_lite::Regex {
-    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex_lite::Regex::new(r"^(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])$").expect("valid"))
+/// The number of a time shift the settings page accepts (`^(-?[0-9]+(?:\.[0-9]+)?)(ms|[Mwdhmsy])$`).
+fn shift_amount(text: &str) -> Option<&str> {
+    let number = text
+        .strip_suffix("ms")
+        .or_else(|| text.strip_suffix(['M', 'w', 'd', 'h', 'm', 's', 'y']))?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = number.strip_prefix('-').unwrap_or(number);
+    let valid = match unsigned.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(unsigned),
+    };
+    valid.then_some(number)
 }
 
 /// The label name a tag writes: its `value`, else the key with Grafana's `.`→`_`.
@@ -1612,170 +1646,6 @@ fn sanitize_label(s: &str) -> String {
     }
 }
 
-/// JavaScript treats a `{` that does not start a `{n}`, `{n,}` or `{n,m}` quantifier as a literal
-/// (Annex B); Rust's engines do not. Escape those so a pattern Grafana accepts compiles here.
-pub fn escape_literal_braces(pattern: &str) -> String {
-    let bytes = pattern.as_bytes();
-    let mut out = String::with_capacity(pattern.len() + 4);
-    let (mut i, mut in_class) = (0, false);
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c == b'\\' && i + 1 < bytes.len() {
-            let next = pattern[i + 1..].chars().next().map_or(1, char::len_utf8);
-            out.push_str(&pattern[i..i + 1 + next]);
-            i += 1 + next;
-            continue;
-        }
-        match c {
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'{' if !in_class => {
-                // A real quantifier is copied whole; any other brace is a literal.
-                match quantifier_regex().find(&pattern[i..]) {
-                    Some(q) => {
-                        out.push_str(q.as_str());
-                        i += q.end();
-                    }
-                    None => {
-                        out.push_str("\\{");
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'}' if !in_class => {
-                out.push_str("\\}");
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let len = pattern[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&pattern[i..i + len]);
-        i += len;
-    }
-    out
-}
-
-fn quantifier_regex() -> &'static regex_lite::Regex {
-    static RE: OnceLock<regex_lite::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex_lite::Regex::new(r"^\{\d+(,\d*)?\}").expect("valid"))
-}
-
-/// The index just after the `)` closing the group opened at `open`.
-fn group_end(pattern: &str, open: usize) -> Option<usize> {
-    let bytes = pattern.as_bytes();
-    let (mut depth, mut in_class, mut i) = (0usize, false, open);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'(' if !in_class => depth += 1,
-            b')' if !in_class => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Look-around and back-references, each with a linear-time equivalent where one exists.
-fn js_only_features(pattern: &str) -> Vec<(String, Option<String>)> {
-    let bytes = pattern.as_bytes();
-    let mut found = Vec::new();
-    let (mut i, mut in_class) = (0, false);
-    while i < bytes.len() {
-        let rest = &pattern[i..];
-        match bytes[i] {
-            b'\\' if !in_class => {
-                if rest.len() > 1 && bytes[i + 1].is_ascii_digit() && bytes[i + 1] != b'0' {
-                    found.push((format!("the back-reference `{}`", &rest[..2]), None));
-                } else if rest.starts_with("\\k<") {
-                    let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-                    found.push((format!("the named back-reference `{}`", &rest[..end]), None));
-                }
-                i += 2;
-                continue;
-            }
-            b'\\' => {
-                i += 2;
-                continue;
-            }
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'(' if !in_class => {
-                let kind = [
-                    ("(?<=", "look-behind"),
-                    ("(?<!", "negative look-behind"),
-                    ("(?=", "look-ahead"),
-                    ("(?!", "negative look-ahead"),
-                ]
-                .into_iter()
-                .find(|(open, _)| rest.starts_with(open));
-                if let Some((open, name)) = kind {
-                    let end = group_end(pattern, i).unwrap_or(pattern.len());
-                    let group = &pattern[i..end];
-                    let inner = group.get(open.len()..group.len().saturating_sub(1)).unwrap_or("");
-                    let before = &pattern[..i];
-                    let after = &pattern[end..];
-                    let suggestion = match open {
-                        // The value comes from a capture group, so consuming the context
-                        // instead of asserting it yields the same value.
-                        "(?<=" => Some(format!("{before}(?:{inner}){after}")),
-                        "(?=" if after.is_empty() || after == "$" => {
-                            Some(format!("{before}(?:{inner}){after}"))
-                        }
-                        // Equivalent when the asserted text comes before what follows it
-                        // (e.g. `"key":"host"` before `"value"` in a tag object).
-                        "(?=" => Some(format!("{before}{inner}{after}")),
-                        _ => None,
-                    };
-                    found.push((format!("the {name} `{group}`"), suggestion));
-                }
-            }
-            _ => {}
-        }
-        i += rest.chars().next().map_or(1, char::len_utf8);
-    }
-    found
-}
-
-/// Character classes like `[d|D]` with their fix `[dD]`; a lone `[|]` is meant.
-fn classes_with_pipe(pattern: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let bytes = pattern.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'[' => {
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] != b']' {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                if j >= bytes.len() {
-                    break;
-                }
-                let class = &pattern[i..=j];
-                let inner = &pattern[i + 1..j];
-                let without: String = inner.chars().filter(|c| *c != '|').collect();
-                if inner.contains('|') && !without.is_empty() && !inner.contains('\\') {
-                    out.push((class.to_string(), format!("[{without}]")));
-                }
-                i = j + 1;
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
 /// Findings sorted by where their path sits in the document (a pre-order walk); a path that does
 /// not exist (a missing key) sorts with its nearest existing parent. Stable: ties keep check order.
 fn sort_in_document_order(doc: &Value, out: &mut [Diagnostic]) {
@@ -1816,12 +1686,6 @@ fn sort_in_document_order(doc: &Value, out: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn braces_are_escaped_like_javascript_reads_them() {
-        assert_eq!(escape_literal_braces(r#".*{"v":"(.*?)".*}"#), r#".*\{"v":"(.*?)".*\}"#);
-        assert_eq!(escape_literal_braces(r"a{2,3}[{}]"), r"a{2,3}[{}]");
-    }
 
     #[test]
     fn edit_distance() {

@@ -58,13 +58,40 @@ pub fn time_window(
 }
 
 /// One bound of an Explore range: epoch ms or relative text such as `"now-1h"`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RangeBound {
     /// Epoch milliseconds, written as a string (`"1602637200000"`).
     Ms(f64),
     /// Relative time kept as written, e.g. `now-1h`.
     Text(String),
+}
+
+/// By hand rather than `#[serde(untagged)]`: a bad bound is then an error at its place in the
+/// JSON text, which the binding turns into the bound's path (`state.range.from`).
+impl<'de> Deserialize<'de> for RangeBound {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RangeBound, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RangeBound;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("epoch milliseconds or a relative time such as \"now-1h\"")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<RangeBound, E> {
+                Ok(RangeBound::Ms(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<RangeBound, E> {
+                Ok(RangeBound::Ms(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<RangeBound, E> {
+                Ok(RangeBound::Ms(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RangeBound, E> {
+                Ok(RangeBound::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// An Explore range as the URL carries it.

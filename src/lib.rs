@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod interval;
 pub mod js;
+pub mod jsregex;
 pub mod limits;
 pub mod model;
 pub mod template;
@@ -22,9 +23,7 @@ pub use error::{Error, ErrorCode, Result};
 pub use interval::{is_valid_shift, parse_interval, time_shift_ms};
 pub use model::{KeyValue, RefType, Span, SpanEvent, SpanReference, Trace, TraceFormat};
 pub use template::{interpolate, interpolate_with, Scope, ScopedVar, ScopedVars, Template};
-pub use transform::{
-    apply_transformations, apply_with_report, compile_all, js_only_feature, Transformation,
-};
+pub use transform::{apply_transformations, apply_with_report, compile_all, Transformation};
 
 pub mod explore;
 pub mod href;

@@ -12,7 +12,7 @@ pub const SPANS: usize = 500_000;
 pub const ATTRIBUTES_PER_SPAN: usize = 10_000;
 /// Longest template (a query, URL or label of the settings), in bytes.
 pub const TEMPLATE_BYTES: usize = 1024 * 1024;
-/// Largest compiled regex (regex-lite's size limit), in bytes.
+/// Largest compiled regex (the `regex` crate's size limit), in bytes.
 pub const REGEX_COMPILED_BYTES: usize = 1024 * 1024;
 /// Deepest nesting of arrays and objects in a JSON document (settings or trace): serde_json's own
 /// recursion limit (it refuses the 128th level), named here.

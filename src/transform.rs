@@ -16,11 +16,11 @@
 //!                   ("environment".to_string(), "dev".to_string())]);
 //! ```
 
-use regex_lite::{Regex, RegexBuilder};
 use serde_json::{Map, Value};
 
 use crate::error::{join_path, Error, ErrorCode, Result};
 use crate::js::json_stringify;
+use crate::jsregex::{BacktrackLimit, JsRegex};
 
 /// The transformation types spanlink runs.
 const SUPPORTED: &str = "`regex`, `logfmt`, `json`";
@@ -36,9 +36,9 @@ pub struct Transformation {
 
 #[derive(Debug, Clone)]
 enum Kind {
-    /// The regex, and a literal (lower-case ASCII) every match contains, if one is plain to see:
-    /// checked first, it spares the regex engine the many spans that cannot match.
-    Regex(Regex, Option<String>),
+    /// The regex, compiled with Grafana's flags `gi`; `None` without an `expression`, which
+    /// Grafana skips (no variables).
+    Regex(Option<JsRegex>),
     Logfmt,
     Json(Vec<Segment>),
 }
@@ -60,7 +60,7 @@ impl Transformation {
     ///
     /// let t = Transformation::compile(&json!({"type": "regex", "expression": "id=(\\w+)"}), "t").unwrap();
     /// assert_eq!((t.kind(), t.expression()), ("regex", Some("id=(\\w+)")));
-    /// let err = Transformation::compile(&json!({"type": "regex", "expression": "(?=x)"}), "t").unwrap_err();
+    /// let err = Transformation::compile(&json!({"type": "regex", "expression": "(x"}), "t").unwrap_err();
     /// assert_eq!((err.code, err.path.as_str()), (spanlink::ErrorCode::InvalidRegex, "t.expression"));
     /// ```
     pub fn compile(config: &Value, path: &str) -> Result<Transformation> {
@@ -80,17 +80,14 @@ impl Transformation {
         let field = opt_string(obj, "field", path)?.filter(|s| !s.is_empty());
         let expr_path = join_path(path, "expression");
         let compiled = match kind.as_str() {
-            "regex" => {
-                let Some(expr) = expression.as_deref().filter(|e| !e.is_empty()) else {
-                    return Err(settings(
-                        "expression",
-                        "a `regex` transformation needs an `expression`".into(),
-                    ));
-                };
-                let re = compile_js_regex(expr, true)
-                    .map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?;
-                Kind::Regex(re, required_literal(expr))
-            }
+            // Grafana: `if (type === 'regex' && expression)`, then `new RegExp(expression, 'gi')`.
+            "regex" => match expression.as_deref().filter(|e| !e.is_empty()) {
+                None => Kind::Regex(None),
+                Some(expr) => Kind::Regex(Some(
+                    JsRegex::new(expr, true)
+                        .map_err(|m| Error::new(ErrorCode::InvalidRegex, expr_path, m))?,
+                )),
+            },
             "logfmt" => Kind::Logfmt,
             "json" => {
                 let expr = expression.as_deref().unwrap_or("$");
@@ -133,40 +130,34 @@ impl Transformation {
         self.map_value.as_deref()
     }
 
-    /// This transformation's variables for `value` (Grafana's `getTransformationVars`).
-    fn variables(&self, value: &Value, field_name: &str) -> Vec<(String, String)> {
+    /// This transformation's variables for `value` (Grafana's `getTransformationVars`), or
+    /// [`BacktrackLimit`] when a look-around regex gave up on this value.
+    fn variables(
+        &self,
+        value: &Value,
+        field_name: &str,
+    ) -> std::result::Result<Vec<(String, String)>, BacktrackLimit> {
         let mut vars = Vec::new();
         match &self.kind {
-            Kind::Regex(re, literal) => {
+            Kind::Regex(None) => {}
+            Kind::Regex(Some(re)) => {
                 let text = as_text(value);
-                if literal.as_ref().is_some_and(|l| !text.to_ascii_lowercase().contains(l.as_str()))
-                {
-                    return vars;
-                }
                 let name = self.map_value.as_deref().unwrap_or(field_name);
-                for caps in re.captures_iter(&text) {
-                    let named: Vec<_> = re.capture_names().flatten().collect();
-                    if named.is_empty() {
-                        // `match[1] || match[0]`
-                        let group = caps.get(1).map(|m| m.as_str()).filter(|s| !s.is_empty());
-                        let whole = caps.get(0).map(|m| m.as_str()).unwrap_or_default();
-                        set(&mut vars, name, group.unwrap_or(whole).to_string());
-                    } else {
+                for found in re.all(&text)? {
+                    if re.has_named_groups() {
                         // `transformVars = { ...match.groups }`: the groups replace the map; a
-                        // group that did not take part is `undefined` in JS
-                        // and renders as "".
-                        vars = named
-                            .iter()
-                            .map(|n| {
-                                (
-                                    n.to_string(),
-                                    caps.name(n)
-                                        .map(|m| m.as_str())
-                                        .unwrap_or_default()
-                                        .to_string(),
-                                )
+                        // group that did not take part is `undefined` in JS and renders as "".
+                        vars = (re.group_names().iter().enumerate())
+                            .filter_map(|(i, n)| {
+                                let value = found.get(i + 1).unwrap_or_default();
+                                n.as_ref().map(|n| (n.clone(), value.to_string()))
                             })
                             .collect();
+                    } else {
+                        // `match[1] || match[0]`
+                        let group = found.get(1).filter(|s| !s.is_empty());
+                        let whole = found.get(0).unwrap_or_default();
+                        set(&mut vars, name, group.unwrap_or(whole).to_string());
                     }
                 }
             }
@@ -183,10 +174,10 @@ impl Transformation {
                             parsed = v;
                             &parsed
                         }
-                        Err(_) => return vars,
+                        Err(_) => return Ok(vars),
                     },
                     Value::Object(_) | Value::Array(_) => value,
-                    _ => return vars,
+                    _ => return Ok(vars),
                 };
                 if let Some(found) = lookup(root, path) {
                     let default_name = match path.last() {
@@ -204,7 +195,7 @@ impl Transformation {
                 }
             }
         }
-        vars
+        Ok(vars)
     }
 }
 
@@ -248,251 +239,49 @@ pub fn apply_transformations(
     field_name: &str,
     fields: &dyn Fn(&str) -> Option<Value>,
 ) -> Vec<(String, String)> {
-    apply_with_report(transformations, value, field_name, fields).0
+    apply_with_report(transformations, value, field_name, fields).variables
 }
 
-/// Like [`apply_transformations`], also returning the indexes of transformations that produced
-/// no variable (a regex that matched nothing, a json path that found nothing, a missing field),
-/// so explanations can say which one did not apply.
+/// What [`apply_with_report`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    /// The variables, in the order they were first set.
+    pub variables: Vec<(String, String)>,
+    /// The transformations that produced no variable (a regex that matched nothing, a json path
+    /// that found nothing, a missing field), so explanations can say which one did not apply.
+    pub empty: Vec<usize>,
+    /// The first transformation whose look-around regex hit [`crate::jsregex::BACKTRACK_LIMIT`]
+    /// on this value: its result is unknown, so the correlation is skipped.
+    pub backtrack_limit: Option<usize>,
+}
+
+/// Like [`apply_transformations`], also saying which transformations produced nothing and
+/// which one gave up (see [`Report`]).
 pub fn apply_with_report(
     transformations: &[Transformation],
     value: &Value,
     field_name: &str,
     fields: &dyn Fn(&str) -> Option<Value>,
-) -> (Vec<(String, String)>, Vec<usize>) {
-    let mut vars = Vec::new();
-    let mut empty = Vec::new();
+) -> Report {
+    let mut report = Report::default();
     for (i, t) in transformations.iter().enumerate() {
         let produced = match &t.field {
             // The field name stays the link's own, as in Grafana.
-            Some(other) => fields(other).map(|v| t.variables(&v, field_name)).unwrap_or_default(),
+            Some(other) => fields(other).map(|v| t.variables(&v, field_name)).unwrap_or(Ok(vec![])),
             None => t.variables(value, field_name),
         };
+        let produced = produced.unwrap_or_else(|BacktrackLimit| {
+            report.backtrack_limit.get_or_insert(i);
+            Vec::new()
+        });
         if produced.is_empty() {
-            empty.push(i);
+            report.empty.push(i);
         }
         for (k, v) in produced {
-            set(&mut vars, &k, v);
+            set(&mut report.variables, &k, v);
         }
     }
-    (vars, empty)
-}
-
-/// The JavaScript-only regex feature `pattern` uses, if any: spanlink's engine is linear-time and
-/// has no look-around or back-references, so such a pattern cannot run as Grafana runs it.
-///
-/// ```
-/// assert_eq!(spanlink::transform::js_only_feature(r"a(?=b)"), Some("look-ahead `(?=`"));
-/// assert_eq!(spanlink::transform::js_only_feature(r"(a)\1"), Some("back-reference `\\1`"));
-/// assert_eq!(spanlink::transform::js_only_feature(r"[(?=]\(?=x"), None);
-/// ```
-pub fn js_only_feature(pattern: &str) -> Option<&'static str> {
-    let bytes = pattern.as_bytes();
-    let mut in_class = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => {
-                let next = bytes.get(i + 1).copied();
-                if !in_class {
-                    match next {
-                        Some(b'1'..=b'9') => return Some("back-reference `\\1`"),
-                        Some(b'k') if bytes.get(i + 2) == Some(&b'<') => {
-                            return Some("named back-reference `\\k<name>`")
-                        }
-                        _ => {}
-                    }
-                }
-                i += 2;
-                continue;
-            }
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'(' if !in_class => {
-                let rest = &pattern[i..];
-                if rest.starts_with("(?=") {
-                    return Some("look-ahead `(?=`");
-                } else if rest.starts_with("(?!") {
-                    return Some("negative look-ahead `(?!`");
-                } else if rest.starts_with("(?<=") {
-                    return Some("look-behind `(?<=`");
-                } else if rest.starts_with("(?<!") {
-                    return Some("negative look-behind `(?<!`");
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Compiles a JavaScript regex source for the linear-time engine: JS-only features are reported
-/// by name, and JS's literal braces are escaped. `case_insensitive` is JS's `i` flag.
-///
-/// ```
-/// let re = spanlink::transform::compile_js_regex(r#".*{"key":"(\w+)"}"#, false).unwrap();
-/// assert!(re.is_match(r#"{"key":"host"}"#));
-/// assert!(spanlink::transform::compile_js_regex("a(?=b)", false)
-///     .unwrap_err()
-///     .contains("look-ahead"));
-/// ```
-pub fn compile_js_regex(expr: &str, case_insensitive: bool) -> std::result::Result<Regex, String> {
-    if let Some(feature) = js_only_feature(expr) {
-        return Err(format!(
-            "{feature} is not supported: spanlink runs regexes in linear time, without look-around or \
-             back-references; rewrite {} with a capture group instead",
-            json_stringify(&Value::from(expr))
-        ));
-    }
-    RegexBuilder::new(&js_braces(expr))
-        .case_insensitive(case_insensitive)
-        .size_limit(crate::limits::REGEX_COMPILED_BYTES)
-        .build()
-        .map_err(|e| format!("{} does not compile: {e}", json_stringify(&Value::from(expr))))
-}
-
-/// JavaScript reads a `{` that does not start a `{n}`, `{n,}` or `{n,m}` quantifier, and a lone
-/// `}`, as literal characters (`.*{"key"…}` is a common pattern over JSON); the Rust syntax
-/// rejects them, so escape them.
-fn js_braces(expr: &str) -> String {
-    let mut out = String::with_capacity(expr.len() + 8);
-    let mut chars = expr.char_indices().peekable();
-    let mut in_class = false;
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => {
-                out.push(c);
-                if let Some((_, n)) = chars.next() {
-                    out.push(n);
-                }
-            }
-            '[' if !in_class => {
-                in_class = true;
-                out.push(c);
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(c);
-            }
-            '{' if !in_class => {
-                let rest = &expr[i + 1..];
-                match quantifier_len(rest) {
-                    Some(len) => {
-                        out.push('{');
-                        out.push_str(&rest[..len]);
-                        for _ in 0..len {
-                            chars.next();
-                        }
-                    }
-                    None => out.push_str("\\{"),
-                }
-            }
-            '}' if !in_class => out.push_str("\\}"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The longest literal that every match of the JS regex `pattern` contains, lower-cased, or
-/// `None` when that is not plain to see. Conservative: a pattern with `|` has none; only
-/// literals outside groups and classes count; a literal followed by `?`, `*` or `{` does not.
-///
-/// ```
-/// use spanlink::transform::required_literal;
-/// assert_eq!(
-///     required_literal(r#""value":"([^"]+)","key":"k8s\.pod\.name""#).as_deref(),
-///     Some(r#"","key":"k8s.pod.name""#)
-/// );
-/// assert_eq!(required_literal(r"Host=(dev|prod)"), None);
-/// assert_eq!(required_literal(r"traceID=(\w+)").as_deref(), Some("traceid="));
-/// assert_eq!(required_literal(r"ab?c").as_deref(), Some("a"));
-/// assert_eq!(required_literal(r"(abc)?x*"), None);
-/// ```
-pub fn required_literal(pattern: &str) -> Option<String> {
-    if pattern.contains('|') {
-        return None;
-    }
-    let chars: Vec<char> = pattern.chars().collect();
-    let (mut best, mut run) = (String::new(), String::new());
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < chars.len() {
-        // The next atom: a literal character, or something that ends the run.
-        let (literal, width) = match chars[i] {
-            '\\' => match chars.get(i + 1) {
-                Some(&c) if c.is_ascii_punctuation() => (Some(c), 2),
-                _ => (None, 2),
-            },
-            '(' => {
-                depth += 1;
-                (None, 1)
-            }
-            ')' => {
-                depth = depth.saturating_sub(1);
-                (None, 1)
-            }
-            '[' => {
-                // Skip the class, escapes included.
-                let mut j = i + 1;
-                while j < chars.len() && chars[j] != ']' {
-                    j += if chars[j] == '\\' { 2 } else { 1 };
-                }
-                (None, j + 1 - i)
-            }
-            '{' => match quantifier_len(&pattern_from(&chars, i + 1)) {
-                // A `{n,m}` quantifier: skip it whole.
-                Some(len) => (None, 1 + len),
-                None => (Some('{'), 1),
-            },
-            '.' | '^' | '$' | '*' | '+' | '?' => (None, 1),
-            c => (Some(c), 1),
-        };
-        let next = chars.get(i + width).copied();
-        let optional = matches!(next, Some('?' | '*'))
-            || (next == Some('{')
-                && quantifier_len(&pattern_from(&chars, i + width + 1)).is_some());
-        match literal {
-            Some(c) if depth == 0 && !optional && c.is_ascii() => {
-                run.push(c.to_ascii_lowercase());
-                if next == Some('+') {
-                    keep_longest(&mut best, &mut run);
-                }
-            }
-            _ => keep_longest(&mut best, &mut run),
-        }
-        i += width;
-    }
-    keep_longest(&mut best, &mut run);
-    (!best.is_empty()).then_some(best)
-}
-
-fn keep_longest(best: &mut String, run: &mut String) {
-    if run.len() > best.len() {
-        *best = std::mem::take(run);
-    } else {
-        run.clear();
-    }
-}
-
-fn pattern_from(chars: &[char], at: usize) -> String {
-    chars.get(at..).map(|c| c.iter().collect()).unwrap_or_default()
-}
-
-/// The length of `n}`, `n,}` or `n,m}` at the start of `rest` (after a `{`).
-fn quantifier_len(rest: &str) -> Option<usize> {
-    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
-    let n = digits(rest);
-    if n == 0 {
-        return None;
-    }
-    let mut len = n;
-    if rest[len..].starts_with(',') {
-        len += 1;
-        len += digits(&rest[len..]);
-    }
-    rest[len..].starts_with('}').then_some(len + 1)
+    report
 }
 
 /// The text a regex/logfmt reads: strings as they are, anything else as `JSON.stringify` writes it.
@@ -639,13 +428,6 @@ mod tests {
         assert_eq!(pairs(""), []);
         // A trailing backslash skips past the end, so the library never stores the pair.
         assert_eq!(pairs(r"x=\"), []);
-    }
-
-    #[test]
-    fn braces_become_literal_like_javascript() {
-        assert_eq!(js_braces(r#".*{"a":"(.*?)"}"#), r#".*\{"a":"(.*?)"\}"#);
-        assert_eq!(js_braces(r"\d{2,4}x{3}[{}]"), r"\d{2,4}x{3}[{}]");
-        assert_eq!(js_braces("{,5}"), r"\{,5\}");
     }
 
     #[test]

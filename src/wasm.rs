@@ -7,7 +7,7 @@
 //! derives. Both cross as JSON text (`JSON.stringify` / `JSON.parse` in JS, `serde_json` here):
 //! a cycle, a BigInt or a throwing getter becomes an `INVALID_ARGUMENT` error instead of a trap,
 //! serde_json's 128-level nesting limit keeps a hostile deep object off wasm's stack, and
-//! `serde_path_to_error` names the exact field of a bad value (`options.appSubUrl`).
+//! [`json_path_at`] names the exact field of a bad value (`options.appSubUrl`).
 #![cfg(target_family = "wasm")]
 
 use serde::de::DeserializeOwned;
@@ -71,18 +71,78 @@ fn json_text_arg(v: &JsValue, arg: &str) -> JsResult<String> {
 /// below `arg` (`options.features.dynamicTraceToLogs`, `scopedVars.a`, `transformations[0]`).
 fn arg<T: DeserializeOwned>(v: &JsValue, arg: &str) -> JsResult<T> {
     let text = json_text_arg(v, arg)?;
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = match e.path().to_string() {
-            p if p == "." => arg.to_string(),
+    serde_json::from_str(&text).map_err(|e| {
+        // The text is one line (JSON.stringify's), so the column is the byte offset of the error.
+        let path = match json_path_at(&text, e.column()) {
+            p if p.is_empty() => arg.to_string(),
             p if p.starts_with('[') => format!("{arg}{p}"),
             p => format!("{arg}.{p}"),
         };
         // serde_json appends " at line 1 column N" of the text made here: no use to the caller.
-        let message = e.inner().to_string();
+        let message = e.to_string();
         let message = message.rfind(" at line ").map_or(message.as_str(), |at| &message[..at]);
         invalid(&path, message.to_string())
     })
+}
+
+/// The path (`a.b[2].c`) of the value being read at byte `offset` of compact JSON text: the key
+/// of each enclosing object once its `:` is read, the index in each enclosing array. serde_json
+/// reports a bad value at its end (a missing field at its object's `}`), so this names the value
+/// or object that failed, as a path-tracking deserializer would, without its code in every
+/// derive's instantiation.
+fn json_path_at(text: &str, offset: usize) -> String {
+    enum Frame {
+        /// An object, and the key whose value is being read.
+        Object(Option<String>),
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut last_string = None;
+    let mut bytes = text.as_bytes()[..offset.min(text.len())].iter().enumerate();
+    while let Some((i, &b)) = bytes.next() {
+        match b {
+            b'"' => {
+                // To the closing quote (JSON.stringify escapes every `"` and `\\` inside).
+                let start = i;
+                while let Some((j, &c)) = bytes.next() {
+                    match c {
+                        b'\\' => _ = bytes.next(),
+                        b'"' => {
+                            last_string = Some(start..j + 1);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => _ = stack.pop(),
+            b':' => {
+                if let (Some(Frame::Object(key)), Some(range)) =
+                    (stack.last_mut(), last_string.take())
+                {
+                    *key = serde_json::from_str(&text[range]).ok();
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key)) => *key = None,
+                Some(Frame::Array(index)) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) if path.is_empty() => path.push_str(key),
+            Frame::Object(Some(key)) => path.push_str(&format!(".{key}")),
+            Frame::Object(None) => {}
+            Frame::Array(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
 }
 
 /// An optional argument: `undefined` and `null` are `T::default()`.
@@ -138,11 +198,37 @@ struct ScopedVarArg {
 }
 
 /// A dashboard variable: one value or several.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum VariableArg {
     One(String),
     Many(Vec<String>),
+}
+
+/// By hand rather than `#[serde(untagged)]`: an untagged enum's error has no position in the
+/// text, and [`json_path_at`] needs one to name the variable (`options.variables.x`).
+impl<'de> Deserialize<'de> for VariableArg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<VariableArg, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VariableArg;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<VariableArg, E> {
+                Ok(VariableArg::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<VariableArg, A::Error> {
+                let mut values = Vec::new();
+                while let Some(v) = seq.next_element()? {
+                    values.push(v);
+                }
+                Ok(VariableArg::Many(values))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `InterpolateOptions`.

@@ -519,19 +519,20 @@ fn invalid_regex() {
 }
 
 #[test]
-fn javascript_only_regex_features() {
-    let f = only(&loki_with_regex("(?<=traceID=)(\\w+)", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
+fn backtracking_regex_features_are_a_hint() {
+    let f =
+        only(&loki_with_regex("(?<=traceID=)(\\w+)", None), Hint, "BACKTRACKING_REGEX", REGEX_PATH);
     assert_eq!(f.suggestion.as_deref(), Some("(?:traceID=)(\\w+)"));
-    let f = only(&loki_with_regex("(\\w)\\1", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
+    let f = only(&loki_with_regex("(\\w)\\1", None), Hint, "BACKTRACKING_REGEX", REGEX_PATH);
     assert!(f.message.contains("back-reference `\\1`"), "{}", f.message);
     assert_eq!(f.suggestion, None);
-    only(&loki_with_regex("(?!debug)(\\w+)", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
-    only(&loki_with_regex("(?<n>a)\\k<n>", None), Error, "JS_ONLY_REGEX", REGEX_PATH);
+    only(&loki_with_regex("(?!debug)(\\w+)", None), Hint, "BACKTRACKING_REGEX", REGEX_PATH);
+    only(&loki_with_regex("(?<n>a)\\k<n>", None), Hint, "BACKTRACKING_REGEX", REGEX_PATH);
     // docs/grafana.md §7.3: the look-ahead becomes ordered, consumed text.
     let f = only(
         &loki_with_regex(r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#, None),
-        Error,
-        "JS_ONLY_REGEX",
+        Hint,
+        "BACKTRACKING_REGEX",
         REGEX_PATH,
     );
     assert_eq!(f.suggestion.as_deref(), Some(r#"{[^\}]*\bkey":"host"[^\}]*\bvalue":"(.*?)".*}"#));
@@ -682,9 +683,16 @@ fn correlations() {
     );
     only(
         &with(corr(json!([{ "type": "regex", "expression": "(?=a)b" }]))),
-        Error,
-        "JS_ONLY_REGEX",
+        Hint,
+        "BACKTRACKING_REGEX",
         "datasources[0].correlations[0].config.transformations[0].expression",
+    );
+    // Grafana skips a regex transformation without `expression`: no variables.
+    only(
+        &with(corr(json!([{ "type": "regex", "mapValue": "x" }]))),
+        Warning,
+        "REGEX_WITHOUT_EXPRESSION",
+        "datasources[0].correlations[0].config.transformations[0]",
     );
     only(
         &with(corr(json!([{ "type": "regex", "expression": "(a" }]))),

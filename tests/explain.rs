@@ -210,3 +210,40 @@ fn explain_never_fails_where_span_links_does() {
     assert!(c.span_links(&fixture_trace(), SPAN_ID).is_err());
     assert_eq!(c.explain(&fixture_trace(), SPAN_ID).unwrap().len(), 1);
 }
+
+/// Grafana's own trace-correlation test (grafana.md §7.3): the look-ahead over the tags JSON
+/// yields `job=host`, and the link is made.
+#[test]
+fn look_ahead_over_tags_links() {
+    let expr = r#"{(?=[^\}]*\bkey":"host")[^\}]*\bvalue":"(.*?)".*}"#;
+    let list = explain(with_correlation(
+        json!({"targetUID": "loki", "label": "x", "config": {"type": "query", "field": "tags",
+        "target": {"expr": "{job=\"${job}\"}"}, "transformations": [{"type": "regex", "expression": expr, "mapValue": "job"}]}}),
+    ));
+    let e = of(&list, "datasources[0].correlations[0]");
+    assert_eq!((e.outcome, e.code), (Outcome::Link, "LINKED"), "{e:#?}");
+    let job = e.variables.iter().find(|v| v.name == "job").and_then(|v| v.value.as_deref());
+    assert_eq!(job, Some("host"));
+    assert!(e.message.contains("%7Bjob%3D%5C%22host%5C%22%7D"), "{}", e.message);
+}
+
+/// A value that makes a look-around regex backtrack past the limit skips the correlation, and
+/// the explanation names the rule and the limit.
+#[test]
+fn backtrack_limit() {
+    let mut span = fixture_span();
+    span.operation_name = "a".repeat(3000);
+    let list = explain_span(
+        with_correlation(json!({"targetUID": "loki", "label": "x", "config": {"type": "query",
+        "field": "operationName", "target": {"expr": "{x=\"${v}\"}"},
+        "transformations": [{"type": "regex", "expression": "(?=(a+)+\\1b)", "mapValue": "v"}]}})),
+        span,
+    );
+    let e = of(&list, "datasources[0].correlations[0]");
+    assert_suppressed(e, "REGEX_BACKTRACK_LIMIT");
+    assert!(
+        e.message.contains("1000000") && e.message.contains("(?=(a+)+\\\\1b)"),
+        "{}",
+        e.message
+    );
+}

@@ -6,11 +6,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let parts = spanlink_fuzz::Parts::of(data);
     let (pattern, haystack) = (&parts.at(0), &parts.at(1));
-    let _ = spanlink::js_only_feature(pattern);
+    let _ = spanlink::jsregex::lint(pattern);
     for case_insensitive in [false, true] {
-        if let Ok(re) = spanlink::transform::compile_js_regex(pattern, case_insensitive) {
-            if let Some(caps) = re.captures(haystack) {
-                let _ = caps.iter().flatten().map(|m| m.as_str().len()).sum::<usize>();
+        if let Ok(re) = spanlink::jsregex::JsRegex::new(pattern, case_insensitive) {
+            if let Ok(matches) = re.all(haystack) {
+                let _ = matches.iter().filter_map(|m| m.get(0)).map(str::len).sum::<usize>();
             }
         }
     }

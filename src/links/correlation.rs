@@ -23,8 +23,8 @@ use crate::template::{Record, RenderOptions, Scope, ScopedVar, ScopedVars};
 #[derive(Default)]
 pub(crate) struct TransformMemo(RefCell<Vec<Option<(String, Transformed)>>>);
 
-/// Transformation variables, and the transformations that produced none.
-pub(super) type Transformed = (Vec<(String, String)>, Vec<usize>);
+/// Transformation variables, the transformations that produced none, the one that gave up.
+pub(super) type Transformed = crate::transform::Report;
 
 impl TransformMemo {
     fn get_or(&self, rule: usize, key: String, run: impl FnOnce() -> Transformed) -> Transformed {
@@ -113,7 +113,7 @@ pub(crate) fn correlation_link(
         (Err(err), _) | (_, Err(err)) => return fail(ex, "INVALID_TEMPLATE", err.to_string()),
     };
     let run = || crate::transform::apply_with_report(transformations, raw, &s.field, fields);
-    let (transformed, unmatched) = match memo {
+    let report = match memo {
         Some((memo, index)) if !transformations.is_empty() => {
             // The key is every text the transformations read: the link's own field and the
             // fields they name.
@@ -126,6 +126,18 @@ pub(crate) fn correlation_link(
         }
         _ => run(),
     };
+    if let Some(i) = report.backtrack_limit {
+        let t = &transformations[i];
+        let message = format!(
+            "the {} transformation {:?} gave up on this span's value after {} backtracking steps \
+             (its look-around makes it backtrack), so the correlation is skipped",
+            t.kind(),
+            t.expression().unwrap_or_default(),
+            crate::jsregex::BACKTRACK_LIMIT
+        );
+        return fail(ex, "REGEX_BACKTRACK_LIMIT", message);
+    }
+    let (transformed, unmatched) = (report.variables, report.empty);
     // Transformation variables sit above every other layer (Grafana: `{ ...scopedVars, ...vars }`).
     let own: ScopedVars =
         transformed.iter().map(|(k, v)| (k.clone(), ScopedVar::new(v.clone()))).collect();

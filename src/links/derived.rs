@@ -111,11 +111,17 @@ pub(crate) fn log_links(
             let decider = &rules[first];
             let regex = decider.regex.as_ref().map_err(Clone::clone)?;
             let v = match decider.settings.matcher_type.as_str() {
-                "label" => labels.iter().find(|(k, _)| regex.is_match(k)).map(|(_, v)| v.clone()),
+                // A look-around regex that gives up on a line counts as no match.
+                "label" => labels
+                    .iter()
+                    .find(|(k, _)| regex.is_match(k).unwrap_or(false))
+                    .map(|(_, v)| v.clone()),
                 "regex" => regex
-                    .captures(line)
-                    .and_then(|c| c.get(1))
-                    .map(|m| m.as_str().to_string())
+                    .first(line)
+                    .ok()
+                    .flatten()
+                    .and_then(|m| m.get(1))
+                    .map(str::to_string)
                     .filter(|s| !s.is_empty()),
                 _ => None,
             };

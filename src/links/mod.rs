@@ -144,7 +144,7 @@ pub(crate) struct CorrelationRule {
 
 pub(crate) struct DerivedRule {
     pub settings: DerivedFieldSettings,
-    pub regex: Result<regex_lite::Regex>,
+    pub regex: Result<crate::jsregex::JsRegex>,
     pub target: Option<Resolved>,
     pub url: Result<Template>,
     pub label: Result<Option<Template>>,
@@ -758,7 +758,7 @@ fn compile_correlation(
 
 fn compile_derived(provisioning: &Provisioning, settings: DerivedFieldSettings) -> DerivedRule {
     // Grafana: `new RegExp(matcherRegex)`, no flags.
-    let regex = crate::transform::compile_js_regex(&settings.matcher_regex, false).map_err(|m| {
+    let regex = crate::jsregex::JsRegex::new(&settings.matcher_regex, false).map_err(|m| {
         Error::new(ErrorCode::InvalidRegex, format!("{}.matcherRegex", settings.path), m)
     });
     let target = settings.datasource_uid.as_deref().map(|uid| resolve(provisioning, Some(uid)));

@@ -281,5 +281,10 @@ test("interpolate: scoped vars, dashboard variables, range, default format; erro
     "INVALID_ARGUMENT",
     "options.variables.x",
   );
+  throwsSpanlink(
+    () => spanlink.interpolate("$m", {}, { variables: { m: ["a", 1] } }),
+    "INVALID_ARGUMENT",
+    "options.variables.m[1]",
+  );
   assert.equal(spanlink.interpolate("$" + "a".repeat(1_000_000), {}).length, 1_000_001);
 });

@@ -151,6 +151,12 @@ test("exploreUrl writes Grafana's left= form with the datasource reference", () 
   assert.ok(exploreUrl({ datasource: "x", queries: [] }).startsWith("/explore?left="));
   throwsSpanlink(() => exploreUrl({}), "INVALID_ARGUMENT", "state.datasource");
   throwsSpanlink(() => exploreUrl(undefined), "INVALID_ARGUMENT", "state");
+  // A bad value is named by its path, also inside a two-shape value.
+  throwsSpanlink(
+    () => exploreUrl({ datasource: "x", queries: [], range: { from: true, to: "now" } }),
+    "INVALID_ARGUMENT",
+    "state.range.from",
+  );
   throwsSpanlink(
     () => exploreUrl({ datasource: "x", queries: [] }, 5),
     "INVALID_ARGUMENT",

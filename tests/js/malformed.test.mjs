@@ -226,14 +226,14 @@ const CASES = [
     () => applyTransformations([{ type: "regex", expression: "(" }], "x"),
     "INVALID_REGEX",
     "transformations[0].expression",
-    /"\(" does not compile/,
+    /"\(" is not a valid regex: unterminated group/,
   ],
   [
     "a JavaScript-only regex feature",
     () => applyTransformations([{ type: "regex", expression: "a(?=b)" }], "x"),
     "INVALID_REGEX",
     "transformations[0].expression",
-    /look-ahead `\(\?=` is not supported/,
+    /look-around and back-references need spanlink's `backtracking` feature/,
   ],
   [
     "an unknown transformation type",
