@@ -5,8 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-# Without look-around (the `backtracking` feature): it does not fit the size gate yet.
-cargo build --release --lib --target wasm32-unknown-unknown --no-default-features
+cargo build --release --lib --target wasm32-unknown-unknown
 wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/spanlink.wasm"
 gen="$CARGO_TARGET_DIR/wasm-bindgen"
 rm -rf "$gen"

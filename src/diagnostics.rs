@@ -28,8 +28,8 @@
 //! | `HIGH_CARDINALITY_LABEL` | warning | a Loki stream selector from a high-cardinality attribute |
 //! | `INVALID_LABEL_NAME` | warning | a label name Loki/Prometheus would reject |
 //! | `INVALID_REGEX` | error | a regex that does not compile |
-//! | `JS_ONLY_REGEX` | error | look-around or back-references in a build without the `backtracking` feature (the npm package) |
-//! | `BACKTRACKING_REGEX` | hint | look-around, back-references or `\B`: the regex runs, but backtracking, with a step limit |
+//! | `JS_ONLY_REGEX` | — | no longer produced: look-around and back-references run (`BACKTRACKING_REGEX`) |
+//! | `BACKTRACKING_REGEX` | hint | look-around or back-references: the regex runs, but backtracking, with a step limit |
 //! | `REGEX_WITHOUT_EXPRESSION` | warning | a `regex` transformation without `expression`: Grafana skips it |
 //! | `REGEX_WITHOUT_GROUP` | error | a derived-field regex without the capture group Grafana takes the value from |
 //! | `REGEX_CLASS_WITH_PIPE` | hint | `[d\|D]`: a `\|` inside a character class is a literal |
@@ -119,11 +119,11 @@ pub enum DiagnosticCode {
     InvalidLabelName,
     /// `INVALID_REGEX`: a regex that does not compile.
     InvalidRegex,
-    /// `JS_ONLY_REGEX`: look-around or back-references in a build without the `backtracking`
-    /// feature: JavaScript runs them, this build cannot.
+    /// `JS_ONLY_REGEX`: no longer produced (look-around and back-references run, with a
+    /// `BACKTRACKING_REGEX` hint); kept so that code matching on it still compiles.
     JsOnlyRegex,
-    /// `BACKTRACKING_REGEX`: look-around, back-references or `\B`: the regex runs, but
-    /// backtracking, with a step limit.
+    /// `BACKTRACKING_REGEX`: look-around or back-references: the regex runs, but backtracking,
+    /// with a step limit.
     BacktrackingRegex,
     /// `REGEX_WITHOUT_EXPRESSION`: a `regex` transformation without `expression`: Grafana skips it.
     RegexWithoutExpression,
@@ -1391,16 +1391,6 @@ impl<'a> Lint<'a> {
             }
         };
         for feature in &lint.backtracking {
-            let fix = feature.linear.clone();
-            if !crate::jsregex::BACKTRACKING {
-                let message = format!(
-                    "the {} `{}` is JavaScript-only here: Grafana runs it, but this build of \
-                     spanlink (the npm package) has no backtracking engine, so no link is made",
-                    feature.kind, feature.text
-                );
-                self.push(Severity::Error, DiagnosticCode::JsOnlyRegex, path.into(), message, fix);
-                continue;
-            }
             let message = format!(
                 "the {} `{}` makes the regex backtrack: it runs, but not in linear time, and a \
                  value that needs more than {} steps skips the link",
@@ -1408,10 +1398,8 @@ impl<'a> Lint<'a> {
                 feature.text,
                 crate::jsregex::BACKTRACK_LIMIT
             );
+            let fix = feature.linear.clone();
             self.push(Severity::Hint, DiagnosticCode::BacktrackingRegex, path.into(), message, fix);
-        }
-        if !lint.backtracking.is_empty() && !crate::jsregex::BACKTRACKING {
-            return;
         }
         // Grafana's flags do not change what compiles.
         if let Err(reason) = crate::jsregex::JsRegex::new(pattern, false) {

@@ -229,13 +229,6 @@ const CASES = [
     /"\(" is not a valid regex: unterminated group/,
   ],
   [
-    "a JavaScript-only regex feature",
-    () => applyTransformations([{ type: "regex", expression: "a(?=b)" }], "x"),
-    "INVALID_REGEX",
-    "transformations[0].expression",
-    /look-around and back-references need spanlink's `backtracking` feature/,
-  ],
-  [
     "an unknown transformation type",
     () => applyTransformations([{ type: "nope" }], "x"),
     "INVALID_SETTINGS",

@@ -14,9 +14,8 @@
 //! - `(?<name>…)` and `\k<name>` keep their names ([`JsRegex::group_names`]).
 //!
 //! Every pattern without look-around or back-references runs on `regex-lite` (linear time),
-//! with a required literal checked first. Those with them run on `fancy-regex` (backtracking,
-//! with [`BACKTRACK_LIMIT`]) in builds with the `backtracking` feature; the npm package leaves
-//! it out for size, so there such a pattern is an error that says so.
+//! with a required literal checked first. Those with them run on [`backtrack`], JavaScript's
+//! own backtracking semantics over the same parsed pattern, with [`BACKTRACK_LIMIT`].
 //!
 //! Known difference: JavaScript without `u` sees a character outside the BMP (an emoji) as two
 //! UTF-16 units; here it is one character. Only a `.` or a class matching exactly one of them
@@ -35,8 +34,7 @@ use std::ops::Range;
 
 use std::sync::OnceLock;
 
-/// Whether this build runs look-around and back-references (the `backtracking` feature).
-pub const BACKTRACKING: bool = cfg!(feature = "backtracking");
+mod backtrack;
 
 /// The most backtracking steps one search of a look-around pattern may take; past it the
 /// search stops with [`BacktrackLimit`] instead of running for minutes.
@@ -84,8 +82,7 @@ impl Required {
 #[derive(Debug, Clone)]
 enum Engine {
     Linear(regex_lite::Regex),
-    #[cfg(feature = "backtracking")]
-    Backtracking(Box<fancy_regex::Regex>),
+    Backtracking(Box<backtrack::Program>),
 }
 
 /// One match: the text of each group (`get(0)` is the whole match).
@@ -121,11 +118,12 @@ impl JsRegex {
         let quoted = serde_json::Value::from(source).to_string();
         let syntax =
             Syntax::parse(source).map_err(|e| format!("{quoted} is not a valid regex: {e}"))?;
-        let rust = syntax.to_rust(ignore_case);
         let engine = if syntax.needs_backtracking() {
-            backtracking(&rust).map_err(|e| format!("{quoted} does not compile: {e}"))?
+            backtrack::Program::compile(&syntax, ignore_case)
+                .map(|p| Engine::Backtracking(Box::new(p)))
+                .map_err(|e| format!("{quoted} does not compile: {e}"))?
         } else {
-            regex_lite::RegexBuilder::new(&rust)
+            regex_lite::RegexBuilder::new(&syntax.to_rust(ignore_case))
                 .size_limit(crate::limits::REGEX_COMPILED_BYTES)
                 .build()
                 .map(Engine::Linear)
@@ -168,8 +166,7 @@ impl JsRegex {
         }
         match &self.engine {
             Engine::Linear(re) => Ok(re.is_match(text)),
-            #[cfg(feature = "backtracking")]
-            Engine::Backtracking(re) => re.is_match(text).map_err(|_| BacktrackLimit),
+            Engine::Backtracking(p) => Ok(p.search(text, 0)?.is_some()),
         }
     }
 
@@ -199,30 +196,10 @@ impl JsRegex {
             Engine::Linear(re) => {
                 re.captures_at(text, at).map(|c| c.iter().map(|m| m.map(|m| m.range())).collect())
             }
-            #[cfg(feature = "backtracking")]
-            Engine::Backtracking(re) => re
-                .captures_from_pos(text, at)
-                .map_err(|_| BacktrackLimit)?
-                .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect()),
+            Engine::Backtracking(p) => p.search(text, at)?,
         };
         Ok(groups.map(|groups| Match { text, groups }))
     }
-}
-
-#[cfg(feature = "backtracking")]
-fn backtracking(rust: &str) -> Result<Engine, String> {
-    let re = fancy_regex::RegexBuilder::new(rust)
-        .backtrack_limit(BACKTRACK_LIMIT)
-        .delegate_size_limit(crate::limits::REGEX_COMPILED_BYTES)
-        .build();
-    re.map(|re| Engine::Backtracking(Box::new(re))).map_err(|e| e.to_string())
-}
-
-#[cfg(not(feature = "backtracking"))]
-fn backtracking(_: &str) -> Result<Engine, String> {
-    Err("look-around and back-references need spanlink's `backtracking` feature, which this \
-         build (the npm package) leaves out for size"
-        .into())
 }
 
 /// What a regex uses that only a backtracking engine runs, as written (`(?=…)` whole).
@@ -288,11 +265,6 @@ pub fn lint(source: &str) -> Result<Lint, String> {
                 text: source[span].into(),
                 linear: None,
             }),
-            Node::NotWordBoundary => backtracking.push(BacktrackingFeature {
-                kind: "non-word-boundary",
-                text: source[span].into(),
-                linear: None,
-            }),
             Node::Class { .. } => {
                 let class = &source[span];
                 let inner = class.trim_start_matches('[').trim_end_matches(']');
@@ -307,6 +279,14 @@ pub fn lint(source: &str) -> Result<Lint, String> {
             }
             _ => {}
         }
+    }
+    for range in syntax.repeated_captures() {
+        let text = &source[syntax.nodes[range.start].span.start..syntax.nodes[range.end].span.end];
+        backtracking.push(BacktrackingFeature {
+            kind: "repeated capture group",
+            text: text.into(),
+            linear: None,
+        });
     }
     Ok(Lint { groups: syntax.names.len(), backtracking, classes_with_pipe: pipes })
 }
@@ -376,9 +356,37 @@ impl Syntax {
     }
 
     fn needs_backtracking(&self) -> bool {
-        self.nodes.iter().any(|n| {
+        let look_or_ref = |n: &Spanned| {
             matches!(n.kind, Node::BackRef(_) | Node::Open(Group::Ahead(_) | Group::Behind(_)))
-        })
+        };
+        self.nodes.iter().any(look_or_ref) || !self.repeated_captures().is_empty()
+    }
+
+    /// The repeated groups (`Open` to `Repeat` node) that hold a capture group. JavaScript
+    /// unsets those captures as each round starts and fails a round beyond the minimum that
+    /// matches empty (`/(?:(a)|b)+/` on `ab` leaves group 1 unset); the linear engines keep the
+    /// last value, so such patterns run on the backtracking engine.
+    fn repeated_captures(&self) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut opens = Vec::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            match n.kind {
+                Node::Open(_) => opens.push(i),
+                Node::Close => {
+                    let open = opens.pop().unwrap_or(i);
+                    let repeated =
+                        matches!(self.nodes.get(i + 1).map(|n| &n.kind), Some(Node::Repeat { .. }));
+                    let captures = self.nodes[open..i]
+                        .iter()
+                        .any(|n| matches!(n.kind, Node::Open(Group::Capture)));
+                    if repeated && captures {
+                        out.push(open..i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     /// The index of the `Close` matching the `Open` at `open`.
@@ -399,15 +407,14 @@ impl Syntax {
         None
     }
 
-    /// The pattern in the Rust engines' syntax, every class spelled out.
+    /// The pattern in regex-lite's syntax, every class spelled out (patterns that need no
+    /// backtracking only).
     fn to_rust(&self, ignore_case: bool) -> String {
-        let backtracking = self.needs_backtracking();
         let mut out = String::with_capacity(self.nodes.len() * 2);
         for node in &self.nodes {
             match &node.kind {
                 Node::Char(c) => {
-                    let set = Set::of(&[(*c, *c)]);
-                    let set = if ignore_case { fold(&set) } else { set };
+                    let set = class_set(&Set::of(&[(*c, *c)]), false, ignore_case);
                     if set.ranges() == [(*c, *c)] {
                         push_char(&mut out, *c);
                     } else {
@@ -415,32 +422,16 @@ impl Syntax {
                     }
                 }
                 Node::Class { set, negated } => {
-                    let mut set = if ignore_case { fold(set) } else { set.clone() };
-                    if *negated {
-                        set.negate();
-                    }
-                    push_class(&mut out, &set);
+                    push_class(&mut out, &class_set(set, *negated, ignore_case))
                 }
                 Node::Start => out.push('^'),
                 Node::End => out.push('$'),
-                // regex-lite's `\b` and `\B` are ASCII, as JavaScript's; fancy-regex's are
-                // Unicode, so there they are spelled out.
-                Node::WordBoundary if !backtracking => out.push_str(r"(?:\b)"),
-                Node::NotWordBoundary if !backtracking => out.push_str(r"(?:\B)"),
-                Node::WordBoundary => {
-                    out.push_str(&format!("(?:(?<={W})(?!{W})|(?<!{W})(?={W}))", W = WORD))
-                }
-                Node::NotWordBoundary => {
-                    out.push_str(&format!("(?:(?<={W})(?={W})|(?<!{W})(?!{W}))", W = WORD))
-                }
-                Node::Open(g) => out.push_str(match g {
-                    Group::Capture => "(",
-                    Group::NonCapture => "(?:",
-                    Group::Ahead(true) => "(?=",
-                    Group::Ahead(false) => "(?!",
-                    Group::Behind(true) => "(?<=",
-                    Group::Behind(false) => "(?<!",
-                }),
+                // regex-lite's `\b` and `\B` are ASCII, as JavaScript's.
+                Node::WordBoundary => out.push_str(r"(?:\b)"),
+                Node::NotWordBoundary => out.push_str(r"(?:\B)"),
+                // Look-arounds and back-references make a pattern backtracking: not here.
+                Node::Open(Group::Capture) => out.push('('),
+                Node::Open(_) => out.push_str("(?:"),
                 Node::Close => out.push(')'),
                 Node::Alt => out.push('|'),
                 Node::Repeat { min, max, lazy } => {
@@ -456,7 +447,7 @@ impl Syntax {
                         out.push('?');
                     }
                 }
-                Node::BackRef(n) => _ = write!(out, "\\{n}"),
+                Node::BackRef(_) => {}
             }
         }
         out
@@ -501,9 +492,6 @@ impl Syntax {
         (!best.is_empty()).then_some(best)
     }
 }
-
-/// ASCII word characters, as JavaScript's `\w` and `\b` mean them.
-const WORD: &str = "[0-9A-Za-z_]";
 
 impl<'s> Parser<'s> {
     fn run(src: &'s str, all_groups: Vec<Option<String>>) -> Result<Parser<'s>, String> {
@@ -902,16 +890,22 @@ fn white_space() -> Set {
 }
 
 /// JavaScript's `Canonicalize` without `u`: the upper case of a UTF-16 unit when it is one
-/// character and does not turn a non-ASCII character into an ASCII one.
+/// unit and does not turn a non-ASCII character into an ASCII one.
 fn canonicalize(c: char) -> char {
-    if c as u32 > 0xFFFF {
-        return c; // two UTF-16 units, each its own canonical form
+    let pairs = case_pairs();
+    match pairs.binary_search_by_key(&c, |&(_, d)| d) {
+        Ok(i) => pairs[i].0,
+        Err(_) => c,
     }
-    let mut upper = c.to_uppercase();
-    match (upper.next(), upper.next()) {
-        (Some(u), None) if !(c as u32 >= 128 && (u as u32) < 128) => u,
-        _ => c,
+}
+
+/// The characters a class matches: JavaScript folds its set under `i`, then negates `[^…]`.
+fn class_set(set: &Set, negated: bool, ignore_case: bool) -> Set {
+    let mut set = if ignore_case { fold(set) } else { set.clone() };
+    if negated {
+        set.negate();
     }
+    set
 }
 
 /// The characters that match `set` under JavaScript's `i`: those whose canonical form is the
@@ -939,16 +933,53 @@ fn fold(set: &Set) -> Set {
 }
 
 /// Every BMP character whose canonical form is another character, as (canonical form,
-/// character): about 1,400 pairs, found once from the standard library's case tables (so no
-/// table of our own).
+/// character), in code-point order: about 1,400 pairs, found once from `toUpperCase`.
 fn case_pairs() -> &'static [(char, char)] {
     static PAIRS: OnceLock<Vec<(char, char)>> = OnceLock::new();
     PAIRS.get_or_init(|| {
-        (0..=0xFFFF)
-            .filter_map(char::from_u32)
-            .filter_map(|c| Some((canonicalize(c), c)).filter(|(u, c)| u != c))
-            .collect()
+        let bmp: Vec<char> = (0..=0xFFFF).filter_map(char::from_u32).collect();
+        let mut pairs = Vec::new();
+        upper_cases(&bmp, &mut |c, u| {
+            // Canonicalize never turns a non-ASCII character into an ASCII one (`ſ`, `ı`).
+            let to_ascii = u.is_ascii() && !c.is_ascii();
+            if u != c && !to_ascii {
+                pairs.push((u, c));
+            }
+        });
+        pairs
     })
+}
+
+/// Calls `f` with each character of `chars` whose upper case is one character, and that
+/// character. In the browser and Node it is JavaScript's own `toUpperCase` (so folding follows
+/// the engine's Unicode version, and the package carries no case table), called on long runs:
+/// a run whose upper case is as long as the run maps one to one; one with a character that
+/// becomes two (`ß` → `SS`) is split in halves.
+#[cfg(target_family = "wasm")]
+fn upper_cases(chars: &[char], f: &mut impl FnMut(char, char)) {
+    let run: String = chars.iter().collect();
+    let upper = String::from(js_sys::JsString::from(run.as_str()).to_upper_case());
+    if upper.chars().count() == chars.len() {
+        // One UTF-16 unit each (a BMP character), as Canonicalize wants.
+        for (&c, u) in chars.iter().zip(upper.chars()).filter(|(_, u)| (*u as u32) <= 0xFFFF) {
+            f(c, u);
+        }
+    } else if chars.len() > 1 {
+        let (left, right) = chars.split_at(chars.len() / 2);
+        upper_cases(left, f);
+        upper_cases(right, f);
+    }
+}
+
+/// Natively: the standard library's case table.
+#[cfg(not(target_family = "wasm"))]
+fn upper_cases(chars: &[char], f: &mut impl FnMut(char, char)) {
+    for &c in chars {
+        let mut upper = c.to_uppercase();
+        if let (Some(u), None) = (upper.next(), upper.next()) {
+            f(c, u);
+        }
+    }
 }
 
 /// A literal character in the Rust syntax: letters and digits as they are, the rest as `\x{…}`
@@ -1093,6 +1124,17 @@ mod tests {
     }
 
     #[test]
+    fn canonical_forms_like_javascript() {
+        // Node: "é".toUpperCase() is "É"; ſ and ı would become ASCII, ß two letters: unchanged.
+        let pairs = [('é', 'É'), ('ſ', 'ſ'), ('ı', 'ı'), ('ß', 'ß'), ('ǆ', 'Ǆ'), ('ǅ', 'Ǆ')];
+        for (c, canon) in
+            pairs.into_iter().chain([('µ', 'Μ'), ('\u{212a}', '\u{212a}'), ('a', 'A')])
+        {
+            assert_eq!(canonicalize(c), canon, "{c}");
+        }
+    }
+
+    #[test]
     fn case_folding_like_javascript() {
         assert_eq!(first("é", true, "É").as_deref(), Some("É"));
         assert_eq!(first("k", true, "\u{212a}"), None);
@@ -1180,6 +1222,49 @@ mod tests {
         assert!(!JsRegex::new(r"(?=a)", false).unwrap().is_linear());
         let hostile = JsRegex::new(r"(?=(a+)+\1b)", false).unwrap();
         assert_eq!(hostile.first(&"a".repeat(3000)), Err(BacktrackLimit));
+    }
+
+    /// JavaScript's own results (Node 20), for what only backtracking gets right.
+    #[test]
+    fn backtracking_semantics() {
+        let cases: [(&str, bool, &str, &[Option<&str>]); 15] = [
+            (r"(?<=(\d+)(\d+))$", false, "1053", &[Some(""), Some("1"), Some("053")]),
+            (r"(?:(a)|b)+\1", false, "abb", &[Some("abb"), None]),
+            (
+                r"(z)((a+)?(b+)?(c))*",
+                false,
+                "zaacbbbcac",
+                &[Some("zaacbbbcac"), Some("z"), Some("ac"), Some("a"), None, Some("c")],
+            ),
+            (r"(a*)*", false, "b", &[Some(""), None]),
+            (r"(a*)+", false, "b", &[Some(""), Some("")]),
+            (r"(?:(a)|b)+", false, "ab", &[Some("ab"), None]),
+            (r"(?=(a+))a*b\1", false, "baaabac", &[Some("aba"), Some("a")]),
+            (
+                r"(.*?)a(?!(a+)b\2c)\2(.*)",
+                false,
+                "baaabaac",
+                &[Some("baaabaac"), Some("ba"), None, Some("abaac")],
+            ),
+            (r"\1(a)", false, "aa", &[Some("a"), Some("a")]),
+            (r"(a)\1", true, "aA", &[Some("aA"), Some("a")]),
+            (r"(?<!(x))y\1", false, "ay", &[Some("y"), None]),
+            (r"(?<=\1(a))b", false, "aab", &[Some("b"), Some("a")]),
+            (r"^(?:a|ab)(?=c)", false, "abc", &[Some("ab")]),
+            (
+                r"(a|ab)(c|bcd)(d*)",
+                false,
+                "abcd",
+                &[Some("abcd"), Some("a"), Some("bcd"), Some("")],
+            ),
+            (r"(?:a{2,3}?)+?x", false, "aaaaax", &[Some("aaaaax")]),
+        ];
+        for (pattern, i, text, want) in cases {
+            let re = JsRegex::new(pattern, i).unwrap();
+            let m = re.first(text).unwrap().unwrap();
+            let got: Vec<Option<&str>> = (0..want.len()).map(|g| m.get(g)).collect();
+            assert_eq!(got, want, "{pattern} on {text:?}");
+        }
     }
 
     #[test]
