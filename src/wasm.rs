@@ -165,6 +165,14 @@ fn out<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
     js_sys::JSON::parse(&text)
 }
 
+/// Links as plain JS objects, built field by field through serde-wasm-bindgen: a span's few
+/// links cost less so than writing their long hrefs into JSON text and parsing it back.
+fn links_out(links: &[crate::Link]) -> JsResult<JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // A query number past 2^53 has no exact JS number: JSON.parse's rounding, as elsewhere.
+    links.serialize(&serializer).or_else(|_| out(links))
+}
+
 /// `CorrelatorOptions`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -504,42 +512,34 @@ impl JsCorrelator {
         trace: &JsTrace,
         #[wasm_bindgen(js_name = spanId, unchecked_param_type = "string")] span_id: JsValue,
     ) -> JsResult<JsValue> {
-        out(&self
-            .inner
-            .span_links(&trace.inner, &string_arg(&span_id, "spanId")?)
-            .map_err(to_js)?)
+        links_out(
+            &self
+                .inner
+                .span_links(&trace.inner, &string_arg(&span_id, "spanId")?)
+                .map_err(to_js)?,
+        )
     }
 
     /// The links of every span, by span id, in span order.
     #[wasm_bindgen(js_name = traceLinks, unchecked_return_type = "Map<string, SpanLink[]>")]
     pub fn trace_links(&self, trace: &JsTrace) -> JsResult<js_sys::Map> {
-        // One JSON text for the whole trace, [[spanId, links], ...], written span by span so
-        // that only one span's links are in memory besides the text; then a Map of it.
-        let mut text = b"[".to_vec();
+        // Span by span, so that only one span's links are in memory besides the Map.
+        let map = js_sys::Map::new();
         let mut failed = None;
         self.inner
-            .each_span_links(&trace.inner, |span_id, links| {
-                if text.len() > 1 {
-                    text.push(b',');
+            .each_span_links(&trace.inner, |span_id, links| match links_out(&links) {
+                Ok(value) => {
+                    map.set(&JsValue::from_str(span_id), &value);
                 }
-                if let Err(e) = serde_json::to_writer(&mut text, &(span_id, links)) {
+                Err(e) => {
                     failed.get_or_insert(e);
                 }
             })
             .map_err(to_js)?;
-        if let Some(e) = failed {
-            return Err(invalid("result", e.to_string()));
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(map),
         }
-        text.push(b']');
-        // serde_json writes UTF-8 only.
-        let text = String::from_utf8(text).map_err(|e| invalid("result", e.to_string()))?;
-        let pairs: js_sys::Array = js_sys::JSON::parse(&text)?.unchecked_into();
-        let map = js_sys::Map::new();
-        for pair in pairs.iter() {
-            let pair: js_sys::Array = pair.unchecked_into();
-            map.set(&pair.get(0), &pair.get(1));
-        }
-        Ok(map)
     }
 
     /// Every span's links, computed once and kept in wasm memory: read kinds, counts, titles and
@@ -788,6 +788,6 @@ impl JsLinkSet {
         &self,
         #[wasm_bindgen(js_name = spanIndex, unchecked_param_type = "number")] span_index: JsValue,
     ) -> JsResult<JsValue> {
-        out(self.inner.links(self.span(&span_index)?))
+        links_out(self.inner.links(self.span(&span_index)?))
     }
 }

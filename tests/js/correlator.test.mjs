@@ -274,3 +274,18 @@ test("linkSet: kinds, masks, hrefs and links by span index, equal to traceLinks"
   trace.free();
   assert.equal(again.spanCount, spans.length);
 });
+
+test("spanLinks: a query number past 2^53 reads as JSON.parse reads it", () => {
+  const big = "18014398509481985"; // 2^54 + 1: no exact double
+  const settings = `{"datasources": [
+    {"name": "Tempo", "type": "tempo", "uid": "tempo"},
+    {"name": "Loki", "type": "loki", "uid": "loki"}],
+    "correlations": [{"sourceUID": "tempo", "targetUID": "loki", "label": "n", "type": "query",
+      "config": {"type": "query", "field": "traceID", "target": {"expr": "{a=\\"b\\"}", "n": ${big}}}}]}`;
+  const c = new Correlator(settings);
+  const trace = parseTrace(traceText);
+  const id = trace.spans()[0].spanID;
+  const link = c.spanLinks(trace, id).find((l) => l.origin === "correlations[0]");
+  assert.equal(link.internal.query.n, JSON.parse(big));
+  assert.deepEqual(c.linkSet(trace).links(0), c.spanLinks(trace, id));
+});
