@@ -5,4 +5,5 @@ await init({ module_or_path: new URL("./spanlink_bg.wasm", import.meta.url) });
 export * from "./glue-web.js";
 import * as engine from "./glue-web.js";
 import { provisioningReader } from "./provisioning.js";
-export const parseProvisioning = provisioningReader(engine);
+// Pure: a bundler drops the YAML reader (and the yaml package) when parseProvisioning is unused.
+export const parseProvisioning = /*#__PURE__*/ provisioningReader(engine);

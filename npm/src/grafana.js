@@ -4,4 +4,4 @@ import { parseTrace } from "./glue-web.js";
 import { makeCreateSpanLink } from "./grafana-core.js";
 
 export { toLinkModel, toSpanLinkDef, spanLinkType, findTraceFrame } from "./grafana-core.js";
-export const createSpanLink = makeCreateSpanLink(parseTrace);
+export const createSpanLink = /*#__PURE__*/ makeCreateSpanLink(parseTrace);

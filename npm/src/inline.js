@@ -11,4 +11,5 @@ initSync({ module: bytes });
 export * from "./glue-inline.js";
 import * as engine from "./glue-inline.js";
 import { provisioningReader } from "./provisioning.js";
-export const parseProvisioning = provisioningReader(engine);
+// Pure: a bundler drops the YAML reader (and the yaml package) when parseProvisioning is unused.
+export const parseProvisioning = /*#__PURE__*/ provisioningReader(engine);

@@ -342,12 +342,7 @@ fn span(columns: &[Column], cells: &[Value], row: usize) -> Result<Span> {
     let parent_span_id = non_empty("parentSpanID")?;
     let mut references = Vec::new();
     if let Some(parent) = &parent_span_id {
-        references.push(SpanReference {
-            ref_type: RefType::ChildOf,
-            trace_id: trace_id.clone(),
-            span_id: parent.clone(),
-            tags: Vec::new(),
-        });
+        references.push(SpanReference::parent(&trace_id, parent));
     }
     let (refs, refs_path) = at("references");
     for (i, r) in list(refs, &refs_path)?.iter().enumerate() {

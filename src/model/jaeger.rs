@@ -283,15 +283,7 @@ fn parse_span(
                 .position(|r| r.ref_type == RefType::ChildOf && r.span_id == parent)
             {
                 Some(i) => references[..=i].rotate_right(1),
-                None => references.insert(
-                    0,
-                    SpanReference {
-                        ref_type: RefType::ChildOf,
-                        trace_id: trace_id.clone(),
-                        span_id: parent.clone(),
-                        tags: Vec::new(),
-                    },
-                ),
+                None => references.insert(0, SpanReference::parent(&trace_id, &parent)),
             }
             Some(parent)
         }

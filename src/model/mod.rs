@@ -79,6 +79,18 @@ pub struct SpanReference {
     pub tags: Vec<KeyValue>,
 }
 
+impl SpanReference {
+    /// The reference to a span's parent (`CHILD_OF`, no attributes), as every format writes it.
+    pub fn parent(trace_id: &str, span_id: &str) -> SpanReference {
+        SpanReference {
+            ref_type: RefType::ChildOf,
+            trace_id: trace_id.to_string(),
+            span_id: span_id.to_string(),
+            tags: Vec::new(),
+        }
+    }
+}
+
 /// One span, with Grafana's field meanings: times in microseconds since the epoch (fractions kept,
 /// as JavaScript keeps them), ids as lower-case hex.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -299,12 +299,7 @@ fn parse_span(
 
     let mut references = Vec::new();
     if let Some(parent) = &parent_span_id {
-        references.push(SpanReference {
-            ref_type: RefType::ChildOf,
-            trace_id: trace_id.clone(),
-            span_id: parent.clone(),
-            tags: Vec::new(),
-        });
+        references.push(SpanReference::parent(&trace_id, parent));
     }
     let links_path = path.key("links");
     for (l, link) in span.links.items(w, &links_path).iter().enumerate() {

@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::lenient::{objects, Entries, Json, Lenient, List, Num, Path, Text, Warnings};
-use super::{KeyValue, RefType, Span, SpanEvent, SpanReference};
+use super::{KeyValue, Span, SpanEvent, SpanReference};
 
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
@@ -100,15 +100,7 @@ fn parse_span(span: &RawSpan, path: &Path, w: &mut Warnings) -> Span {
         .read(w, &path.key("parentId"), "a string")
         .filter(|p| !p.is_empty())
         .map(|p| p.to_ascii_lowercase());
-    let references = parent_span_id
-        .iter()
-        .map(|p| SpanReference {
-            ref_type: RefType::ChildOf,
-            trace_id: trace_id.clone(),
-            span_id: p.clone(),
-            tags: Vec::new(),
-        })
-        .collect();
+    let references = parent_span_id.iter().map(|p| SpanReference::parent(&trace_id, p)).collect();
 
     let local = span.local_endpoint.read(w, &path.key("localEndpoint"), "an object");
     let remote = span.remote_endpoint.read(w, &path.key("remoteEndpoint"), "an object");

@@ -109,6 +109,8 @@ test(
     const deps = JSON.parse(module.match(/^define\((\[[^\]]*\])/m)?.[1] ?? "null");
     // Only what Grafana shares with plugins (and AMD's `module`, for the public path).
     assert.deepEqual(deps, ["@grafana/data", "@grafana/runtime", "module", "react"]);
+    // The package is free of side effects where it can be: the unused YAML reader is left out.
+    assert.ok(!module.includes("YAMLParseError"), "module.js bundles the yaml package");
     const wasm = readdirSync(dist).filter((f) => f.endsWith(".wasm"));
     assert.equal(wasm.length, 1);
     assert.ok(module.includes(`"${wasm[0]}"`), "module.js fetches the .wasm beside it");
