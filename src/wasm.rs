@@ -590,6 +590,23 @@ impl JsCorrelator {
         out(&links.map_err(to_js)?)
     }
 
+    /// Why each derived field of a Loki data source (and each correlation from it) links this
+    /// log line, or does not.
+    #[wasm_bindgen(js_name = explainLogLine, unchecked_return_type = "Explanation[]")]
+    pub fn explain_log_line(
+        &self,
+        #[wasm_bindgen(js_name = lokiUid, unchecked_param_type = "string")] loki_uid: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] line: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string>")] labels: JsValue,
+    ) -> JsResult<JsValue> {
+        let report = self.inner.explain_log_line(
+            &string_arg(&loki_uid, "lokiUid")?,
+            &string_arg(&line, "line")?,
+            &labels_arg(&labels, "labels")?,
+        );
+        out(&report.map_err(to_js)?)
+    }
+
     /// Links of an exemplar of a Prometheus data source (`exemplarTraceIdDestinations`).
     #[wasm_bindgen(js_name = exemplarLinks, unchecked_return_type = "Link[]")]
     pub fn exemplar_links(

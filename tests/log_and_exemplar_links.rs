@@ -142,6 +142,56 @@ fn the_first_config_of_a_name_decides_the_value() {
     assert_eq!(hrefs, ["https://a.example.com/abc123", "https://b.example.com/abc123"]);
 }
 
+/// The derived fields of Grafana's own guides: two fields named `TraceID`, JSON lines first,
+/// logfmt lines second. Grafana runs only the first regex, so a logfmt line gets no link, and
+/// `explain_log_line` says why at the second field.
+#[test]
+fn explain_log_line_names_the_shadowing_and_every_other_reason() {
+    let c = loki_with(json!([
+        {"name": "TraceID", "matcherRegex": "\"traceID\":\"(\\w+)\"", "url": "${__value.raw}", "datasourceUid": "tempo"},
+        {"name": "TraceID", "matcherRegex": "traceID=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo"},
+        {"name": "Pod", "matcherType": "label", "matcherRegex": "^pod$", "url": "https://k8s.example/${__value.raw}/${missing}"},
+        {"name": "Note", "matcherRegex": "msg=\"(\\w+)\""}
+    ]));
+    let codes = |line: &str, labels: &[(String, String)]| -> Vec<(String, &'static str)> {
+        let report = c.explain_log_line("loki", line, labels).unwrap();
+        report.into_iter().map(|e| (e.origin, e.code)).collect()
+    };
+    let at = |i: usize| format!("datasources[0].jsonData.derivedFields[{i}]");
+    // A logfmt line: the JSON regex decides both TraceID fields and finds nothing.
+    assert_eq!(
+        codes(LINE, &[]),
+        [
+            (at(0), "NO_MATCH"),
+            (at(1), "SHADOWED_DERIVED_FIELD"),
+            (at(2), "NO_MATCH"),
+            (at(3), "NO_URL"),
+        ]
+    );
+    assert!(c.log_links("loki", LINE, &[]).unwrap().is_empty());
+    let report = c.explain_log_line("loki", LINE, &[]).unwrap();
+    assert!(report[1].message.contains("derivedFields[0]"), "{}", report[1].message);
+    // A JSON line: both fields link (the second with the first one's value), the pod label's
+    // URL reads an undefined variable.
+    let json_line = r#"{"traceID":"abc123","msg":"done"}"#;
+    let report = c.explain_log_line("loki", json_line, &labels(&[("pod", "cart-7d9")])).unwrap();
+    let codes: Vec<_> = report.iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["LINKED", "LINKED", "UNRESOLVED_VARIABLE", "NO_MATCH"]);
+    assert!(report[1].message.contains("the value comes from"), "{}", report[1].message);
+    assert!(report[2].message.contains("${missing}"), "{}", report[2].message);
+    let links = c.log_links("loki", json_line, &labels(&[("pod", "cart-7d9")])).unwrap();
+    assert_eq!(links.len(), 2);
+    // A broken regex is an error for the links, as Grafana throws; explain names it instead.
+    let broken = loki_with(json!([{"name": "T", "matcherRegex": "(", "url": "x"}]));
+    assert!(broken.log_links("loki", LINE, &[]).is_err());
+    let report = broken.explain_log_line("loki", LINE, &[]).unwrap();
+    assert_eq!(report[0].code, "INVALID_REGEX");
+    assert_eq!(
+        c.explain_log_line("nope", LINE, &[]).unwrap_err().code,
+        spanlink::ErrorCode::UnknownDatasource
+    );
+}
+
 // ---- Exemplars (§9) ----
 
 fn prom_with(dests: serde_json::Value) -> spanlink::Correlator {

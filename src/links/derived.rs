@@ -5,14 +5,14 @@ use serde_json::{json, Map, Value};
 
 use super::correlation::{correlation_link, external_href};
 use super::correlation::{LinkKinds, Row};
-use super::explain::Explainer;
+use super::explain::{unresolved_reason, usage_variables, Explainer};
 use super::internal::{Internal, Opens};
-use super::{Correlator, Link, LinkTarget, LinkType};
+use super::{Correlator, Link, LinkTarget, LinkType, Reason};
 use crate::error::{Error, ErrorCode, Result};
 use crate::explore::TimeRange;
 use crate::js::to_js_string;
 use crate::settings::{Datasource, Family};
-use crate::template::{RenderOptions, Scope, ScopedVar, ScopedVars, Template};
+use crate::template::{RenderOptions, Rendered, Scope, ScopedVar, ScopedVars, Template};
 
 fn find<'c>(c: &'c Correlator, reference: &str, what: &str) -> Result<&'c Datasource> {
     c.provisioning.find(reference).ok_or_else(|| {
@@ -49,11 +49,33 @@ fn title_from_href(href: &str) -> String {
 }
 
 fn render(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> (String, bool) {
-    let scope =
-        Scope { scoped: Some(vars), range: range.map(|r| (r.from, r.to)), ..Scope::default() };
-    let r = t.render(&scope, &RenderOptions::default());
+    let r = rendered(t, vars, range);
     let defined = super::first_unresolved_or(&r.usages).is_none();
     (r.text, defined)
+}
+
+fn rendered(t: &Template, vars: &ScopedVars, range: Option<TimeRange>) -> Rendered {
+    let scope =
+        Scope { scoped: Some(vars), range: range.map(|r| (r.from, r.to)), ..Scope::default() };
+    t.render(&scope, &RenderOptions::default())
+}
+
+/// A rule's compiled setting; a broken one is the error Grafana throws for the line, or, when
+/// explaining, the rule's explanation (`None`).
+fn usable<'r, T>(
+    ex: &mut Explainer,
+    origin: &str,
+    code: &'static str,
+    result: &'r Result<T>,
+) -> Result<Option<&'r T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(err) if ex.on() => {
+            ex.suppressed(origin, &Reason::new(code, err.to_string()), Vec::new());
+            Ok(None)
+        }
+        Err(err) => Err(err.clone()),
+    }
 }
 
 /// The variables of a log line's row (docs/grafana.md §6.2): each field by name (`Line`, the labels,
@@ -97,6 +119,7 @@ pub(crate) fn log_links(
     line: &str,
     labels: &[(String, String)],
     range: Option<TimeRange>,
+    ex: &mut Explainer,
 ) -> Result<Vec<Link>> {
     let ds = find(c, loki, "lokiUid")?;
     let rules: &[super::DerivedRule] =
@@ -109,7 +132,12 @@ pub(crate) fn log_links(
         let first = rules.iter().position(|r| r.settings.name == rule.settings.name).unwrap_or(i);
         let value = if first == i {
             let decider = &rules[first];
-            let regex = decider.regex.as_ref().map_err(Clone::clone)?;
+            let Some(regex) = usable(ex, &rule.settings.path, "INVALID_REGEX", &decider.regex)?
+            else {
+                derived_values.push((rule.settings.name.clone(), None));
+                values.push(None);
+                continue;
+            };
             let v = match decider.settings.matcher_type.as_str() {
                 // A look-around regex that gives up on a line counts as no match.
                 "label" => labels
@@ -138,17 +166,34 @@ pub(crate) fn log_links(
     // Every link of the line sees the whole row, as Grafana's data links do: the fields by name
     // (`Line`, the labels, every derived field) and in `__data.fields`.
     let row = row_vars(line, labels, &derived_values);
-    for (rule, value) in rules.iter().zip(values) {
-        let Some(value) = value else { continue };
-        let vars = field_vars(&row, Value::String(value.clone()));
+    for (i, (rule, value)) in rules.iter().zip(values).enumerate() {
         let s = &rule.settings;
-        let url = rule.url.as_ref().map_err(Clone::clone)?;
-        let label = rule.label.as_ref().map_err(Clone::clone)?;
+        let first = rules.iter().position(|r| r.settings.name == s.name).unwrap_or(i);
+        let Some(value) = value else {
+            if ex.on() {
+                ex.suppressed(&s.path, &no_value_reason(rules, i, first), Vec::new());
+            }
+            continue;
+        };
+        let vars = field_vars(&row, Value::String(value.clone()));
+        let Some(url) = usable(ex, &s.path, "INVALID_TEMPLATE", &rule.url)? else { continue };
+        let Some(label) = usable(ex, &s.path, "INVALID_TEMPLATE", &rule.label)? else { continue };
+        // Why a URL template gives no link, when explaining.
+        let unresolved = |ex: &mut Explainer| {
+            if ex.on() {
+                let r = rendered(url, &vars, range);
+                if let Some(u) = super::first_unresolved_or(&r.usages) {
+                    let why = unresolved_reason(u, &format!("{}.url", s.path));
+                    ex.suppressed(&s.path, &why, usage_variables(&r.usages));
+                }
+            }
+        };
         let target = if s.target_blank { LinkTarget::NewTab } else { LinkTarget::SameTab };
         match &rule.target {
             Some(resolved) => {
                 let (query_text, ok) = render(url, &vars, range);
                 if !ok {
+                    unresolved(ex);
                     continue;
                 }
                 // Grafana links a `datasourceUid` nothing resolves all the same, under a
@@ -187,29 +232,48 @@ pub(crate) fn log_links(
                 };
                 let mut link = internal.link(c);
                 link.target = target;
+                ex.linked(&s.path, || linked_message(rules, i, first, &value, &link), Vec::new());
                 links.push(link);
             }
             None if s.url.is_some() => {
                 let (href, ok) = render(url, &vars, range);
                 if !ok {
+                    unresolved(ex);
                     continue;
                 }
-                let (href, _) = external_href(c, &href, crate::href::fixed_prefix(url));
+                let (href, unsafe_url) = external_href(c, &href, crate::href::fixed_prefix(url));
                 let title = label
                     .as_ref()
                     .map(|t| render(t, &vars, range).0)
                     .filter(|t| !t.is_empty())
                     .unwrap_or_else(|| title_from_href(&href));
-                links.push(Link {
+                let link = Link {
                     kind: LinkType::External,
                     title,
                     href,
                     target: LinkTarget::NewTab,
                     internal: None,
                     origin: s.path.clone(),
-                });
+                };
+                match unsafe_url {
+                    Some(why) => ex.unsafe_url(&s.path, &why, Vec::new()),
+                    None => ex.linked(
+                        &s.path,
+                        || linked_message(rules, i, first, &value, &link),
+                        Vec::new(),
+                    ),
+                }
+                links.push(link);
             }
-            None => {}
+            None => ex.suppressed(
+                &s.path,
+                &Reason::new(
+                    "NO_URL",
+                    "the derived field has neither `datasourceUid` nor `url`: Grafana shows its \
+                     value without a link",
+                ),
+                Vec::new(),
+            ),
         }
     }
 
@@ -227,7 +291,6 @@ pub(crate) fn log_links(
             },
         )
     };
-    let mut ex = Explainer::off();
     for rule in c
         .other_correlations
         .iter()
@@ -245,11 +308,57 @@ pub(crate) fn log_links(
             range,
             kinds: LinkKinds { internal: LinkType::Correlation, external: LinkType::External },
         };
-        if let Some(link) = correlation_link(c, rule, &row, &mut ex) {
+        if let Some(link) = correlation_link(c, rule, &row, ex) {
             links.push(link);
         }
     }
     Ok(links)
+}
+
+/// Why derived field `i` (whose name the field `first` decides) got no value from the line.
+fn no_value_reason(rules: &[super::DerivedRule], i: usize, first: usize) -> Reason {
+    let s = &rules[i].settings;
+    let decider = &rules[first].settings;
+    if first != i {
+        return Reason::new(
+            "SHADOWED_DERIVED_FIELD",
+            format!(
+                "Grafana matches fields named {:?} with the first one's matcherRegex only ({}: \
+                 {:?}), which found nothing in the line; this field's own {:?} never runs (give \
+                 it another name, or one regex for both line formats such as \
+                 `trace_id\"?[:=]\"?(\\w+)`)",
+                s.name, decider.path, decider.matcher_regex, s.matcher_regex
+            ),
+        );
+    }
+    let message = match s.matcher_type.as_str() {
+        "label" => format!("no label name matches matcherRegex {:?}", s.matcher_regex),
+        "regex" => format!(
+            "matcherRegex {:?} found nothing in the line (or its first group is empty)",
+            s.matcher_regex
+        ),
+        other => format!("matcherType {other:?} is neither \"regex\" nor \"label\""),
+    };
+    Reason::new("NO_MATCH", message)
+}
+
+/// The message of a derived field's link; a shadowed field says where its value came from.
+fn linked_message(
+    rules: &[super::DerivedRule],
+    i: usize,
+    first: usize,
+    value: &str,
+    link: &Link,
+) -> String {
+    let from = if first == i {
+        String::new()
+    } else {
+        format!(
+            " (the value comes from {}, the first field of that name)",
+            rules[first].settings.path
+        )
+    };
+    format!("{value:?}{from} → {}", link.href)
 }
 
 /// Links of one exemplar (docs/grafana.md §9): for each destination whose `name` is an exemplar label.

@@ -583,7 +583,7 @@ impl Correlator {
         line: &str,
         labels: &[(String, String)],
     ) -> Result<Vec<Link>> {
-        derived::log_links(self, loki, line, labels, None)
+        derived::log_links(self, loki, line, labels, None, &mut explain::Explainer::off())
     }
 
     /// [`Correlator::log_links`] with the Explore time range (epoch ms) the links open.
@@ -594,7 +594,38 @@ impl Correlator {
         labels: &[(String, String)],
         range: Option<TimeRange>,
     ) -> Result<Vec<Link>> {
-        derived::log_links(self, loki, line, labels, range)
+        derived::log_links(self, loki, line, labels, range, &mut explain::Explainer::off())
+    }
+
+    /// For every derived field of the Loki data source `loki` and every correlation from it,
+    /// whether it links this log line and why not (`NO_MATCH`, `SHADOWED_DERIVED_FIELD`,
+    /// `UNRESOLVED_VARIABLE`, …; docs/beyond.md §2). Never fails on the settings: a broken
+    /// regex or template is that rule's explanation.
+    ///
+    /// ```
+    /// // Two fields named TraceID: Grafana runs only the first one's regex on every line.
+    /// let settings = r#"{"datasources": [
+    ///   {"name": "Tempo", "type": "tempo", "uid": "tempo"},
+    ///   {"name": "Loki", "type": "loki", "uid": "loki", "jsonData": {"derivedFields": [
+    ///     {"name": "TraceID", "matcherRegex": "\"trace_id\":\"(\\w+)\"", "url": "${__value.raw}", "datasourceUid": "tempo"},
+    ///     {"name": "TraceID", "matcherRegex": "trace_id=(\\w+)", "url": "${__value.raw}", "datasourceUid": "tempo"}]}}]}"#;
+    /// let correlator = spanlink::Correlator::new(settings, spanlink::Options::default())?;
+    /// let report = correlator.explain_log_line("loki", "level=info trace_id=7946b05c2e2e4e5a", &[])?;
+    /// assert_eq!(report[0].code, "NO_MATCH");
+    /// assert_eq!(report[1].code, "SHADOWED_DERIVED_FIELD");
+    /// assert_eq!(report[1].origin, "datasources[1].jsonData.derivedFields[1]");
+    /// # Ok::<(), spanlink::Error>(())
+    /// ```
+    pub fn explain_log_line(
+        &self,
+        loki: &str,
+        line: &str,
+        labels: &[(String, String)],
+    ) -> Result<Vec<Explanation>> {
+        let mut explanations = Vec::new();
+        let mut ex = explain::Explainer { list: Some(&mut explanations) };
+        derived::log_links(self, loki, line, labels, None, &mut ex)?;
+        Ok(explanations)
     }
 
     /// Links of an exemplar of the Prometheus data source `prometheus` (docs/grafana.md §9), by its

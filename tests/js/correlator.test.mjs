@@ -289,3 +289,50 @@ test("spanLinks: a query number past 2^53 reads as JSON.parse reads it", () => {
   assert.equal(link.internal.query.n, JSON.parse(big));
   assert.deepEqual(c.linkSet(trace).links(0), c.spanLinks(trace, id));
 });
+
+test("explainLogLine: why a log line got no link (a shadowed derived field)", () => {
+  const settings = {
+    datasources: [
+      { name: "Tempo", type: "tempo", uid: "tempo" },
+      {
+        name: "Loki",
+        type: "loki",
+        uid: "loki",
+        jsonData: {
+          derivedFields: [
+            {
+              name: "TraceID",
+              matcherRegex: '"trace_id":"(\\w+)"',
+              url: "${__value.raw}",
+              datasourceUid: "tempo",
+            },
+            {
+              name: "TraceID",
+              matcherRegex: "trace_id=(\\w+)",
+              url: "${__value.raw}",
+              datasourceUid: "tempo",
+            },
+          ],
+        },
+      },
+    ],
+  };
+  const c = new Correlator(settings);
+  const logfmt = "level=info trace_id=7946b05c2e2e4e5a msg=done";
+  assert.deepEqual(c.logLinks("loki", logfmt), []);
+  const report = c.explainLogLine("loki", logfmt);
+  assert.deepEqual(
+    report.map((e) => [e.origin, e.outcome, e.code]),
+    [
+      ["datasources[1].jsonData.derivedFields[0]", "suppressed", "NO_MATCH"],
+      ["datasources[1].jsonData.derivedFields[1]", "suppressed", "SHADOWED_DERIVED_FIELD"],
+    ],
+  );
+  const json = c.explainLogLine("loki", '{"trace_id":"7946b05c2e2e4e5a"}', { job: "x" });
+  assert.deepEqual(
+    json.map((e) => e.code),
+    ["LINKED", "LINKED"],
+  );
+  throwsSpanlink(() => c.explainLogLine("nope", logfmt), "UNKNOWN_DATASOURCE", "lokiUid");
+  throwsSpanlink(() => c.explainLogLine("loki", 1), "INVALID_ARGUMENT", "line");
+});

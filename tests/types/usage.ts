@@ -64,6 +64,7 @@ const lazyHref: string = set.href(0, 0) + set.title(0, 0);
 const linksOfFirst: SpanLink[] = set.links(0);
 const logsLink: Link | null = correlator.traceLogsLink(trace);
 const why: Explanation[] = correlator.explain(trace, spans[0].spanID);
+const whyLine: Explanation[] = correlator.explainLogLine("loki", "trace_id=1", { job: "x" });
 const outcomes: ("link" | "suppressed")[] = why.map((e) => e.outcome);
 const missing: (string | null)[] = why.flatMap((e) => e.variables.map((v) => v.value));
 const lint: Diagnostic[] = correlator.diagnostics();
