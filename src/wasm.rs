@@ -701,34 +701,29 @@ pub struct JsLinkSet {
 impl JsLinkSet {
     /// A span index argument: an integer below the span count.
     fn span(&self, v: &JsValue) -> JsResult<usize> {
-        let count = self.inner.span_count();
-        match v.as_f64() {
-            Some(i) if i.fract() == 0.0 && i >= 0.0 && i < count as f64 => Ok(i as usize),
-            _ => Err(invalid(
-                "spanIndex",
-                format!(
-                    "expected a span index from 0 to {}, got {}",
-                    count as f64 - 1.0,
-                    js_sys::JSON::stringify(v)
-                        .ok()
-                        .and_then(|t| t.as_string())
-                        .unwrap_or_else(|| type_name(v))
-                ),
-            )),
-        }
+        index_arg(v, "spanIndex", self.inner.span_count(), "span(s) in the set")
     }
 
     /// The span's link at `link`.
     fn link(&self, span: &JsValue, link: &JsValue) -> JsResult<&crate::Link> {
         let links = self.inner.links(self.span(span)?);
-        match link.as_f64() {
-            Some(i) if i.fract() == 0.0 && i >= 0.0 && i < links.len() as f64 => {
-                Ok(&links[i as usize])
-            }
-            _ => Err(invalid(
-                "linkIndex",
-                format!("the span has {} link(s); got {}", links.len(), type_name(link)),
-            )),
+        Ok(&links[index_arg(link, "linkIndex", links.len(), "link(s) of the span")?])
+    }
+}
+
+/// An index argument: an integer from 0 to `count - 1`.
+fn index_arg(v: &JsValue, arg: &str, count: usize, what: &str) -> JsResult<usize> {
+    match v.as_f64() {
+        Some(i) if i.fract() == 0.0 && i >= 0.0 && i < count as f64 => Ok(i as usize),
+        _ => {
+            let got = js_sys::JSON::stringify(v)
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_else(|| type_name(v));
+            Err(invalid(
+                arg,
+                format!("expected an index below {count} ({count} {what}), got {got}"),
+            ))
         }
     }
 }

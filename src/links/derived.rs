@@ -126,6 +126,7 @@ pub(crate) fn log_links(
         c.derived.iter().find(|(i, _)| *i == ds.index).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
     let mut links = Vec::new();
     let mut derived_values: Vec<(String, Option<String>)> = Vec::new();
+    // Each field's value, and the field whose regex decided it (the first of its name).
     let mut values = Vec::with_capacity(rules.len());
     for (i, rule) in rules.iter().enumerate() {
         // One field per name: the first config of a name decides the value.
@@ -135,7 +136,7 @@ pub(crate) fn log_links(
             let Some(regex) = usable(ex, &rule.settings.path, "INVALID_REGEX", &decider.regex)?
             else {
                 derived_values.push((rule.settings.name.clone(), None));
-                values.push(None);
+                values.push((first, None));
                 continue;
             };
             let v = match decider.settings.matcher_type.as_str() {
@@ -161,14 +162,13 @@ pub(crate) fn log_links(
                 .find(|(n, _)| *n == rule.settings.name)
                 .and_then(|(_, v)| v.clone())
         };
-        values.push(value);
+        values.push((first, value));
     }
     // Every link of the line sees the whole row, as Grafana's data links do: the fields by name
     // (`Line`, the labels, every derived field) and in `__data.fields`.
     let row = row_vars(line, labels, &derived_values);
-    for (i, (rule, value)) in rules.iter().zip(values).enumerate() {
+    for (i, (rule, (first, value))) in rules.iter().zip(values).enumerate() {
         let s = &rule.settings;
-        let first = rules.iter().position(|r| r.settings.name == s.name).unwrap_or(i);
         let Some(value) = value else {
             if ex.on() {
                 ex.suppressed(&s.path, &no_value_reason(rules, i, first), Vec::new());

@@ -74,19 +74,17 @@ impl Record for SpanRecord<'_> {
     }
 
     fn value(&self) -> Value {
-        let span = self.0;
-        json!({
-            "spanId": span.span_id,
-            "traceId": span.trace_id,
-            "duration": number_value(span.duration),
-            "name": span.operation_name,
-            "tags": self.tags(),
-        })
+        whole(&["spanId", "traceId", "duration", "name", "tags"], |k| self.member(k))
     }
 
     fn text(&self) -> Option<&str> {
         Some("Span")
     }
+}
+
+/// A record's whole object: its members, in Grafana's key order.
+fn whole(keys: &[&str], member: impl Fn(&str) -> Option<Value>) -> Value {
+    Value::Object(keys.iter().filter_map(|&k| Some((k.to_string(), member(k)?))).collect())
 }
 
 /// `__trace` (docs/grafana.md §2): the whole trace's duration, name and id, read member by member.
@@ -112,12 +110,7 @@ impl Record for TraceRecord<'_> {
     }
 
     fn value(&self) -> Value {
-        let trace = self.0;
-        json!({
-            "duration": number_value(trace.time_bounds().1),
-            "name": trace.name(),
-            "traceId": trace.trace_id(),
-        })
+        whole(&["duration", "name", "traceId"], |k| self.member(k))
     }
 
     fn text(&self) -> Option<&str> {
